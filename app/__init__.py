@@ -1,0 +1,79 @@
+"""Tapline: the field-service backend of a water-supply company."""
+
+import importlib
+import logging
+
+from flask import Flask
+
+from app.config import DEFAULT_SECRET, Config
+from app.errors import register_error_handlers
+from app.extensions import api, db, migrate
+
+# Every domain package, in one place; each may expose `blp` (API) and `pages` (HTML).
+DOMAIN_MODULES = (
+    "auth",
+    "calendar",
+    "customers",
+    "workorders",
+    "dispatch",
+    "notifications",
+    "visits",
+    "signatures",
+    "complaints",
+    "desk",
+)
+
+
+def create_app(config_class=Config):
+    app = Flask(__name__)
+    app.config.from_object(config_class)
+    _refuse_default_secret(app)
+    logging.basicConfig(level=logging.INFO)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=_migrations_dir())
+    api.init_app(app)
+    register_error_handlers(app)
+    import_models()
+    for name in DOMAIN_MODULES:
+        _register_domain(app, importlib.import_module(f"app.{name}"))
+    from app import cli
+
+    cli.register(app)
+    return app
+
+
+def import_models():
+    """Import every models module so the metadata (and Alembic) sees all tables."""
+    import app.outbox  # noqa: F401
+
+    for name in DOMAIN_MODULES:
+        try:
+            importlib.import_module(f"app.{name}.models")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"app.{name}.models":
+                raise
+
+
+def _register_domain(app, module):
+    if hasattr(module, "blp"):
+        api.register_blueprint(module.blp)
+    if hasattr(module, "pages"):
+        app.register_blueprint(module.pages)
+    if hasattr(module, "init_app"):
+        module.init_app(app)
+
+
+def _refuse_default_secret(app):
+    if app.config["MODE"] in ("demo", "test"):
+        return
+    if app.config["SECRET_KEY"] == DEFAULT_SECRET or not app.config.get("SIGNING_KEY_SET", True):
+        raise RuntimeError(
+            "SECRET_KEY (and SIGNING_KEY) must be set outside demo/test mode "
+            "(TAPLINE_MODE=demo for the demo)."
+        )
+
+
+def _migrations_dir():
+    import os
+
+    return os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")

@@ -1,0 +1,20 @@
+"""Command-line verbs: `flask demo load`."""
+
+import click
+from flask.cli import AppGroup
+
+demo = AppGroup("demo", help="Demo data.")
+
+
+@demo.command("load")
+def load_demo():
+    """Load the Haiyang demo data (idempotent: a second run changes nothing)."""
+    from app.demo import loader
+
+    summary = loader.load()
+    for name, count in summary.items():
+        click.echo(f"{name}: {count}")
+
+
+def register(app):
+    app.cli.add_command(demo)

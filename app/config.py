@@ -1,0 +1,76 @@
+"""Configuration, read from the environment only."""
+
+import os
+
+DEFAULT_SECRET = "tapline-demo-secret-not-for-production-use"
+# A fixed Ed25519 seed for demo and tests only; production must set SIGNING_KEY.
+DEFAULT_SIGNING_KEY = "dGFwbGluZS1kZW1vLXNpZ25pbmcta2V5LTMyYnl0ZXM="
+
+
+def _db_url(value):
+    """Accept the usual postgres:// forms and pin the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if value.startswith(prefix):
+            return "postgresql+psycopg://" + value[len(prefix):]
+    return value
+
+
+def _int(name, default):
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    MODE = os.environ.get("TAPLINE_MODE", "production")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
+    SIGNING_KEY = os.environ.get("SIGNING_KEY", DEFAULT_SIGNING_KEY)
+    SIGNING_KEY_SET = "SIGNING_KEY" in os.environ
+    SQLALCHEMY_DATABASE_URI = _db_url(
+        os.environ.get("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:54329/tapline")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:63799/0")
+    TIMEZONE = "Asia/Shanghai"
+    STORAGE_DIR = os.environ.get("STORAGE_DIR", os.path.join(os.getcwd(), "var", "storage"))
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    JSON_BODY_LIMIT = _int("JSON_BODY_LIMIT", 1024 * 1024)
+    ACCESS_TOKEN_MINUTES = _int("ACCESS_TOKEN_MINUTES", 60)
+    REFRESH_TOKEN_DAYS = _int("REFRESH_TOKEN_DAYS", 14)
+    LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 5)
+    LOGIN_WINDOW_MINUTES = _int("LOGIN_WINDOW_MINUTES", 15)
+
+    # Business rules (R1-R3); all in Asia/Shanghai.
+    OFFICE_HOURS = os.environ.get("OFFICE_HOURS", "08:30-12:00,13:30-17:30")
+    DEADLINE_WORKING_DAYS = _int("DEADLINE_WORKING_DAYS", 3)
+    EMERGENCY_RESPONSE_MINUTES = _int("EMERGENCY_RESPONSE_MINUTES", 30)
+    SLA_AT_RISK_FRACTION = float(os.environ.get("SLA_AT_RISK_FRACTION", "0.25"))
+    ACCEPT_TIMEOUT_MINUTES = _int("ACCEPT_TIMEOUT_MINUTES", 5)
+    POSITION_FRESH_MINUTES = _int("POSITION_FRESH_MINUTES", 30)
+    ARRIVAL_FLAG_METRES = _int("ARRIVAL_FLAG_METRES", 200)
+
+    API_TITLE = "Tapline API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "/docs"
+    OPENAPI_SWAGGER_UI_URL = "/static/vendor/swagger-ui/"
+    API_SPEC_OPTIONS = {
+        "info": {"description": "Tapline 自来水外勤工单系统 API. Errors: {code, message, errors}."},
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+        },
+    }
+
+
+class TestConfig(Config):
+    MODE = "test"
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = _db_url(
+        os.environ.get(
+            "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:54329/tapline_test"
+        )
+    )
+    LOGIN_MAX_FAILURES = 5

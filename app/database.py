@@ -1,0 +1,27 @@
+"""The declarative base, with a naming convention so Alembic names constraints stably."""
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow():
+    return datetime.now(UTC)
+
+
+def point_wkt(lon, lat):
+    """EWKT for a WGS-84 (city frame) point, as GeoAlchemy2 accepts it."""
+    return f"SRID=4326;POINT({lon} {lat})"

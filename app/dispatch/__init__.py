@@ -1,0 +1,1 @@
+"""Routing, assignment, the emergency path, SLA watch and day planning."""

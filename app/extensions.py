@@ -1,0 +1,41 @@
+"""Extensions, and the one Api/Blueprint subclass every domain package imports."""
+
+from functools import wraps
+
+import flask_smorest
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+
+from app.database import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+
+
+class Api(flask_smorest.Api):
+    def handle_http_exception(self, error):
+        from app.errors import http_error_payload
+
+        return http_error_payload(error)
+
+
+class Blueprint(flask_smorest.Blueprint):
+    def auth(self, *roles):
+        """Require a bearer token, and one of `roles` when given; documented in OpenAPI."""
+        from app.auth.permissions import require_user
+
+        who = ", ".join(roles) if roles else "any signed-in user"
+
+        def decorator(func):
+            @wraps(func)
+            def wrapper(*args, **kwargs):
+                require_user(roles)
+                return func(*args, **kwargs)
+
+            documented = self.doc(security=[{"bearerAuth": []}], description=f"Roles: {who}.")
+            return documented(wrapper)
+
+        return decorator
+
+
+api = Api()

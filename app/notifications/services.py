@@ -1,0 +1,66 @@
+"""Tell a user something: a stored notification, and a live event after the commit."""
+
+import json
+import logging
+
+from flask import has_app_context
+from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert
+
+from app.extensions import db
+from app.notifications.models import Notification
+
+log = logging.getLogger(__name__)
+
+
+def channel_for(user_id):
+    return f"tapline:user:{user_id}"
+
+
+def notify(user_ids, kind, payload, dedupe_key=None):
+    """Store one notification per user (once per dedupe_key) and publish it after commit."""
+    for user_id in set(user_ids):
+        stmt = insert(Notification).values(
+            recipient_id=user_id, kind=kind, payload=payload, dedupe_key=dedupe_key
+        )
+        if dedupe_key:
+            stmt = stmt.on_conflict_do_nothing(constraint="uq_notifications_dedupe")
+        row = db.session.execute(stmt.returning(Notification.id)).scalar_one_or_none()
+        if row is not None:
+            _after_commit(user_id, {"id": row, "kind": kind, "payload": payload})
+
+
+def _after_commit(user_id, message):
+    db.session.info.setdefault("live_events", []).append((user_id, message))
+
+
+def publish(user_id, message):
+    """Best effort: the stored notification is the record; the live push is a courtesy."""
+    from app.jobs import redis_conn
+
+    try:
+        redis_conn().publish(channel_for(user_id), json.dumps(message, default=str))
+    except Exception as exc:
+        log.warning("live event not published (will be fetched later): %s", exc)
+
+
+def _publish_pending(session):
+    pending = session.info.pop("live_events", [])
+    if pending and has_app_context():
+        for user_id, message in pending:
+            publish(user_id, message)
+
+
+def _drop_pending(session):
+    session.info.pop("live_events", None)
+
+
+def init_session_hooks():
+    from flask_sqlalchemy.session import Session
+
+    if not event.contains(Session, "after_commit", _publish_pending):
+        event.listen(Session, "after_commit", _publish_pending)
+        event.listen(Session, "after_soft_rollback", _drop_pending)
+
+
+__all__ = ["notify", "publish", "channel_for"]

@@ -1,0 +1,37 @@
+"""Schemas shared by every area: positions, pages."""
+
+import marshmallow as ma
+
+from app.dispatch.queries import to_lonlat
+
+
+class LocationSchema(ma.Schema):
+    lat = ma.fields.Float(required=True, validate=ma.validate.Range(-90, 90))
+    lon = ma.fields.Float(required=True, validate=ma.validate.Range(-180, 180))
+
+
+class GeometryPointField(ma.fields.Field):
+    """Dumps a PostGIS point as {"lat", "lon"}."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        lonlat = to_lonlat(value)
+        return None if lonlat is None else {"lon": lonlat[0], "lat": lonlat[1]}
+
+
+class PageArgsSchema(ma.Schema):
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(1, 100000))
+    per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(1, 200))
+
+
+def page_of(schema_cls):
+    """A {items, total, page, per_page} envelope schema for `schema_cls`."""
+    return type(
+        f"{schema_cls.__name__.removesuffix('Schema')}PageSchema",
+        (ma.Schema,),
+        {
+            "items": ma.fields.List(ma.fields.Nested(schema_cls)),
+            "total": ma.fields.Integer(),
+            "page": ma.fields.Integer(),
+            "per_page": ma.fields.Integer(),
+        },
+    )

@@ -1,0 +1,55 @@
+"""Listing work orders with filters, as one SELECT plus one COUNT."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.workorders.deadlines import sla_state_sql
+from app.workorders.models import WorkOrder
+
+EQUALITY_FILTERS = ("zone_id", "team_id", "technician_id")
+
+
+def filtered(args, user):
+    stmt = sa.select(WorkOrder)
+    if user.role == "technician":
+        stmt = stmt.where(WorkOrder.technician.has(user_id=user.id))
+    if args.get("status"):
+        stmt = stmt.where(WorkOrder.status.in_(args["status"]))
+    if args.get("type"):
+        stmt = stmt.where(WorkOrder.type_code == args["type"])
+    for name in EQUALITY_FILTERS:
+        if args.get(name) is not None:
+            stmt = stmt.where(getattr(WorkOrder, name) == args[name])
+    if args.get("unrouted") is not None:
+        stmt = stmt.where(WorkOrder.zone_id.is_(None) if args["unrouted"] else WorkOrder.zone_id.is_not(None))
+    if args.get("sla_state"):
+        stmt = stmt.where(sla_state_sql() == args["sla_state"])
+    if args.get("created_from"):
+        stmt = stmt.where(WorkOrder.created_at >= args["created_from"])
+    if args.get("created_to"):
+        stmt = stmt.where(WorkOrder.created_at < args["created_to"])
+    if args.get("q"):
+        like = f"%{_escape_like(args['q'])}%"
+        stmt = stmt.where(sa.or_(
+            WorkOrder.number.ilike(like, escape="\\"),
+            WorkOrder.address.ilike(like, escape="\\"),
+            WorkOrder.caller_phone.ilike(like, escape="\\"),
+        ))
+    return stmt
+
+
+def page(args, user):
+    stmt = filtered(args, user)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    items = db.session.scalars(
+        stmt.options(selectinload(WorkOrder.type), selectinload(WorkOrder.zone),
+                     selectinload(WorkOrder.customer))
+        .order_by(WorkOrder.priority.desc(), WorkOrder.created_at.desc(), WorkOrder.id.desc())
+        .limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"])
+    ).all()
+    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+
+
+def _escape_like(text):
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,57 @@
+from flask.views import MethodView
+
+from app.auth.permissions import current_user
+from app.extensions import Blueprint, db
+from app.workorders import queries, services
+from app.workorders.schemas import (
+    CancelSchema,
+    WorkOrderCreateSchema,
+    WorkOrderDetailSchema,
+    WorkOrderPageSchema,
+    WorkOrderQueryArgsSchema,
+)
+
+blp = Blueprint("workorders", __name__, url_prefix="/api/workorders", description="工单 / Work orders")
+
+STAFF = ("hotline_agent", "dispatcher", "department_lead", "general_manager", "admin")
+
+
+@blp.route("")
+class WorkOrderViews(MethodView):
+    @blp.auth(*STAFF, "technician")
+    @blp.arguments(WorkOrderQueryArgsSchema, location="query")
+    @blp.response(200, WorkOrderPageSchema)
+    def get(self, args):
+        """List work orders with filters, paging and a total count"""
+        return queries.page(args, current_user())
+
+    @blp.auth("hotline_agent", "dispatcher")
+    @blp.arguments(WorkOrderCreateSchema)
+    @blp.response(201, WorkOrderDetailSchema)
+    def post(self, data):
+        """Open a work order: it is numbered, located, given its deadline and routed"""
+        order = services.create_work_order(data, current_user())
+        db.session.commit()
+        return order
+
+
+@blp.route("/<int:order_id>")
+class WorkOrderByIdViews(MethodView):
+    @blp.auth(*STAFF, "technician")
+    @blp.response(200, WorkOrderDetailSchema)
+    def get(self, order_id):
+        """One work order with its timeline"""
+        return services.get_for(current_user(), order_id)
+
+
+@blp.route("/<int:order_id>/cancel")
+class WorkOrderCancelViews(MethodView):
+    @blp.auth("hotline_agent", "dispatcher", "admin")
+    @blp.arguments(CancelSchema)
+    @blp.response(200, WorkOrderDetailSchema)
+    def post(self, body, order_id):
+        """Cancel an open order with a reason (nothing is deleted)"""
+        order = services.get_for(current_user(), order_id, lock=True)
+        services.cancel(order, body["reason"], current_user())
+        db.session.commit()
+        return order

@@ -1,0 +1,130 @@
+import marshmallow as ma
+
+from app.auth.permissions import mask_phone
+from app.schemas import GeometryPointField, LocationSchema, PageArgsSchema, page_of
+from app.workorders import deadlines, states
+from app.workorders.models import CHANNELS, PROPERTY_SIDES, SLA_STATES
+
+PHONE = ma.validate.Regexp(r"^\+?[0-9][0-9\- ]{4,30}$", error="not a phone number / 电话号码格式错误")
+
+
+class WorkOrderCreateSchema(ma.Schema):
+    type = ma.fields.String(required=True, validate=ma.validate.Length(1, 40))
+    channel = ma.fields.String(required=True, validate=ma.validate.OneOf(CHANNELS))
+    account_no = ma.fields.String(validate=ma.validate.Length(1, 32))
+    caller_name = ma.fields.String(validate=ma.validate.Length(1, 100))
+    caller_phone = ma.fields.String(validate=PHONE)
+    address = ma.fields.String(validate=ma.validate.Length(1, 255))
+    location = ma.fields.Nested(LocationSchema)
+    meter_number = ma.fields.String(validate=ma.validate.Length(1, 40))
+    description = ma.fields.String(load_default="", validate=ma.validate.Length(0, 4000))
+    limited_mobility = ma.fields.Boolean(
+        load_default=False, metadata={"description": "孤寡老人/残疾人士,无人代劳 (R1.4)"}
+    )
+    property_side = ma.fields.String(
+        load_default="unknown", validate=ma.validate.OneOf(PROPERTY_SIDES),
+        metadata={"description": "Fault inside the company's property boundary? (R1.5)"},
+    )
+    flags = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(), load_default=dict)
+
+    @ma.validates_schema
+    def _where(self, data, **kwargs):
+        if not data.get("account_no") and not data.get("address"):
+            raise ma.ValidationError("address is required without an account number", "address")
+
+
+class ZoneRefSchema(ma.Schema):
+    id = ma.fields.Integer()
+    code = ma.fields.String()
+    name = ma.fields.String()
+
+
+class CustomerRefSchema(ma.Schema):
+    id = ma.fields.Integer()
+    account_no = ma.fields.String()
+    name = ma.fields.String()
+
+
+class WorkOrderEventSchema(ma.Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    from_status = ma.fields.String(allow_none=True)
+    to_status = ma.fields.String(allow_none=True)
+    actor_id = ma.fields.Integer(allow_none=True)
+    actor_label = ma.fields.String()
+    reason = ma.fields.String(allow_none=True)
+    server_time = ma.fields.DateTime()
+    device_time = ma.fields.DateTime(allow_none=True)
+    position = GeometryPointField(allow_none=True)
+    accuracy_m = ma.fields.Float(allow_none=True)
+    payload = ma.fields.Dict()
+
+
+class WorkOrderSchema(ma.Schema):
+    id = ma.fields.Integer()
+    number = ma.fields.String()
+    type = ma.fields.String(attribute="type_code")
+    type_name = ma.fields.Function(lambda o: o.type.name_zh)
+    channel = ma.fields.String()
+    status = ma.fields.String()
+    status_label = ma.fields.Function(lambda o: states.LABELS_ZH[o.status])
+    allowed_actions = ma.fields.Function(lambda o: states.allowed_actions(o.status))
+    priority = ma.fields.Integer()
+    customer = ma.fields.Nested(CustomerRefSchema, allow_none=True)
+    caller_name = ma.fields.String(allow_none=True)
+    caller_phone = ma.fields.Function(lambda o: mask_phone(o.caller_phone), allow_none=True)
+    address = ma.fields.String()
+    location = GeometryPointField(allow_none=True)
+    meter_number = ma.fields.String(allow_none=True)
+    description = ma.fields.String()
+    limited_mobility = ma.fields.Boolean()
+    property_side = ma.fields.String()
+    flags = ma.fields.Dict()
+    zone = ma.fields.Nested(ZoneRefSchema, allow_none=True)
+    unrouted = ma.fields.Function(lambda o: o.zone_id is None)
+    team_id = ma.fields.Integer(allow_none=True)
+    technician_id = ma.fields.Integer(allow_none=True)
+    deadline_at = ma.fields.DateTime()
+    deadline_rule = ma.fields.String()
+    calendar_unconfirmed = ma.fields.Boolean()
+    sla_state = ma.fields.Function(
+        lambda o: deadlines.sla_state(o.created_at, o.deadline_at, o.status)
+    )
+    first_contact_user_id = ma.fields.Integer()
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+    assigned_at = ma.fields.DateTime(allow_none=True)
+    accepted_at = ma.fields.DateTime(allow_none=True)
+    appointment_start = ma.fields.DateTime(allow_none=True)
+    appointment_end = ma.fields.DateTime(allow_none=True)
+    completed_at = ma.fields.DateTime(allow_none=True)
+    closed_at = ma.fields.DateTime(allow_none=True)
+    cancel_reason = ma.fields.String(allow_none=True)
+    version = ma.fields.Integer(attribute="version_id")
+
+
+class WorkOrderDetailSchema(WorkOrderSchema):
+    timeline = ma.fields.List(ma.fields.Nested(WorkOrderEventSchema), attribute="events")
+
+
+WorkOrderPageSchema = page_of(WorkOrderSchema)
+
+
+class WorkOrderQueryArgsSchema(PageArgsSchema):
+    status = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(states.STATUSES)))
+    type = ma.fields.String(validate=ma.validate.Length(1, 40))
+    zone_id = ma.fields.Integer()
+    team_id = ma.fields.Integer()
+    technician_id = ma.fields.Integer()
+    sla_state = ma.fields.String(validate=ma.validate.OneOf(SLA_STATES))
+    unrouted = ma.fields.Boolean()
+    created_from = ma.fields.DateTime()
+    created_to = ma.fields.DateTime()
+    q = ma.fields.String(
+        validate=ma.validate.Length(1, 100),
+        metadata={"description": "Text search on number, address and phone"},
+    )
+
+
+class CancelSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(2, 1000))

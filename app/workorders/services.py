@@ -1,0 +1,152 @@
+"""Work-order verbs: create, transition, cancel, and the event every change writes."""
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+
+from app.calendar.rules import local_date
+from app.customers.models import Customer
+from app.database import point_wkt, utcnow
+from app.dispatch import queries as spatial
+from app.errors import Invalid, NotFound
+from app.extensions import db
+from app.jobs import enqueue_after_commit
+from app.workorders import deadlines, states
+from app.workorders.models import DailySequence, WorkOrder, WorkOrderEvent, WorkOrderType
+
+# Stamped when a transition first reaches a status.
+TIMESTAMPS = {
+    "assigned": "assigned_at",
+    "accepted": "accepted_at",
+    "completed": "completed_at",
+    "closed": "closed_at",
+}
+
+
+def actor_fields(actor):
+    """A user, or a label such as 'system:router' for decisions no person made."""
+    if isinstance(actor, str):
+        return {"actor_id": None, "actor_label": actor}
+    return {"actor_id": actor.id, "actor_label": f"{actor.role}:{actor.username}"}
+
+
+def record_event(order, kind, actor, *, reason=None, device_time=None, position=None,
+                 accuracy_m=None, payload=None, from_status=None, to_status=None):
+    event = WorkOrderEvent(
+        work_order=order, kind=kind, reason=reason, device_time=device_time,
+        position=point_wkt(*position) if position else None, accuracy_m=accuracy_m,
+        payload=payload or {}, from_status=from_status, to_status=to_status,
+        server_time=utcnow(), **actor_fields(actor),
+    )
+    db.session.add(event)
+    return event
+
+
+def transition(order, action, actor, **event_fields):
+    """Move `order` by `action` through the one state machine, with its event."""
+    before = order.status
+    order.status = states.next_status(before, action)
+    stamp = TIMESTAMPS.get(order.status)
+    if stamp and action != "reassign":
+        setattr(order, stamp, utcnow())
+    if order.status == "new":
+        order.technician_id = None
+    return record_event(order, action, actor, from_status=before, to_status=order.status,
+                        **event_fields)
+
+
+def next_number(prefix="WO", now=None):
+    """WO + Shanghai date + 4 digits; the upsert's row lock makes it safe under concurrency."""
+    day = local_date(now or utcnow())
+    stmt = (
+        insert(DailySequence)
+        .values(prefix=prefix, day=day, last=1)
+        .on_conflict_do_update(
+            index_elements=["prefix", "day"], set_={"last": DailySequence.last + 1}
+        )
+        .returning(DailySequence.last)
+    )
+    last = db.session.execute(stmt).scalar_one()
+    return f"{prefix}{day:%Y%m%d}{last:04d}"
+
+
+def create_work_order(data, user):
+    order_type = _active_type(data["type"])
+    customer = _customer(data.get("account_no"))
+    if customer is None and not (data.get("caller_name") and data.get("caller_phone")):
+        raise Invalid(errors={"account_no": ["给出户号,或来电人姓名和电话 / "
+                                             "give an account number, or caller name and phone"]})
+    lon, lat = _position(data, customer)
+    now = utcnow()
+    due, rule, unconfirmed = deadlines.deadline_for(order_type, now)
+    zone = spatial.zone_for_point(lon, lat) if lon is not None else None
+    order = WorkOrder(
+        number=next_number(now=now), type_code=order_type.code, channel=data["channel"],
+        status="new", customer=customer,
+        caller_name=data.get("caller_name") or (customer.name if customer else None),
+        caller_phone=data.get("caller_phone") or (customer.phone if customer else None),
+        address=data.get("address") or (customer.address if customer else ""),
+        location=point_wkt(lon, lat) if lon is not None else None,
+        meter_number=data.get("meter_number"), description=data.get("description", ""),
+        limited_mobility=data.get("limited_mobility", False)
+        or bool(customer and customer.limited_mobility),
+        property_side=data.get("property_side", "unknown"), flags=data.get("flags", {}),
+        zone=zone, team_id=zone.team_id if zone else None,
+        deadline_at=due, deadline_rule=rule, calendar_unconfirmed=unconfirmed,
+        first_contact_user_id=user.id, created_by_id=user.id, created_at=now,
+    )
+    order.priority = 2 if order_type.is_emergency else int(order.limited_mobility)
+    db.session.add(order)
+    record_event(order, "created", user, to_status="new", payload={
+        "zone": zone.code if zone else None, "deadline_at": due.isoformat(), "rule": rule,
+        "calendar_unconfirmed": unconfirmed, "channel": order.channel,
+    })
+    if zone is None:
+        record_event(order, "unrouted", "system:router", reason="位置不在任何服务片区内 / "
+                     "location is in no service zone")
+    db.session.flush()
+    enqueue_after_commit("app.dispatch.jobs.route_order", order.id,
+                         queue_name="emergency" if order_type.is_emergency else "default")
+    return order
+
+
+def cancel(order, reason, user):
+    order.cancel_reason = reason
+    return transition(order, "cancel", user, reason=reason)
+
+
+def _active_type(code):
+    order_type = db.session.get(WorkOrderType, code)
+    if order_type is None or not order_type.active:
+        raise Invalid(errors={"type": [f"未知工单类型 / unknown work-order type: {code}"]})
+    return order_type
+
+
+def _customer(account_no):
+    if not account_no:
+        return None
+    customer = db.session.scalar(sa.select(Customer).where(Customer.account_no == account_no))
+    if customer is None:
+        raise Invalid(errors={"account_no": [f"户号不存在 / no customer {account_no}"]})
+    return customer
+
+
+def _position(data, customer):
+    if data.get("location"):
+        return data["location"]["lon"], data["location"]["lat"]
+    if customer is not None and customer.location is not None:
+        point = spatial.to_lonlat(customer.location)
+        return point
+    return None, None
+
+
+def get_for(user, order_id, lock=False):
+    """The order if this user may see it; a technician's foreign order is 404 (R7)."""
+    stmt = sa.select(WorkOrder).where(WorkOrder.id == order_id)
+    if user.role == "technician":
+        stmt = stmt.where(WorkOrder.technician.has(user_id=user.id))
+    if lock:
+        stmt = stmt.with_for_update()
+    order = db.session.scalar(stmt)
+    if order is None:
+        raise NotFound(f"工单不存在 / work order {order_id} not found")
+    return order

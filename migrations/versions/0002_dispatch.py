@@ -1,0 +1,21 @@
+"""dispatch: reserved slot in the one Alembic history; its area's tables are added here.
+
+Revision ID: 0002
+Revises: 0001
+"""
+
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
