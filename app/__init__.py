@@ -16,6 +16,7 @@ DOMAIN_MODULES = (
     "customers",
     "workorders",
     "dispatch",
+    "planning",
     "notifications",
     "visits",
     "signatures",
