@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Refresh app/static/vendor/ from the npm packages pinned in package.json / package-lock.json.
+# The copies are committed: running or testing Tapline needs no Node.js, only refreshing does.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm ci --no-audit --no-fund --silent
+out=app/static/vendor
+rm -rf "$out"
+mkdir -p "$out/leaflet/images" "$out/signature_pad" "$out/swagger-ui"
+
+cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$out/leaflet/"
+cp node_modules/leaflet/dist/images/*.png "$out/leaflet/images/"
+cp node_modules/leaflet/LICENSE "$out/leaflet/LICENSE"
+
+cp node_modules/signature_pad/dist/signature_pad.umd.min.js "$out/signature_pad/"
+cp node_modules/signature_pad/LICENSE "$out/signature_pad/LICENSE"
+
+for f in swagger-ui-bundle.js swagger-ui-standalone-preset.js swagger-ui.css LICENSE NOTICE; do
+  cp "node_modules/swagger-ui-dist/$f" "$out/swagger-ui/"
+done
+
+node -e '
+const lock = require("./package-lock.json");
+for (const [path, meta] of Object.entries(lock.packages)) {
+  if (path) console.log(`${path.replace("node_modules/", "")} ${meta.version}`);
+}' > "$out/VERSIONS"
+echo "vendored into $out:"; cat "$out/VERSIONS"
