@@ -78,3 +78,90 @@ class Technician(db.Model):
     team: Mapped[Team] = relationship()
     skills: Mapped[list[Skill]] = relationship(secondary=technician_skills)
     user = relationship("User")
+
+
+DUTY_KINDS = ("on_call", "extended")  # 值班 / 延时服务: both count outside office hours (R6)
+OFFER_OUTCOMES = ("pending", "accepted", "declined", "expired", "withdrawn")
+
+
+class DutyShift(db.Model):
+    """A roster entry: this technician is on duty from starts_at to ends_at (R6)."""
+
+    __tablename__ = "duty_shifts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    technician_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("technicians.id", ondelete="CASCADE"), index=True
+    )
+    starts_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(sa.Enum(*DUTY_KINDS, name="duty_kind"), default="on_call")
+    note: Mapped[str | None] = mapped_column(sa.String(200))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    technician: Mapped[Technician] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.Index("ix_duty_shifts_span", "starts_at", "ends_at"),
+    )
+
+
+class TeamAutoAssign(db.Model):
+    """Per team and type, overrides the type's auto_assign setting (R2.3)."""
+
+    __tablename__ = "team_auto_assign"
+
+    team_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
+    type_code: Mapped[str] = mapped_column(
+        sa.ForeignKey("work_order_types.code", ondelete="CASCADE"), primary_key=True
+    )
+    enabled: Mapped[bool]
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class AssignmentOffer(db.Model):
+    """One assignment put to one technician, and how it ended; emergencies carry a timer."""
+
+    __tablename__ = "assignment_offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_order_id: Mapped[int] = mapped_column(sa.ForeignKey("work_orders.id"), index=True)
+    technician_id: Mapped[int] = mapped_column(sa.ForeignKey("technicians.id"), index=True)
+    offered_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    outcome: Mapped[str] = mapped_column(
+        sa.Enum(*OFFER_OUTCOMES, name="offer_outcome"), default="pending"
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    __table_args__ = (
+        sa.Index("ix_assignment_offers_pending_expiry", "expires_at",
+                 postgresql_where=sa.text("outcome = 'pending' AND expires_at IS NOT NULL")),
+    )
+
+
+class TechnicianPosition(db.Model):
+    """A position ping from a technician's phone, kept with its device time and accuracy."""
+
+    __tablename__ = "technician_positions"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    technician_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("technicians.id", ondelete="CASCADE")
+    )
+    device_time: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    position = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=False)
+    accuracy_m: Mapped[float | None]
+
+    __table_args__ = (
+        # A batch resent after lost signal stores nothing twice.
+        sa.UniqueConstraint("technician_id", "device_time", name="uq_technician_positions_ping"),
+    )
