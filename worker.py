@@ -1,7 +1,7 @@
 """The RQ worker: queues in priority order (emergency first), with RQ's scheduler.
 
-    python worker.py          work the queues (and run delayed jobs when they fall due)
-    python worker.py clock    enqueue the periodic jobs (SLA watch, outbox relay, ...)
+python worker.py          work the queues (and run delayed jobs when they fall due)
+python worker.py clock    enqueue the periodic jobs (SLA watch, outbox relay, ...)
 """
 
 import importlib
@@ -36,8 +36,7 @@ def work(app):
 def clock(app):
     scheduler = CronScheduler(connection=redis_conn(app))
     for job_path, queue_name, seconds in periodic_jobs():
-        scheduler.register(run, queue_name, args=(job_path,), interval=seconds,
-                           name=job_path)
+        scheduler.register(run, queue_name, args=(job_path,), interval=seconds, name=job_path)
     scheduler.start()
 
 

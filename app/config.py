@@ -11,7 +11,7 @@ def _db_url(value):
     """Accept the usual postgres:// forms and pin the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
         if value.startswith(prefix):
-            return "postgresql+psycopg://" + value[len(prefix):]
+            return "postgresql+psycopg://" + value[len(prefix) :]
     return value
 
 
@@ -60,7 +60,9 @@ class Config:
     API_SPEC_OPTIONS = {
         "info": {"description": "Tapline 自来水外勤工单系统 API. Errors: {code, message, errors}."},
         "components": {
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            }
         },
     }
 

@@ -74,10 +74,10 @@ class TooManyRequests(DomainError):
     status = 429
 
 
-def error_body(status, message=None, errors=None, code=None, **extra):
+def error_body(http_status, message=None, errors=None, code=None, /, **extra):
     body = {
-        "code": code or CODES.get(status, "error"),
-        "message": message or MESSAGES.get(status, ""),
+        "code": code or CODES.get(http_status, "error"),
+        "message": message or MESSAGES.get(http_status, ""),
         "errors": errors or {},
     }
     body.update(extra)
@@ -117,7 +117,9 @@ def register_error_handlers(app):
 
     @app.errorhandler(DomainError)
     def domain_error(exc):
-        return jsonify(error_body(exc.status, exc.message, exc.errors, exc.code, **exc.extra)), exc.status
+        return jsonify(
+            error_body(exc.status, exc.message, exc.errors, exc.code, **exc.extra)
+        ), exc.status
 
     @app.errorhandler(HTTPException)
     def http_error(exc):

@@ -29,7 +29,9 @@ def redis_conn(app=None):
     conn = app.extensions.get("tapline_redis")
     if conn is None:
         conn = Redis.from_url(
-            app.config["REDIS_URL"], socket_timeout=3, socket_connect_timeout=1,
+            app.config["REDIS_URL"],
+            socket_timeout=3,
+            socket_connect_timeout=1,
             health_check_interval=30,
         )
         app.extensions["tapline_redis"] = conn
@@ -92,8 +94,14 @@ def _enqueue_row(row):
     if row.delay_seconds:
         from datetime import timedelta
 
-        q.enqueue_in(timedelta(seconds=row.delay_seconds), run, row.job, *row.args,
-                     job_id=job_id, retry=RETRY)
+        q.enqueue_in(
+            timedelta(seconds=row.delay_seconds),
+            run,
+            row.job,
+            *row.args,
+            job_id=job_id,
+            retry=RETRY,
+        )
     else:
         q.enqueue(run, row.job, *row.args, job_id=job_id, retry=RETRY)
 
@@ -141,7 +149,7 @@ def _kick_relay_after_commit(session):
             log.warning("outbox relay after commit failed: %s", exc)
 
 
-def _forget_pending_on_rollback(session):
+def _forget_pending_on_rollback(session, previous_transaction=None):
     session.info.pop("outbox_pending", None)
 
 

@@ -27,8 +27,9 @@ def _ensure_database(url):
     url = sa.engine.make_url(url)
     admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                             {"n": url.database})
+        exists = conn.scalar(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": url.database}
+        )
         if not exists:
             conn.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
     admin.dispose()
@@ -60,14 +61,22 @@ def app():
 
 
 def _reset_database(app):
-    tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in NEVER_TRUNCATE]
     with db.engine.begin() as conn:
+        tables = [
+            name
+            for name in conn.scalars(
+                sa.text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            )
+            if name not in NEVER_TRUNCATE
+        ]
         conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         for name in REFERENCE_TABLES:
             for row in app.config["REFERENCE_ROWS"][name]:
                 cols = ", ".join(row)
                 conn.execute(
-                    sa.text(f"INSERT INTO {name} ({cols}) VALUES ({', '.join(':' + c for c in row)})"),
+                    sa.text(
+                        f"INSERT INTO {name} ({cols}) VALUES ({', '.join(':' + c for c in row)})"
+                    ),
                     row,
                 )
 

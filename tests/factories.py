@@ -15,7 +15,9 @@ from app.workorders import services as workorders
 PASSWORD = "secret-pass-1"
 # A square around central Haiyang (lon 121.10-121.22, lat 36.72-36.82).
 CENTRE = (121.16, 36.77)
-SQUARE = "SRID=4326;MULTIPOLYGON(((121.10 36.72,121.22 36.72,121.22 36.82,121.10 36.82,121.10 36.72)))"
+SQUARE = (
+    "SRID=4326;MULTIPOLYGON(((121.10 36.72,121.22 36.72,121.22 36.82,121.10 36.82,121.10 36.72)))"
+)
 
 _seq = itertools.count(1)
 _HASH = {}
@@ -33,8 +35,13 @@ class Factories:
 
     def user(self, role="hotline_agent", username=None, **kw):
         n = next(_seq)
-        user = User(username=username or f"{role}{n}", password_hash=_password_hash(),
-                    display_name=kw.pop("display_name", f"{role} {n}"), role=role, **kw)
+        user = User(
+            username=username or f"{role}{n}",
+            password_hash=_password_hash(),
+            display_name=kw.pop("display_name", f"{role} {n}"),
+            role=role,
+            **kw,
+        )
         db.session.add(user)
         db.session.commit()
         return user
@@ -51,7 +58,9 @@ class Factories:
 
     def zone(self, team=None, wkt=SQUARE, code=None):
         team = team or self.team()
-        zone = ServiceZone(code=code or f"Z{next(_seq)}", name="城区片区", team_id=team.id, geom=wkt)
+        zone = ServiceZone(
+            code=code or f"Z{next(_seq)}", name="城区片区", team_id=team.id, geom=wkt
+        )
         db.session.add(zone)
         db.session.commit()
         return zone
@@ -61,8 +70,12 @@ class Factories:
         user = kw.pop("user", None) or self.user("technician", team_id=team.id)
         n = next(_seq)
         tech = Technician(
-            user_id=user.id, employee_no=f"E{n:05d}", name=kw.pop("name", f"师傅{n}"),
-            team_id=team.id, base_point=point_wkt(*at), **kw,
+            user_id=user.id,
+            employee_no=f"E{n:05d}",
+            name=kw.pop("name", f"师傅{n}"),
+            team_id=team.id,
+            base_point=point_wkt(*at),
+            **kw,
         )
         tech.skills = [db.session.query(Skill).filter_by(code=c).one() for c in skills]
         db.session.add(tech)
@@ -72,9 +85,12 @@ class Factories:
     def customer(self, at=CENTRE, **kw):
         n = next(_seq)
         customer = Customer(
-            account_no=kw.pop("account_no", f"HY{n:08d}"), name=kw.pop("name", f"用户{n}"),
-            phone=kw.pop("phone", f"1380000{n:04d}"), address=kw.pop("address", f"海阳市东村街道{n}号"),
-            location=point_wkt(*at) if at else None, **kw,
+            account_no=kw.pop("account_no", f"HY{n:08d}"),
+            name=kw.pop("name", f"用户{n}"),
+            phone=kw.pop("phone", f"1380000{n:04d}"),
+            address=kw.pop("address", f"海阳市东村街道{n}号"),
+            location=point_wkt(*at) if at else None,
+            **kw,
         )
         db.session.add(customer)
         db.session.commit()
@@ -83,9 +99,15 @@ class Factories:
     def work_order(self, by=None, type="general_repair", at=CENTRE, **kw):
         """An order created through the service, as the desk would."""
         by = by or self.user("hotline_agent")
-        data = {"type": type, "channel": kw.pop("channel", "hotline"),
-                "caller_name": "张先生", "caller_phone": "13900001111",
-                "address": "海阳市方圆街道1号", "description": "水管漏水", **kw}
+        data = {
+            "type": type,
+            "channel": kw.pop("channel", "hotline"),
+            "caller_name": "张先生",
+            "caller_phone": "13900001111",
+            "address": "海阳市方圆街道1号",
+            "description": "水管漏水",
+            **kw,
+        }
         if at:
             data["location"] = {"lon": at[0], "lat": at[1]}
         order = workorders.create_work_order(data, by)

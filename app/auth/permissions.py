@@ -12,7 +12,7 @@ def require_user(roles=()):
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         raise Unauthorized()
-    payload = tokens.read(header[len("Bearer "):].strip(), "access")
+    payload = tokens.read(header[len("Bearer ") :].strip(), "access")
     user = db.session.get(User, int(payload["sub"]))
     if user is None or not user.active:
         raise Unauthorized()

@@ -8,7 +8,9 @@ from app.auth.schemas import LoginSchema, RefreshSchema, TokenSchema, UserSchema
 from app.errors import Unauthorized
 from app.extensions import Blueprint, db
 
-blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="登录与令牌 / Sign-in and tokens")
+blp = Blueprint(
+    "auth", __name__, url_prefix="/api/auth", description="登录与令牌 / Sign-in and tokens"
+)
 
 
 def _tokens_for(user):

@@ -58,4 +58,3 @@ def _check_in_year(year, notice):
     outside = sorted({d.isoformat() for d in days if d.year != year})
     if outside:
         raise Invalid(errors={"holidays": [f"dates outside {year}: {', '.join(outside)}"]})
-

@@ -14,7 +14,8 @@ class HolidaySpanSchema(ma.Schema):
 
 class NoticeSchema(ma.Schema):
     source = ma.fields.String(
-        required=True, validate=ma.validate.Length(1, 255),
+        required=True,
+        validate=ma.validate.Length(1, 255),
         metadata={"description": "The notice, e.g. 国办发明电〔2026〕x号"},
     )
     holidays = ma.fields.List(ma.fields.Nested(HolidaySpanSchema), required=True)

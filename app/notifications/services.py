@@ -51,7 +51,7 @@ def _publish_pending(session):
             publish(user_id, message)
 
 
-def _drop_pending(session):
+def _drop_pending(session, previous_transaction=None):
     session.info.pop("live_events", None)
 
 

@@ -38,8 +38,8 @@ def sla_state_sql(now=None):
     """The same rule as a SQL expression over work_orders, for filtering and sorting."""
     now = now or utcnow()
     fraction = current_app.config["SLA_AT_RISK_FRACTION"]
-    remaining = WorkOrder.deadline_at - sa.literal(now)
-    allowed = WorkOrder.deadline_at - WorkOrder.created_at
+    remaining = sa.func.extract("epoch", WorkOrder.deadline_at - sa.literal(now))
+    allowed = sa.func.extract("epoch", WorkOrder.deadline_at - WorkOrder.created_at)
     return sa.case(
         (WorkOrder.status.not_in(OPEN_STATUSES), "on_track"),
         (WorkOrder.deadline_at < now, "breached"),

@@ -22,7 +22,9 @@ def filtered(args, user):
         if args.get(name) is not None:
             stmt = stmt.where(getattr(WorkOrder, name) == args[name])
     if args.get("unrouted") is not None:
-        stmt = stmt.where(WorkOrder.zone_id.is_(None) if args["unrouted"] else WorkOrder.zone_id.is_not(None))
+        stmt = stmt.where(
+            WorkOrder.zone_id.is_(None) if args["unrouted"] else WorkOrder.zone_id.is_not(None)
+        )
     if args.get("sla_state"):
         stmt = stmt.where(sla_state_sql() == args["sla_state"])
     if args.get("created_from"):
@@ -31,11 +33,13 @@ def filtered(args, user):
         stmt = stmt.where(WorkOrder.created_at < args["created_to"])
     if args.get("q"):
         like = f"%{_escape_like(args['q'])}%"
-        stmt = stmt.where(sa.or_(
-            WorkOrder.number.ilike(like, escape="\\"),
-            WorkOrder.address.ilike(like, escape="\\"),
-            WorkOrder.caller_phone.ilike(like, escape="\\"),
-        ))
+        stmt = stmt.where(
+            sa.or_(
+                WorkOrder.number.ilike(like, escape="\\"),
+                WorkOrder.address.ilike(like, escape="\\"),
+                WorkOrder.caller_phone.ilike(like, escape="\\"),
+            )
+        )
     return stmt
 
 
@@ -43,10 +47,14 @@ def page(args, user):
     stmt = filtered(args, user)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
     items = db.session.scalars(
-        stmt.options(selectinload(WorkOrder.type), selectinload(WorkOrder.zone),
-                     selectinload(WorkOrder.customer))
+        stmt.options(
+            selectinload(WorkOrder.type),
+            selectinload(WorkOrder.zone),
+            selectinload(WorkOrder.customer),
+        )
         .order_by(WorkOrder.priority.desc(), WorkOrder.created_at.desc(), WorkOrder.id.desc())
-        .limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"])
+        .limit(args["per_page"])
+        .offset((args["page"] - 1) * args["per_page"])
     ).all()
     return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
 

@@ -11,7 +11,9 @@ from app.workorders.schemas import (
     WorkOrderQueryArgsSchema,
 )
 
-blp = Blueprint("workorders", __name__, url_prefix="/api/workorders", description="工单 / Work orders")
+blp = Blueprint(
+    "workorders", __name__, url_prefix="/api/workorders", description="工单 / Work orders"
+)
 
 STAFF = ("hotline_agent", "dispatcher", "department_lead", "general_manager", "admin")
 

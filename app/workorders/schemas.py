@@ -5,7 +5,9 @@ from app.schemas import GeometryPointField, LocationSchema, PageArgsSchema, page
 from app.workorders import deadlines, states
 from app.workorders.models import CHANNELS, PROPERTY_SIDES, SLA_STATES
 
-PHONE = ma.validate.Regexp(r"^\+?[0-9][0-9\- ]{4,30}$", error="not a phone number / 电话号码格式错误")
+PHONE = ma.validate.Regexp(
+    r"^\+?[0-9][0-9\- ]{4,30}$", error="not a phone number / 电话号码格式错误"
+)
 
 
 class WorkOrderCreateSchema(ma.Schema):
@@ -22,7 +24,8 @@ class WorkOrderCreateSchema(ma.Schema):
         load_default=False, metadata={"description": "孤寡老人/残疾人士,无人代劳 (R1.4)"}
     )
     property_side = ma.fields.String(
-        load_default="unknown", validate=ma.validate.OneOf(PROPERTY_SIDES),
+        load_default="unknown",
+        validate=ma.validate.OneOf(PROPERTY_SIDES),
         metadata={"description": "Fault inside the company's property boundary? (R1.5)"},
     )
     flags = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(), load_default=dict)

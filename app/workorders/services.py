@@ -29,13 +29,31 @@ def actor_fields(actor):
     return {"actor_id": actor.id, "actor_label": f"{actor.role}:{actor.username}"}
 
 
-def record_event(order, kind, actor, *, reason=None, device_time=None, position=None,
-                 accuracy_m=None, payload=None, from_status=None, to_status=None):
+def record_event(
+    order,
+    kind,
+    actor,
+    *,
+    reason=None,
+    device_time=None,
+    position=None,
+    accuracy_m=None,
+    payload=None,
+    from_status=None,
+    to_status=None,
+):
     event = WorkOrderEvent(
-        work_order=order, kind=kind, reason=reason, device_time=device_time,
-        position=point_wkt(*position) if position else None, accuracy_m=accuracy_m,
-        payload=payload or {}, from_status=from_status, to_status=to_status,
-        server_time=utcnow(), **actor_fields(actor),
+        work_order=order,
+        kind=kind,
+        reason=reason,
+        device_time=device_time,
+        position=point_wkt(*position) if position else None,
+        accuracy_m=accuracy_m,
+        payload=payload or {},
+        from_status=from_status,
+        to_status=to_status,
+        server_time=utcnow(),
+        **actor_fields(actor),
     )
     db.session.add(event)
     return event
@@ -50,8 +68,9 @@ def transition(order, action, actor, **event_fields):
         setattr(order, stamp, utcnow())
     if order.status == "new":
         order.technician_id = None
-    return record_event(order, action, actor, from_status=before, to_status=order.status,
-                        **event_fields)
+    return record_event(
+        order, action, actor, from_status=before, to_status=order.status, **event_fields
+    )
 
 
 def next_number(prefix="WO", now=None):
@@ -73,39 +92,70 @@ def create_work_order(data, user):
     order_type = _active_type(data["type"])
     customer = _customer(data.get("account_no"))
     if customer is None and not (data.get("caller_name") and data.get("caller_phone")):
-        raise Invalid(errors={"account_no": ["给出户号,或来电人姓名和电话 / "
-                                             "give an account number, or caller name and phone"]})
+        raise Invalid(
+            errors={
+                "account_no": [
+                    "给出户号,或来电人姓名和电话 / give an account number, or caller name and phone"
+                ]
+            }
+        )
     lon, lat = _position(data, customer)
     now = utcnow()
     due, rule, unconfirmed = deadlines.deadline_for(order_type, now)
     zone = spatial.zone_for_point(lon, lat) if lon is not None else None
     order = WorkOrder(
-        number=next_number(now=now), type_code=order_type.code, channel=data["channel"],
-        status="new", customer=customer,
+        number=next_number(now=now),
+        type_code=order_type.code,
+        channel=data["channel"],
+        status="new",
+        customer=customer,
         caller_name=data.get("caller_name") or (customer.name if customer else None),
         caller_phone=data.get("caller_phone") or (customer.phone if customer else None),
         address=data.get("address") or (customer.address if customer else ""),
         location=point_wkt(lon, lat) if lon is not None else None,
-        meter_number=data.get("meter_number"), description=data.get("description", ""),
+        meter_number=data.get("meter_number"),
+        description=data.get("description", ""),
         limited_mobility=data.get("limited_mobility", False)
         or bool(customer and customer.limited_mobility),
-        property_side=data.get("property_side", "unknown"), flags=data.get("flags", {}),
-        zone=zone, team_id=zone.team_id if zone else None,
-        deadline_at=due, deadline_rule=rule, calendar_unconfirmed=unconfirmed,
-        first_contact_user_id=user.id, created_by_id=user.id, created_at=now,
+        property_side=data.get("property_side", "unknown"),
+        flags=data.get("flags", {}),
+        zone=zone,
+        team_id=zone.team_id if zone else None,
+        deadline_at=due,
+        deadline_rule=rule,
+        calendar_unconfirmed=unconfirmed,
+        first_contact_user_id=user.id,
+        created_by_id=user.id,
+        created_at=now,
     )
     order.priority = 2 if order_type.is_emergency else int(order.limited_mobility)
     db.session.add(order)
-    record_event(order, "created", user, to_status="new", payload={
-        "zone": zone.code if zone else None, "deadline_at": due.isoformat(), "rule": rule,
-        "calendar_unconfirmed": unconfirmed, "channel": order.channel,
-    })
+    record_event(
+        order,
+        "created",
+        user,
+        to_status="new",
+        payload={
+            "zone": zone.code if zone else None,
+            "deadline_at": due.isoformat(),
+            "rule": rule,
+            "calendar_unconfirmed": unconfirmed,
+            "channel": order.channel,
+        },
+    )
     if zone is None:
-        record_event(order, "unrouted", "system:router", reason="位置不在任何服务片区内 / "
-                     "location is in no service zone")
+        record_event(
+            order,
+            "unrouted",
+            "system:router",
+            reason="位置不在任何服务片区内 / location is in no service zone",
+        )
     db.session.flush()
-    enqueue_after_commit("app.dispatch.jobs.route_order", order.id,
-                         queue_name="emergency" if order_type.is_emergency else "default")
+    enqueue_after_commit(
+        "app.dispatch.jobs.route_order",
+        order.id,
+        queue_name="emergency" if order_type.is_emergency else "default",
+    )
     return order
 
 

@@ -13,11 +13,19 @@ def count(model):
 def test_agent_opens_an_order_that_is_numbered_zoned_and_given_a_deadline(client, make):
     zone = make.zone()
     agent = make.user("hotline_agent")
-    resp = client.post("/api/workorders", headers=make.headers(agent), json={
-        "type": "general_repair", "channel": "hotline", "caller_name": "李女士",
-        "caller_phone": "13812345678", "address": "海阳市方圆街道海港路8号",
-        "location": {"lat": 36.77, "lon": 121.16}, "description": "厨房水管漏水",
-    })
+    resp = client.post(
+        "/api/workorders",
+        headers=make.headers(agent),
+        json={
+            "type": "general_repair",
+            "channel": "hotline",
+            "caller_name": "李女士",
+            "caller_phone": "13812345678",
+            "address": "海阳市方圆街道海港路8号",
+            "location": {"lat": 36.77, "lon": 121.16},
+            "description": "厨房水管漏水",
+        },
+    )
     assert resp.status_code == 201, resp.json
     body = resp.json
     assert re.fullmatch(r"WO\d{8}0001", body["number"])
@@ -30,10 +38,18 @@ def test_agent_opens_an_order_that_is_numbered_zoned_and_given_a_deadline(client
 def test_point_outside_every_zone_is_unrouted_not_dropped(client, make):
     make.zone()
     agent = make.user("hotline_agent")
-    resp = client.post("/api/workorders", headers=make.headers(agent), json={
-        "type": "general_repair", "channel": "walk_in", "caller_name": "王", "caller_phone": "13800000000",
-        "address": "外地", "location": {"lat": 30.0, "lon": 110.0},
-    })
+    resp = client.post(
+        "/api/workorders",
+        headers=make.headers(agent),
+        json={
+            "type": "general_repair",
+            "channel": "walk_in",
+            "caller_name": "王",
+            "caller_phone": "13800000000",
+            "address": "外地",
+            "location": {"lat": 30.0, "lon": 110.0},
+        },
+    )
     assert resp.status_code == 201
     assert resp.json["unrouted"] is True and resp.json["zone"] is None
     assert "unrouted" in [e["kind"] for e in resp.json["timeline"]]
@@ -44,23 +60,58 @@ def test_bad_input_gets_one_error_shape_and_changes_nothing(client, make):
     headers = make.headers(agent)
     before = count(WorkOrder), count(WorkOrderEvent)
     cases = [
-        ({"type": "general_repair", "channel": "fax", "address": "x", "caller_name": "a",
-          "caller_phone": "13800000000"}, "channel"),
-        ({"type": "general_repair", "channel": "hotline", "address": "x", "caller_name": "a",
-          "caller_phone": "13800000000", "location": {"lat": 91, "lon": 121}}, "location"),
-        ({"type": "teleport", "channel": "hotline", "address": "x", "caller_name": "a",
-          "caller_phone": "13800000000"}, "type"),
+        (
+            {
+                "type": "general_repair",
+                "channel": "fax",
+                "address": "x",
+                "caller_name": "a",
+                "caller_phone": "13800000000",
+            },
+            "channel",
+        ),
+        (
+            {
+                "type": "general_repair",
+                "channel": "hotline",
+                "address": "x",
+                "caller_name": "a",
+                "caller_phone": "13800000000",
+                "location": {"lat": 91, "lon": 121},
+            },
+            "location",
+        ),
+        (
+            {
+                "type": "teleport",
+                "channel": "hotline",
+                "address": "x",
+                "caller_name": "a",
+                "caller_phone": "13800000000",
+            },
+            "type",
+        ),
         ({"type": "general_repair", "channel": "hotline", "account_no": "NOPE"}, "account_no"),
-        ({"type": "general_repair", "channel": "hotline", "address": "x", "caller_name": "a",
-          "caller_phone": "13800000000", "surprise": 1}, "surprise"),
+        (
+            {
+                "type": "general_repair",
+                "channel": "hotline",
+                "address": "x",
+                "caller_name": "a",
+                "caller_phone": "13800000000",
+                "surprise": 1,
+            },
+            "surprise",
+        ),
     ]
     for payload, field in cases:
         resp = client.post("/api/workorders", headers=headers, json=payload)
         assert resp.status_code == 422, (payload, resp.json)
         assert resp.json["code"] == "validation_error"
         assert field in resp.json["errors"], resp.json
-    resp = client.post("/api/workorders", headers={**headers, "Content-Type": "application/json"},
-                       data="{not json")
+    resp = client.post(
+        "/api/workorders", headers={**headers, "Content-Type": "application/json"}, data="{not json"
+    )
     assert resp.status_code == 400 and set(resp.json) >= {"code", "message", "errors"}
     resp = client.post("/api/workorders", headers=headers, json={"description": "x" * (2 << 20)})
     assert resp.status_code == 413 and resp.json["code"] == "payload_too_large"
@@ -87,7 +138,11 @@ def test_phone_masked_for_roles_that_do_not_need_it(client, make):
     order = make.work_order(caller_phone="13812345678")
     gm = make.user("general_manager")
     agent = make.user("hotline_agent")
-    assert client.get(f"/api/workorders/{order.id}", headers=make.headers(gm)).json[
-        "caller_phone"] == "138****5678"
-    assert client.get(f"/api/workorders/{order.id}", headers=make.headers(agent)).json[
-        "caller_phone"] == "13812345678"
+    assert (
+        client.get(f"/api/workorders/{order.id}", headers=make.headers(gm)).json["caller_phone"]
+        == "138****5678"
+    )
+    assert (
+        client.get(f"/api/workorders/{order.id}", headers=make.headers(agent)).json["caller_phone"]
+        == "13812345678"
+    )

@@ -1,0 +1,17 @@
+"""A job used by the outbox tests: it leaves a trace on the order, once."""
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.workorders.models import WorkOrder, WorkOrderEvent
+from app.workorders.services import record_event
+
+
+def ping(order_id):
+    already = db.session.scalar(
+        sa.select(WorkOrderEvent.id).where(
+            WorkOrderEvent.work_order_id == order_id, WorkOrderEvent.kind == "test_ping"
+        )
+    )
+    if already is None:
+        record_event(db.session.get(WorkOrder, order_id), "test_ping", "system:test")
