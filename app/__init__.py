@@ -4,6 +4,7 @@ import importlib
 import logging
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from app.config import DEFAULT_SECRET, Config
 from app.errors import register_error_handlers
@@ -25,9 +26,17 @@ DOMAIN_MODULES = (
 )
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:id>` that only matches what fits a PostgreSQL integer: larger ids are 404."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def create_app(config_class=Config):
     app = Flask(__name__)
     app.config.from_object(config_class)
+    app.url_map.converters["int"] = DatabaseIdConverter
     _refuse_default_secret(app)
     logging.basicConfig(level=logging.INFO)
     db.init_app(app)

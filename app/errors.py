@@ -3,6 +3,7 @@
 import logging
 
 from flask import jsonify, request
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 log = logging.getLogger(__name__)
@@ -125,6 +126,14 @@ def register_error_handlers(app):
     def http_error(exc):
         body, status, headers = http_error_payload(exc)
         return jsonify(body), status, headers
+
+    @app.errorhandler(DataError)
+    def unrepresentable(exc):
+        # A value PostgreSQL cannot hold (an integer out of range, say) is bad input, not a
+        # server fault; the transaction is rolled back, so nothing changed.
+        log.info("data error: %s", exc.orig)
+        body = error_body(422, "数值超出范围或格式无效 / A value is out of range or malformed")
+        return jsonify(body), 422
 
     @app.errorhandler(Exception)
     def unexpected(exc):

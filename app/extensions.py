@@ -3,6 +3,7 @@
 from functools import wraps
 
 import flask_smorest
+import marshmallow as ma
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 
@@ -12,7 +13,22 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 
 
+class ErrorSchema(ma.Schema):
+    """The one error shape of every status: {"code", "message", "errors"}."""
+
+    code = ma.fields.String(required=True, metadata={"example": "validation_error"})
+    message = ma.fields.String(required=True)
+    errors = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Raw(),
+        required=True,
+        metadata={"description": "Field name -> list of messages"},
+    )
+
+
 class Api(flask_smorest.Api):
+    ERROR_SCHEMA = ErrorSchema
+
     def handle_http_exception(self, error):
         from app.errors import http_error_payload
 

@@ -4,6 +4,13 @@ import marshmallow as ma
 
 from app.dispatch.queries import to_lonlat
 
+MAX_ID = 2**31 - 1
+
+
+def IdField(**kwargs):  # noqa: N802 - reads like a field class at the call site
+    """An integer id: positive and within PostgreSQL's integer range."""
+    return ma.fields.Integer(validate=ma.validate.Range(1, MAX_ID), **kwargs)
+
 
 class LocationSchema(ma.Schema):
     lat = ma.fields.Float(required=True, validate=ma.validate.Range(-90, 90))

@@ -1,7 +1,7 @@
 import marshmallow as ma
 
 from app.auth.permissions import mask_phone
-from app.schemas import GeometryPointField, LocationSchema, PageArgsSchema, page_of
+from app.schemas import GeometryPointField, IdField, LocationSchema, PageArgsSchema, page_of
 from app.workorders import deadlines, states
 from app.workorders.models import CHANNELS, PROPERTY_SIDES, SLA_STATES
 
@@ -116,9 +116,9 @@ WorkOrderPageSchema = page_of(WorkOrderSchema)
 class WorkOrderQueryArgsSchema(PageArgsSchema):
     status = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(states.STATUSES)))
     type = ma.fields.String(validate=ma.validate.Length(1, 40))
-    zone_id = ma.fields.Integer()
-    team_id = ma.fields.Integer()
-    technician_id = ma.fields.Integer()
+    zone_id = IdField()
+    team_id = IdField()
+    technician_id = IdField()
     sla_state = ma.fields.String(validate=ma.validate.OneOf(SLA_STATES))
     unrouted = ma.fields.Boolean()
     created_from = ma.fields.DateTime()
