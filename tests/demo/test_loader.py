@@ -1,0 +1,104 @@
+"""`flask demo load` on real PostgreSQL/PostGIS: idempotent, spatially sound, and logged into."""
+
+import pytest
+import sqlalchemy as sa
+
+from app.auth.models import User
+from app.customers.models import Customer, Meter
+from app.demo import loader
+from app.dispatch import queries
+from app.dispatch.models import ServiceZone, Team, Technician
+from app.extensions import db
+from app.outbox import OutboxMessage
+from app.workorders.models import WorkOrder, WorkOrderEvent
+
+MODELS = (Team, ServiceZone, User, Technician, Customer, Meter, WorkOrder, WorkOrderEvent,
+          OutboxMessage)
+STAFF = {"admin": "admin", "agent01": "hotline_agent", "dispatch01": "dispatcher",
+         "lead01": "department_lead", "gm01": "general_manager"}
+
+
+def counts():
+    return {m.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(m))
+            for m in MODELS}
+
+
+def test_loading_twice_keeps_the_data_and_duplicates_nothing(app):
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert "zones: 8" in result.output and "work_orders: 40" in result.output
+    first = counts()
+    assert {name: first[name] for name in ("teams", "service_zones", "users", "technicians",
+                                           "customers", "meters", "work_orders")} == {
+        "teams": 10, "service_zones": 8, "users": 35, "technicians": 30, "customers": 200,
+        "meters": 200, "work_orders": 40}
+    again = loader.load()
+    assert again == {"teams": 10, "zones": 8, "users": 35, "technicians": 30, "customers": 200,
+                     "meters": 200, "work_orders": 40, "created": 0}
+    assert counts() == first
+
+
+def test_a_partly_loaded_demo_is_completed_not_duplicated(demo):
+    db.session.execute(sa.delete(Meter).where(Meter.number.like("HY2020%")))
+    db.session.commit()
+    summary = loader.load()
+    assert summary["meters"] == 200 and summary["created"] > 0
+    assert counts()["meters"] == 200
+
+
+def test_every_zone_holds_its_teams_technicians_and_its_customers(demo):
+    outside = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Technician)
+        .join(ServiceZone, ServiceZone.team_id == Technician.team_id)
+        .where(~sa.func.ST_Contains(ServiceZone.geom, Technician.base_point)))
+    assert outside == 0
+    zones_per_customer = db.session.scalars(
+        sa.select(sa.func.count(ServiceZone.id)).select_from(Customer)
+        .outerjoin(ServiceZone, sa.func.ST_Contains(ServiceZone.geom, Customer.location))
+        .group_by(Customer.id)).all()
+    assert len(zones_per_customer) == 200 and set(zones_per_customer) == {1}
+    lead = db.session.scalar(sa.select(Team).where(Team.code == "DEPT-GW"))
+    assert db.session.get(User, lead.lead_user_id).username == "lead01"
+
+
+def test_orders_went_through_the_state_machine_to_the_right_technicians(demo):
+    orders = db.session.scalars(sa.select(WorkOrder).order_by(WorkOrder.id)).all()
+    assert sorted({o.flags["demo"] for o in orders}) == [f"D{n:03d}" for n in range(1, 41)]
+    statuses = {o.status for o in orders}
+    assert statuses >= {"new", "assigned", "accepted", "scheduled", "en_route", "on_site",
+                        "completed", "cancelled"}
+    for order in orders:
+        status = None
+        for event in order.events:  # an unbroken chain of events ends in the order's status
+            if event.to_status:
+                assert event.from_status == status, (order.number, event.kind)
+                status = event.to_status
+        assert status == order.status
+        if order.technician:
+            assert order.technician.team_id == order.team_id
+            assert order.type.skill_code in {s.code for s in order.technician.skills}
+    unrouted = [o for o in orders if o.zone_id is None]
+    assert len(unrouted) == 3
+    assert all("unrouted" in [e.kind for e in o.events] for o in unrouted)
+    assert all(queries.zone_for_point(*queries.to_lonlat(o.location)) is None for o in unrouted)
+    assert all(o.cancel_reason for o in orders if o.status == "cancelled")
+    assert all(o.appointment_start for o in orders if o.status == "scheduled")
+
+
+def test_demo_users_sign_in_with_the_demo_password(client, demo):
+    usernames = STAFF | {f"tech{n:02d}": "technician" for n in range(1, 31)}
+    for username, role in usernames.items():
+        resp = client.post("/api/auth/login", json={"username": username, "password": "demo1234"})
+        assert resp.status_code == 200, (username, resp.json)
+        assert resp.json["user"]["role"] == role
+    wrong = client.post("/api/auth/login", json={"username": "admin", "password": "demo12345"})
+    assert wrong.status_code == 401
+
+
+def test_refuses_outside_demo_and_test_mode_and_writes_nothing(app, monkeypatch):
+    monkeypatch.setitem(app.config, "MODE", "production")
+    with pytest.raises(loader.DemoRefused):
+        loader.load()
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 1 and "TAPLINE_MODE=demo" in result.output
+    assert set(counts().values()) == {0}
