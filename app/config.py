@@ -27,7 +27,11 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _db_url(
         os.environ.get("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:54329/tapline")
     )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Sessions speak UTC so stored and returned times never depend on the server's zone.
+    SQLALCHEMY_ENGINE_OPTIONS = {
+        "pool_pre_ping": True,
+        "connect_args": {"options": "-c timezone=UTC"},
+    }
     REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:63799/0")
     TIMEZONE = "Asia/Shanghai"
     STORAGE_DIR = os.environ.get("STORAGE_DIR", os.path.join(os.getcwd(), "var", "storage"))
@@ -49,6 +53,15 @@ class Config:
     ACCEPT_TIMEOUT_MINUTES = _int("ACCEPT_TIMEOUT_MINUTES", 5)
     POSITION_FRESH_MINUTES = _int("POSITION_FRESH_MINUTES", 30)
     ARRIVAL_FLAG_METRES = _int("ARRIVAL_FLAG_METRES", 200)
+    # Dispatch (R2, R6): neighbouring zones, pre-emption, position sanity, live stream, clocks.
+    NEIGHBOUR_ZONE_METRES = _int("NEIGHBOUR_ZONE_METRES", 500)
+    PREEMPT_WINDOW_MINUTES = _int("PREEMPT_WINDOW_MINUTES", 120)
+    POSITION_MAX_AGE_DAYS = _int("POSITION_MAX_AGE_DAYS", 7)
+    POSITION_MAX_AHEAD_SECONDS = _int("POSITION_MAX_AHEAD_SECONDS", 300)
+    SUGGESTION_LIMIT = _int("SUGGESTION_LIMIT", 10)
+    SSE_HEARTBEAT_SECONDS = _int("SSE_HEARTBEAT_SECONDS", 15)
+    SLA_WATCH_SECONDS = _int("SLA_WATCH_SECONDS", 60)
+    OFFER_SWEEP_SECONDS = _int("OFFER_SWEEP_SECONDS", 30)
 
     API_TITLE = "Tapline API"
     API_VERSION = "v1"
