@@ -1,0 +1,28 @@
+from flask.views import MethodView
+
+from app.customers import services
+from app.customers.schemas import CustomerCardSchema, CustomerQueryArgsSchema, CustomerSearchSchema
+from app.extensions import Blueprint
+
+blp = Blueprint("customers", __name__, url_prefix="/api/customers", description="用户 / Customers")
+
+DESK = ("hotline_agent", "dispatcher", "department_lead", "general_manager", "admin")
+
+
+@blp.route("")
+class CustomerViews(MethodView):
+    @blp.auth(*DESK)
+    @blp.arguments(CustomerQueryArgsSchema, location="query")
+    @blp.response(200, CustomerSearchSchema)
+    def get(self, args):
+        """Find the caller by phone, account number (户号), name or address"""
+        return services.search(args["q"], args["limit"])
+
+
+@blp.route("/<int:customer_id>")
+class CustomerByIdViews(MethodView):
+    @blp.auth(*DESK)
+    @blp.response(200, CustomerCardSchema)
+    def get(self, customer_id):
+        """One customer with meters, open orders and recent history"""
+        return services.get_card(customer_id)
