@@ -1,0 +1,20 @@
+"""HTML pages: plain ES modules and CSS served from app/desk/static, no build step."""
+
+from flask import Blueprint, current_app, render_template
+
+pages = Blueprint("desk_pages", __name__, template_folder="templates", static_folder="static",
+                  static_url_path="/desk/static")
+
+
+def _page(template):
+    return render_template(template, tile_url=current_app.config.get("MAP_TILE_URL") or "")
+
+
+@pages.get("/desk/")
+def desk():
+    return _page("desk/desk.html")
+
+
+@pages.get("/dispatch/")
+def console():
+    return _page("desk/dispatch.html")

@@ -1,0 +1,65 @@
+from flask.views import MethodView
+
+from app.auth.permissions import current_user
+from app.desk import catalogue, notices
+from app.desk.routes import STAFF, blp
+from app.desk.schemas import (
+    ChecklistResultSchema,
+    ChecklistSchema,
+    NoticeEntrySchema,
+    NoticeQueryArgsSchema,
+)
+from app.extensions import db
+
+
+@blp.route("/desk/notice-kinds")
+class NoticeKindViews(MethodView):
+    @blp.auth(*STAFF)
+    def get(self):
+        """Counter businesses and applicant kinds, with their Chinese and English names"""
+        def rows(table):
+            return [{"code": c, "name_zh": zh, "name_en": en} for c, (zh, en) in table.items()]
+
+        return {"businesses": rows(catalogue.BUSINESSES),
+                "applicant_kinds": rows(catalogue.APPLICANT_KINDS)}
+
+
+@blp.route("/desk/notices")
+class NoticeViews(MethodView):
+    @blp.auth(*STAFF)
+    @blp.arguments(NoticeQueryArgsSchema, location="query")
+    @blp.response(200, NoticeEntrySchema(many=True))
+    def get(self, args):
+        """The one-time notification catalogue (一次性告知), filtered by business or kind"""
+        return notices.entries(args.get("business"), args.get("applicant_kind"))
+
+
+@blp.route("/desk/notices/<business>/<applicant_kind>")
+class NoticeByIdViews(MethodView):
+    @blp.auth(*STAFF)
+    @blp.response(200, NoticeEntrySchema)
+    def get(self, business, applicant_kind):
+        """Conditions, time limit, procedure and materials for one business and applicant kind"""
+        return notices.entry_for(business, applicant_kind)
+
+    @blp.auth("admin")
+    @blp.arguments(NoticeEntrySchema)
+    @blp.response(200, NoticeEntrySchema)
+    def put(self, data, business, applicant_kind):
+        """Replace one catalogue entry (admin); its version goes up"""
+        entry = notices.entry_for(business, applicant_kind, lock=True)
+        notices.update(entry, data, current_user())
+        db.session.commit()
+        return entry
+
+
+@blp.route("/desk/notices/<business>/<applicant_kind>/checklist")
+class NoticeChecklistViews(MethodView):
+    @blp.auth(*STAFF)
+    @blp.arguments(ChecklistSchema)
+    @blp.response(200, ChecklistResultSchema)
+    def post(self, body, business, applicant_kind):
+        """What the caller still lacks, as printable text and SMS text (nothing is stored)"""
+        entry = notices.entry_for(business, applicant_kind)
+        return notices.checklist(entry, body["have"], body["not_applicable"],
+                                 body.get("applicant"), current_user())

@@ -1,0 +1,54 @@
+"""The desk's JSON API: maps as GeoJSON and the order preview; the catalogue and deferrals
+register their views on the same blueprint (notice_routes, deferral_routes)."""
+
+from flask.views import MethodView
+
+from app.desk import maps, services
+from app.desk.schemas import FeatureCollectionSchema, PreviewQueryArgsSchema, PreviewSchema
+from app.extensions import Blueprint
+
+blp = Blueprint("desk", __name__, url_prefix="/api",
+                description="热线坐席与调度台 / Desk and console")
+
+STAFF = ("hotline_agent", "dispatcher", "department_lead", "general_manager", "admin")
+DISPATCH = ("dispatcher", "department_lead", "general_manager", "admin")
+
+
+@blp.route("/map/zones")
+class ZoneMapViews(MethodView):
+    @blp.auth(*STAFF)
+    @blp.response(200, FeatureCollectionSchema)
+    def get(self):
+        """Service zones (片区) with their teams, as GeoJSON"""
+        return maps.zones()
+
+
+@blp.route("/map/technicians")
+class TechnicianMapViews(MethodView):
+    @blp.auth(*DISPATCH)
+    @blp.response(200, FeatureCollectionSchema)
+    def get(self):
+        """Technicians at their last known position (or base), with status and load, as GeoJSON"""
+        return maps.technicians()
+
+
+@blp.route("/map/orders")
+class OrderMapViews(MethodView):
+    @blp.auth(*DISPATCH)
+    @blp.response(200, FeatureCollectionSchema)
+    def get(self):
+        """Open work orders with a location, with status and deadline state, as GeoJSON"""
+        return maps.orders()
+
+
+@blp.route("/desk/preview")
+class PreviewViews(MethodView):
+    @blp.auth("hotline_agent", "dispatcher", "admin")
+    @blp.arguments(PreviewQueryArgsSchema, location="query")
+    @blp.response(200, PreviewSchema)
+    def get(self, args):
+        """What an order would get before saving: zone, team, deadline, possible duplicates"""
+        return services.preview(args)
+
+
+from app.desk import deferral_routes, notice_routes  # noqa: E402,F401  (views on this blp)

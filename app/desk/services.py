@@ -1,0 +1,96 @@
+"""Desk verbs with no writes: what an order would get before it is saved (zone, team, deadline,
+possible duplicates)."""
+
+import math
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from app.customers.models import Customer
+from app.database import point_wkt, utcnow
+from app.dispatch import queries as spatial
+from app.errors import Invalid
+from app.extensions import db
+from app.workorders import deadlines
+from app.workorders.models import WorkOrder, WorkOrderType
+from app.workorders.states import OPEN_STATUSES
+
+METRES_PER_DEGREE = 111_320
+
+
+def preview(args):
+    order_type = _order_type(args["type"])
+    customer = _customer(args.get("account_no"))
+    lonlat = _lonlat(args, customer)
+    zone = spatial.zone_for_point(*lonlat) if lonlat else None
+    due, rule, unconfirmed = deadlines.deadline_for(order_type, utcnow())
+    return {
+        "type": order_type.code, "type_name": order_type.name_zh,
+        "is_emergency": order_type.is_emergency,
+        "location": {"lon": lonlat[0], "lat": lonlat[1]} if lonlat else None,
+        "zone": zone, "team": zone.team if zone else None, "unrouted": zone is None,
+        "deadline_at": due, "deadline_rule": rule, "calendar_unconfirmed": unconfirmed,
+        "duplicates": possible_duplicates(order_type.code, lonlat, customer),
+    }
+
+
+def possible_duplicates(type_code, lonlat, customer=None, radius_m=None):
+    """Open orders of the same customer, then open orders of the same type nearby."""
+    radius_m = radius_m or current_app.config.get("DUPLICATE_RADIUS_M", 200)
+    found = {}
+    if customer is not None:
+        for order in _open_orders(WorkOrder.customer_id == customer.id):
+            found[order.id] = {"reason": "same_customer", "distance_m": None, "order": order}
+    if lonlat:
+        for order, distance in _nearby_same_type(type_code, lonlat, radius_m):
+            found.setdefault(order.id, {"reason": "nearby_same_type", "distance_m": distance,
+                                        "order": order})
+    return list(found.values())
+
+
+def _open_orders(*where):
+    return db.session.scalars(
+        sa.select(WorkOrder).where(WorkOrder.status.in_(OPEN_STATUSES), *where)
+        .options(selectinload(WorkOrder.type)).order_by(WorkOrder.created_at.desc()).limit(20)
+    ).all()
+
+
+def _nearby_same_type(type_code, lonlat, radius_m):
+    point = sa.func.ST_GeomFromEWKT(point_wkt(*lonlat))
+    metres = sa.func.ST_Distance(sa.func.geography(WorkOrder.location), sa.func.geography(point))
+    # A degree box first so the GiST index narrows the rows; then the exact geodesic test.
+    degrees = radius_m / (METRES_PER_DEGREE * max(math.cos(math.radians(lonlat[1])), 0.01))
+    rows = db.session.execute(
+        sa.select(WorkOrder, metres).where(
+            WorkOrder.type_code == type_code, WorkOrder.status.in_(OPEN_STATUSES),
+            sa.func.ST_DWithin(WorkOrder.location, point, degrees),
+            sa.func.ST_DWithin(sa.func.geography(WorkOrder.location), sa.func.geography(point),
+                               radius_m),
+        ).options(selectinload(WorkOrder.type)).order_by(metres).limit(20)
+    ).all()
+    return [(order, round(distance, 1)) for order, distance in rows]
+
+
+def _order_type(code):
+    order_type = db.session.get(WorkOrderType, code)
+    if order_type is None or not order_type.active:
+        raise Invalid(errors={"type": [f"未知工单类型 / unknown work-order type: {code}"]})
+    return order_type
+
+
+def _customer(account_no):
+    if not account_no:
+        return None
+    customer = db.session.scalar(sa.select(Customer).where(Customer.account_no == account_no))
+    if customer is None:
+        raise Invalid(errors={"account_no": [f"户号不存在 / no customer {account_no}"]})
+    return customer
+
+
+def _lonlat(args, customer):
+    if "lon" in args:
+        return args["lon"], args["lat"]
+    if customer is not None and customer.location is not None:
+        return spatial.to_lonlat(customer.location)
+    return None

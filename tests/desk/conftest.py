@@ -1,0 +1,86 @@
+"""Desk fixtures: the seeded catalogue put back for every test, and a real browser on a real
+server of the test app (copy this pattern for other browser tests)."""
+
+import importlib.util
+import pathlib
+import threading
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.serving import make_server
+
+from app.desk.models import NoticeEntry
+from app.extensions import db
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+
+
+def _seed_migration():
+    path = ROOT / "migrations" / "versions" / "0005_desk.py"
+    spec = importlib.util.spec_from_file_location("tapline_migration_0005_desk", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SEED = _seed_migration()
+
+
+@pytest.fixture(autouse=True)
+def notice_catalogue(app):
+    """The conftest empties every table after a test; put the migration's seed back."""
+    if not db.session.scalar(sa.select(sa.func.count()).select_from(NoticeEntry)):
+        db.session.add_all(NoticeEntry(**row) for row in SEED.catalogue_rows())
+        db.session.commit()
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The test app on a real threaded HTTP server; same database as the test."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                    args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_at(browser, live_server):
+    """page_at(path, token=None): a 1366x768 desk page, signed in when a token is given."""
+    contexts = []
+
+    def open_page(path, token=None, viewport=(1366, 768)):
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
+                                      locale="zh-CN", timezone_id="Asia/Shanghai")
+        contexts.append(context)
+        if token:
+            context.add_init_script(f"sessionStorage.setItem('tapline.token', {token!r});")
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(live_server + path)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
