@@ -26,3 +26,29 @@ class TokenSchema(ma.Schema):
     token_type = ma.fields.String()
     expires_in = ma.fields.Integer()
     user = ma.fields.Nested(UserSchema)
+
+
+class UserCreateSchema(ma.Schema):
+    username = ma.fields.String(
+        required=True, validate=ma.validate.Regexp(r"^[A-Za-z0-9_.-]{2,64}$")
+    )
+    password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(8, 200))
+    display_name = ma.fields.String(required=True, validate=ma.validate.Length(1, 100))
+    role = ma.fields.String(required=True, validate=ma.validate.OneOf(ROLES))
+    phone = ma.fields.String(validate=ma.validate.Length(1, 32))
+    team_id = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(1, 2**31 - 1))
+
+
+class UserUpdateSchema(ma.Schema):
+    password = ma.fields.String(load_only=True, validate=ma.validate.Length(8, 200))
+    display_name = ma.fields.String(validate=ma.validate.Length(1, 100))
+    role = ma.fields.String(validate=ma.validate.OneOf(ROLES))
+    phone = ma.fields.String(allow_none=True, validate=ma.validate.Length(1, 32))
+    team_id = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(1, 2**31 - 1))
+    active = ma.fields.Boolean()
+
+
+class AdminUserSchema(UserSchema):
+    phone = ma.fields.String(allow_none=True)
+    active = ma.fields.Boolean()
+    created_at = ma.fields.DateTime()

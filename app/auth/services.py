@@ -7,7 +7,7 @@ from flask import current_app
 
 from app.auth.models import LoginAttempt, User
 from app.database import utcnow
-from app.errors import TooManyRequests, Unauthorized
+from app.errors import Conflict, Invalid, TooManyRequests, Unauthorized
 from app.extensions import db
 
 hasher = PasswordHasher()
@@ -52,3 +52,33 @@ def _check_throttle(username):
             "登录失败次数过多,请稍后再试 / Too many failed logins, try again later",
             code="login_throttled",
         )
+
+
+def create_user(data):
+    if db.session.scalar(sa.select(User.id).where(User.username == data["username"])):
+        raise Conflict(errors={"username": ["用户名已存在 / username taken"]}, code="duplicate")
+    _check_team(data.get("team_id"))
+    user = User(
+        **{k: v for k, v in data.items() if k != "password"},
+        password_hash=hash_password(data["password"]),
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def update_user(user, data):
+    _check_team(data.get("team_id"))
+    if "password" in data:
+        user.password_hash = hash_password(data.pop("password"))
+    for name, value in data.items():
+        setattr(user, name, value)
+    db.session.flush()
+    return user
+
+
+def _check_team(team_id):
+    from app.dispatch.models import Team
+
+    if team_id is not None and db.session.get(Team, team_id) is None:
+        raise Invalid(errors={"team_id": [f"班组不存在 / no team {team_id}"]})
