@@ -7,6 +7,7 @@ from app.desk.schemas import (
     ChecklistResultSchema,
     ChecklistSchema,
     NoticeEntrySchema,
+    NoticeKindsSchema,
     NoticeQueryArgsSchema,
 )
 from app.extensions import db
@@ -15,6 +16,7 @@ from app.extensions import db
 @blp.route("/desk/notice-kinds")
 class NoticeKindViews(MethodView):
     @blp.auth(*STAFF)
+    @blp.response(200, NoticeKindsSchema)
     def get(self):
         """Counter businesses and applicant kinds, with their Chinese and English names"""
         def rows(table):

@@ -15,6 +15,17 @@ class FeatureCollectionSchema(ma.Schema):
     features = ma.fields.List(ma.fields.Dict())
 
 
+class KindSchema(ma.Schema):
+    code = ma.fields.String()
+    name_zh = ma.fields.String()
+    name_en = ma.fields.String()
+
+
+class NoticeKindsSchema(ma.Schema):
+    businesses = ma.fields.List(ma.fields.Nested(KindSchema))
+    applicant_kinds = ma.fields.List(ma.fields.Nested(KindSchema))
+
+
 class PreviewQueryArgsSchema(ma.Schema):
     type = ma.fields.String(required=True, validate=ma.validate.Length(1, 40))
     account_no = ma.fields.String(validate=ma.validate.Length(1, 32))
