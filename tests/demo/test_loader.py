@@ -2,6 +2,7 @@
 
 import pytest
 import sqlalchemy as sa
+from rq.registry import FailedJobRegistry, FinishedJobRegistry
 
 from app.auth.models import User
 from app.customers.models import Customer, Meter
@@ -9,6 +10,7 @@ from app.demo import loader
 from app.dispatch import queries
 from app.dispatch.models import ServiceZone, Team, Technician
 from app.extensions import db
+from app.jobs import QUEUES, queue
 from app.outbox import OutboxMessage
 from app.workorders.models import WorkOrder, WorkOrderEvent
 
@@ -86,11 +88,14 @@ def test_orders_went_through_the_state_machine_to_the_right_technicians(demo):
 
 
 def test_demo_users_sign_in_with_the_demo_password(client, demo):
-    usernames = STAFF | {f"tech{n:02d}": "technician" for n in range(1, 31)}
-    for username, role in usernames.items():
+    users = {u.username: u for u in db.session.scalars(sa.select(User))}
+    technicians = {f"tech{n:02d}": "technician" for n in range(1, 31)}
+    assert {name: u.role for name, u in users.items()} == STAFF | technicians
+    assert len({u.password_hash for u in users.values()}) == 1  # one hash of demo1234
+    for username in [*STAFF, "tech01", "tech22", "tech30"]:
         resp = client.post("/api/auth/login", json={"username": username, "password": "demo1234"})
         assert resp.status_code == 200, (username, resp.json)
-        assert resp.json["user"]["role"] == role
+        assert resp.json["user"]["role"] == users[username].role
     wrong = client.post("/api/auth/login", json={"username": "admin", "password": "demo12345"})
     assert wrong.status_code == 401
 
@@ -102,3 +107,17 @@ def test_refuses_outside_demo_and_test_mode_and_writes_nothing(app, monkeypatch)
     result = app.test_cli_runner().invoke(args=["demo", "load"])
     assert result.exit_code == 1 and "TAPLINE_MODE=demo" in result.output
     assert set(counts().values()) == {0}
+
+
+def test_a_real_worker_routes_the_demo_queue_without_failures(demo, run_jobs):
+    before = {o.number: o.status for o in db.session.scalars(sa.select(WorkOrder))}
+    run_jobs()
+    finished = [FinishedJobRegistry(queue=queue(name)).count for name in QUEUES]
+    assert sum(finished) == 40
+    assert [FailedJobRegistry(queue=queue(name)).count for name in QUEUES] == [0, 0, 0]
+    orders = db.session.scalars(sa.select(WorkOrder)).all()
+    emergency = next(o for o in orders if o.flags["demo"] == "D009")
+    assert emergency.status == "assigned"  # on call, day or night (R2.4)
+    assert "emergency" in {s.code for s in emergency.technician.skills}
+    assert {o.number: o.status for o in orders if o.flags["demo"] != "D009"} == {
+        number: status for number, status in before.items() if number != emergency.number}
