@@ -4,7 +4,12 @@ register their views on the same blueprint (notice_routes, deferral_routes)."""
 from flask.views import MethodView
 
 from app.desk import maps, services
-from app.desk.schemas import FeatureCollectionSchema, PreviewQueryArgsSchema, PreviewSchema
+from app.desk.schemas import (
+    FeatureCollectionSchema,
+    OrderTypeSchema,
+    PreviewQueryArgsSchema,
+    PreviewSchema,
+)
 from app.extensions import Blueprint
 
 blp = Blueprint("desk", __name__, url_prefix="/api",
@@ -39,6 +44,15 @@ class OrderMapViews(MethodView):
     def get(self):
         """Open work orders with a location, with status and deadline state, as GeoJSON"""
         return maps.orders()
+
+
+@blp.route("/desk/order-types")
+class OrderTypeViews(MethodView):
+    @blp.auth(*STAFF)
+    @blp.response(200, OrderTypeSchema(many=True))
+    def get(self):
+        """Active work-order types for the order form, emergencies first"""
+        return services.order_types()
 
 
 @blp.route("/desk/preview")

@@ -15,6 +15,13 @@ class FeatureCollectionSchema(ma.Schema):
     features = ma.fields.List(ma.fields.Dict())
 
 
+class OrderTypeSchema(ma.Schema):
+    code = ma.fields.String()
+    name_zh = ma.fields.String()
+    name_en = ma.fields.String()
+    is_emergency = ma.fields.Boolean()
+
+
 class KindSchema(ma.Schema):
     code = ma.fields.String()
     name_zh = ma.fields.String()

@@ -19,6 +19,13 @@ from app.workorders.states import OPEN_STATUSES
 METRES_PER_DEGREE = 111_320
 
 
+def order_types():
+    return db.session.scalars(
+        sa.select(WorkOrderType).where(WorkOrderType.active.is_(True))
+        .order_by(WorkOrderType.is_emergency.desc(), WorkOrderType.code)
+    ).all()
+
+
 def preview(args):
     order_type = _order_type(args["type"])
     customer = _customer(args.get("account_no"))

@@ -133,3 +133,11 @@ def test_order_map_lists_open_orders_with_deadline_state(client, make):
     assert by_id[order.id]["sla_state"] == "on_track" and by_id[order.id]["unrouted"] is False
     emergency = [p for p in by_id.values() if p["is_emergency"]]
     assert emergency[0]["unrouted"] is True and emergency[0]["status_label"] == "待派单"
+
+
+def test_order_types_for_the_form_put_emergencies_first(client, make):
+    headers = make.headers(make.user("hotline_agent"))
+    types = client.get("/api/desk/order-types", headers=headers).json
+    assert types[0] == {"code": "emergency_repair", "name_zh": "抢修",
+                        "name_en": "Emergency repair", "is_emergency": True}
+    assert "general_repair" in [t["code"] for t in types]

@@ -1,0 +1,134 @@
+// Shared by the desk and the console: sign-in, the API, small DOM helpers. Chinese first.
+const TOKEN = "tapline.token";
+const USER = "tapline.user";
+
+export const $ = (selector, root = document) => root.querySelector(selector);
+export const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
+
+export function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) node.append(child);
+  }
+  return node;
+}
+
+export const auth = {
+  token: () => sessionStorage.getItem(TOKEN),
+  user: () => JSON.parse(sessionStorage.getItem(USER) || "null"),
+  set(token, user) {
+    sessionStorage.setItem(TOKEN, token);
+    sessionStorage.setItem(USER, JSON.stringify(user));
+  },
+  clear() {
+    sessionStorage.removeItem(TOKEN);
+    sessionStorage.removeItem(USER);
+  },
+};
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.message || `HTTP ${status}`);
+    this.status = status;
+    this.body = body || {};
+  }
+  get text() {
+    const fields = Object.entries(this.body.errors || {})
+      .map(([field, msgs]) => `${field}: ${[].concat(msgs).join(";")}`);
+    return [this.message, ...fields].join("\n");
+  }
+}
+
+export async function api(path, { method = "GET", body, query } = {}) {
+  const url = new URL(path, location.origin);
+  for (const [key, value] of Object.entries(query || {})) {
+    for (const v of [].concat(value)) if (v !== undefined && v !== null && v !== "") {
+      url.searchParams.append(key, v);
+    }
+  }
+  const headers = { Accept: "application/json" };
+  if (auth.token()) headers.Authorization = `Bearer ${auth.token()}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const resp = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = resp.status === 204 ? null : await resp.json().catch(() => null);
+  if (resp.status === 401) {
+    auth.clear();
+    signIn.show("登录已过期,请重新登录 / Please sign in again");
+  }
+  if (!resp.ok) throw new ApiError(resp.status, data);
+  return data;
+}
+
+// The sign-in dialog: resolves once a user with one of `roles` is signed in.
+export const signIn = {
+  roles: [],
+  onReady: null,
+  show(message = "") {
+    const dialog = $("#login-dialog");
+    $("#login-error").textContent = message;
+    if (!dialog.open) dialog.showModal();
+    $("input[name=username]", dialog).focus();
+  },
+  async start(roles, onReady) {
+    this.roles = roles;
+    this.onReady = onReady;
+    $("#login-form").addEventListener("submit", (event) => this.submit(event));
+    $("#logout").addEventListener("click", () => { auth.clear(); location.reload(); });
+    if (auth.token() && this.allowed(auth.user())) return this.ready(auth.user());
+    this.show();
+  },
+  allowed(user) {
+    return user && (!this.roles.length || this.roles.includes(user.role));
+  },
+  async submit(event) {
+    event.preventDefault();
+    const form = event.target;
+    try {
+      const tokens = await api("/api/auth/login", {
+        method: "POST", body: { username: form.username.value, password: form.password.value },
+      });
+      if (!this.allowed(tokens.user)) {
+        $("#login-error").textContent = "此页面不适用于您的角色 / Not for your role";
+        return;
+      }
+      auth.set(tokens.access_token, tokens.user);
+      form.reset();
+      $("#login-dialog").close();
+      this.ready(tokens.user);
+    } catch (err) {
+      $("#login-error").textContent = err.message;
+    }
+  },
+  ready(user) {
+    $("#who").textContent = `${user.display_name}(${user.username})`;
+    $("#logout").hidden = false;
+    this.onReady?.(user);
+  },
+};
+
+const timeFormat = new Intl.DateTimeFormat("zh-CN", {
+  timeZone: "Asia/Shanghai", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+  hour12: false,
+});
+export const fmtTime = (iso) => (iso ? timeFormat.format(new Date(iso)) : "—");
+
+export const SLA = { on_track: "正常", at_risk: "临近超时", breached: "已超时" };
+
+export function slaBadge(state) {
+  return h("span", { class: `badge sla-${state}` }, SLA[state] || state);
+}
+
+export function status(text) {
+  $("#status-line").textContent = text;
+}
+
+export function debounce(fn, ms = 250) {
+  let timer;
+  return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+}

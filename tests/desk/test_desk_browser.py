@@ -1,0 +1,129 @@
+"""The hotline desk in a real browser (Chromium), against a real server of the test app."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.workorders.models import WorkOrder
+from tests.desk.conftest import screenshot
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page, user):
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.keyboard.press("Enter")
+
+
+def test_agent_finds_the_caller_opens_an_order_and_sees_it_routed(page_at, make):
+    team = make.team(name="城区维修一班")
+    make.zone(team, code="CQ01")
+    customer = make.customer(account_no="HY20240001", name="王建国", phone="13805351234",
+                             address="海阳市方圆街道海港路8号")
+    make.work_order(account_no="HY20240001", type="meter_replacement")
+    agent = make.user("hotline_agent", display_name="刘坐席")
+
+    page = page_at("/desk/")
+    sign_in(page, agent)
+    page.wait_for_selector("#who:has-text('刘坐席')")
+    # the search box has the focus: type and press Enter, no mouse
+    page.wait_for_function("document.activeElement.id === 'search'")
+    page.keyboard.type("13805351234")
+    page.keyboard.press("Enter")
+    card = page.locator(".customer-card")
+    card.wait_for()
+    assert "王建国" in card.inner_text() and "在办工单 1" in card.inner_text()
+    assert "换表" in card.inner_text()  # the open order: a repeat call, not a new ticket
+    # one result is selected at once; the form is filled and the preview shows the route
+    assert page.input_value("#account-no") == "HY20240001"
+    preview = page.locator("#preview-route")
+    preview.wait_for()
+    assert "CQ01" in preview.inner_text() and "城区维修一班" in preview.inner_text()
+    assert "受理日后第3个工作日" in page.inner_text("#preview-deadline")
+    assert "同一用户" in page.inner_text("#preview")  # the possible duplicate is shown
+    page.fill("textarea[name=description]", "厨房水管漏水")
+    screenshot(page, "desk-order-form")
+    page.keyboard.press("Control+Enter")
+    saved = page.locator(".saved")
+    saved.wait_for()
+    text = saved.inner_text()
+    assert re.search(r"已创建工单 WO\d{12}", text) and "城区片区" in text and "城区维修一班" in text
+    screenshot(page, "desk-order-saved")
+
+    db.session.expire_all()
+    order = db.session.scalar(sa.select(WorkOrder).where(WorkOrder.description == "厨房水管漏水"))
+    assert order.customer_id == customer.id and order.zone.code == "CQ01"
+    assert order.first_contact_user_id == agent.id
+
+
+def test_picking_a_point_on_the_map_outside_every_zone_warns_before_saving(page_at, make):
+    make.zone()
+    agent = make.user("hotline_agent")
+    page = page_at("/desk/")
+    sign_in(page, agent)
+    page.wait_for_selector(".leaflet-interactive")  # the zone polygon is drawn
+    box = page.locator("#order-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector("#preview-route:has-text('片区:')")
+    page.mouse.click(box["x"] + 3, box["y"] + box["height"] - 3)  # the corner, outside
+    page.wait_for_selector("#preview-route:has-text('不在任何片区')")
+
+
+def test_one_time_notification_for_a_resident_transfer_lists_the_rules_materials(page_at, make):
+    agent = make.user("hotline_agent")
+    page = page_at("/desk/")
+    sign_in(page, agent)
+    page.wait_for_selector("#who:not(:empty)")
+    page.keyboard.press("Alt+2")
+    page.select_option("#notice-business", "transfer")
+    page.select_option("#notice-kind", "resident")
+    page.wait_for_selector("#materials")
+    entry = page.inner_text("#notice-entry")
+    for text in ["新用户房产证", "房主的身份证", "代办人本人身份证", "结清前期欠费",
+                 "签订用户水表过户合同书", "手续齐全,受理业务现场办结"]:
+        assert text in entry
+    page.fill("#notice-applicant", "王先生")
+    page.check("#materials input[name=have][value='房主的身份证']")
+    page.check("#materials input[name=na][value='代办人本人身份证']")
+    page.wait_for_function(
+        "document.querySelector('#notice-sms').value.includes('尚缺:新用户房产证。')")
+    printable = page.inner_text("#notice-print")
+    assert "业务:过户(居民用户)" in printable and "申请人:王先生" in printable
+    assert printable.split("【尚缺材料")[1].count("新用户房产证") == 1
+    screenshot(page, "desk-one-time-notice")
+    page.emulate_media(media="print")  # the printout is the notice alone
+    assert page.locator("#notice-print").is_visible()
+    assert not page.locator("#search").is_visible() and not page.locator(".tabs").is_visible()
+    screenshot(page, "desk-one-time-notice-print")
+
+
+def test_a_deficiency_tolerant_acceptance_is_recorded_and_listed_as_coming_due(page_at, make):
+    agent = make.user("hotline_agent")
+    page = page_at("/desk/")
+    sign_in(page, agent)
+    page.wait_for_selector("#who:not(:empty)")
+    page.keyboard.press("Alt+2")
+    page.select_option("#notice-business", "new_construction")
+    page.select_option("#notice-kind", "developer")
+    page.wait_for_selector("#materials")
+    page.keyboard.press("Alt+3")
+    form = page.locator("#deferral-form")
+    form.locator("[name=applicant_name]").fill("海阳置业有限公司")
+    form.locator("[name=signer_kind]").select_option("entity")
+    form.locator("[name=signer_name]").fill("赵总")
+    for box in form.locator("#deferral-proof input").all():
+        box.check()
+    form.locator("#deferral-missing input[value='基础设备配套费发票']").check()
+    due = page.evaluate("new Date(Date.now() + 3 * 864e5).toISOString().slice(0, 10)")
+    form.locator("[name=due_on]").fill(due)
+    form.locator("button[type=submit]").click()
+    card = page.locator(".deferral-card")
+    card.wait_for()
+    assert "海阳置业有限公司" in card.inner_text() and "基础设备配套费发票" in card.inner_text()
+    screenshot(page, "desk-deferral")
+    card.locator("button:has-text('补齐')").click()
+    page.wait_for_selector("#deferrals-due:has-text('暂无')")
