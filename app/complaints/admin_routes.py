@@ -1,0 +1,60 @@
+from flask.views import MethodView
+
+from app.complaints import access, roster
+from app.complaints.blueprint import blp
+from app.complaints.schemas import (
+    ComplaintDutyShiftCreateSchema,
+    ComplaintDutyShiftQueryArgsSchema,
+    ComplaintDutyShiftSchema,
+    ComplaintRecipientsSchema,
+)
+from app.extensions import db
+
+
+@blp.route("/duty-shifts")
+class DutyShiftViews(MethodView):
+    @blp.auth("admin", "hotline_agent", "general_manager")
+    @blp.arguments(ComplaintDutyShiftQueryArgsSchema, location="query")
+    @blp.response(200, ComplaintDutyShiftSchema(many=True))
+    def get(self, args):
+        """Who is on duty (值班) for complaints, day by day"""
+        return roster.shifts_between(args["start"], args["end"])
+
+    @blp.auth("admin")
+    @blp.arguments(ComplaintDutyShiftCreateSchema)
+    @blp.response(201, ComplaintDutyShiftSchema)
+    def post(self, data):
+        """Put a user on duty for a day; on non-working days they get the complaint alerts"""
+        shift = roster.add_shift(data)
+        db.session.commit()
+        return shift
+
+
+@blp.route("/duty-shifts/<int:shift_id>")
+class DutyShiftByIdViews(MethodView):
+    @blp.auth("admin")
+    @blp.response(204)
+    def delete(self, shift_id):
+        """Take a roster entry off (roster configuration, not a complaint document)"""
+        roster.remove_shift(shift_id)
+        db.session.commit()
+
+
+@blp.route("/departments/<int:department_id>/recipients")
+class RecipientViews(MethodView):
+    @blp.auth("admin")
+    @blp.response(200, ComplaintRecipientsSchema)
+    def get(self, department_id):
+        """Who, besides the lead, is told about the department's complaints"""
+        access.department(department_id)
+        return {"user_ids": roster.recipients(department_id)}
+
+    @blp.auth("admin")
+    @blp.arguments(ComplaintRecipientsSchema)
+    @blp.response(200, ComplaintRecipientsSchema)
+    def put(self, body, department_id):
+        """Replace the department's recipients"""
+        access.department(department_id)
+        found = roster.set_recipients(department_id, body["user_ids"])
+        db.session.commit()
+        return {"user_ids": found}

@@ -1,0 +1,77 @@
+import sqlalchemy as sa
+from flask import Response
+from flask.views import MethodView
+
+from app.complaints import bulletin, views
+from app.complaints.blueprint import blp
+from app.complaints.models import ComplaintBulletin
+from app.complaints.schemas import (
+    ComplaintBulletinQueryArgsSchema,
+    ComplaintBulletinSchema,
+    ComplaintFormatArgsSchema,
+    ComplaintStoredBulletinPageSchema,
+    ComplaintStoredBulletinQueryArgsSchema,
+)
+from app.errors import Invalid, NotFound
+from app.extensions import db
+
+BULLETIN_READERS = ("department_lead", "general_manager", "dispatcher", "admin")
+FORMATS_DOC = "format=json (default), csv (UTF-8 with BOM, for Excel) or html (printable, 中文)"
+
+
+def _render(data, fmt):
+    if fmt == "csv":
+        name = f"complaint-bulletin-{data['year']}-W{data['week']:02d}.csv"
+        return Response(views.bulletin_csv(data), mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    if fmt == "html":
+        return Response(views.bulletin_html(data), mimetype="text/html")
+    return data
+
+
+@blp.route("/bulletins/<int:year>/<int:week>")
+class BulletinWeekViews(MethodView):
+    @blp.auth(*BULLETIN_READERS)
+    @blp.arguments(ComplaintBulletinQueryArgsSchema, location="query")
+    @blp.response(200, ComplaintBulletinSchema, description=FORMATS_DOC)
+    def get(self, args, year, week):
+        """The weekly bulletin (每周通报) for any ISO week, computed now, per department"""
+        try:
+            data = bulletin.compute(year, week, args.get("department_id"))
+        except ValueError as exc:
+            raise Invalid(errors={"week": [f"没有{year}年第{week}周 / no such ISO week"]}) from exc
+        return _render(data, args["format"])
+
+
+@blp.route("/bulletins")
+class StoredBulletinViews(MethodView):
+    @blp.auth(*BULLETIN_READERS)
+    @blp.arguments(ComplaintStoredBulletinQueryArgsSchema, location="query")
+    @blp.response(200, ComplaintStoredBulletinPageSchema)
+    def get(self, args):
+        """Bulletins the weekly job stored, newest first"""
+        stmt = sa.select(ComplaintBulletin)
+        for name, column in (("year", "iso_year"), ("week", "iso_week"),
+                             ("department_id", "department_id")):
+            if args.get(name) is not None:
+                stmt = stmt.where(getattr(ComplaintBulletin, column) == args[name])
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+        items = db.session.scalars(
+            stmt.order_by(ComplaintBulletin.iso_year.desc(), ComplaintBulletin.iso_week.desc(),
+                          ComplaintBulletin.department_id)
+            .limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"])
+        ).all()
+        return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+
+
+@blp.route("/bulletins/<int:bulletin_id>")
+class StoredBulletinByIdViews(MethodView):
+    @blp.auth(*BULLETIN_READERS)
+    @blp.arguments(ComplaintFormatArgsSchema, location="query")
+    @blp.response(200, ComplaintBulletinSchema, description=FORMATS_DOC)
+    def get(self, args, bulletin_id):
+        """One stored bulletin, exactly as produced, in the format asked"""
+        stored = db.session.get(ComplaintBulletin, bulletin_id)
+        if stored is None:
+            raise NotFound(f"通报不存在 / bulletin {bulletin_id} not found")
+        return _render(views.as_sections(stored.data), args["format"])

@@ -1,0 +1,140 @@
+from flask import Response
+from flask.views import MethodView
+
+from app.auth.permissions import current_user
+from app.complaints import access, documents, handling, links, queries, services
+from app.complaints.blueprint import blp
+from app.complaints.schemas import (
+    ComplaintContactCreateSchema,
+    ComplaintCreateSchema,
+    ComplaintDetailSchema,
+    ComplaintExtensionSchema,
+    ComplaintFollowUpCreateSchema,
+    ComplaintHandOffSchema,
+    ComplaintPageSchema,
+    ComplaintQueryArgsSchema,
+    ComplaintResolutionSchema,
+    ComplaintSensitiveSchema,
+    WorkOrderFromComplaintSchema,
+)
+from app.extensions import db
+
+READERS = access.READERS
+
+
+def _act(complaint_id, verb, *args):
+    """Lock the complaint, apply one verb, commit once, return the complaint."""
+    user = current_user()
+    complaint = access.get_for(user, complaint_id, lock=True)
+    verb(complaint, *args, user)
+    db.session.commit()
+    return complaint
+
+
+@blp.route("")
+class ComplaintViews(MethodView):
+    @blp.auth(*READERS)
+    @blp.arguments(ComplaintQueryArgsSchema, location="query")
+    @blp.response(200, ComplaintPageSchema)
+    def get(self, args):
+        """List complaints (a department lead sees their department's); ?work_order_id= links"""
+        return queries.page(args, current_user())
+
+    @blp.auth("hotline_agent")
+    @blp.arguments(ComplaintCreateSchema)
+    @blp.response(201, ComplaintDetailSchema)
+    def post(self, data):
+        """Take a complaint (用户投诉记录表): closed at intake, or given its hand-off deadline"""
+        complaint = services.intake(data, current_user())
+        db.session.commit()
+        return complaint
+
+
+@blp.route("/<int:complaint_id>")
+class ComplaintByIdViews(MethodView):
+    @blp.auth(*READERS)
+    @blp.response(200, ComplaintDetailSchema)
+    def get(self, complaint_id):
+        """One complaint with its clocks, contacts, replies, follow-ups, documents and timeline"""
+        return access.get_for(current_user(), complaint_id)
+
+
+@blp.route("/<int:complaint_id>/record")
+class ComplaintRecordViews(MethodView):
+    @blp.auth(*READERS)
+    @blp.response(200, description="用户投诉记录表 as printable HTML",
+                  content_type="text/html")
+    def get(self, complaint_id):
+        """The written record (用户投诉记录表) as it stands, printable"""
+        complaint = access.get_for(current_user(), complaint_id)
+        return Response(documents.render_record(complaint), mimetype="text/html")
+
+
+@blp.route("/<int:complaint_id>/sensitive")
+class SensitiveViews(MethodView):
+    @blp.auth("hotline_agent", "department_lead", "general_manager")
+    @blp.arguments(ComplaintSensitiveSchema)
+    @blp.response(200, ComplaintDetailSchema)
+    def post(self, body, complaint_id):
+        """Flag a complaint sensitive: its reply then needs a general manager's approval"""
+        return _act(complaint_id, services.flag_sensitive, body["reason"])
+
+
+@blp.route("/<int:complaint_id>/handoff")
+class HandOffViews(MethodView):
+    @blp.auth("hotline_agent")
+    @blp.arguments(ComplaintHandOffSchema)
+    @blp.response(200, ComplaintDetailSchema)
+    def post(self, body, complaint_id):
+        """Hand the complaint and its written record to the responsible department"""
+        return _act(complaint_id, services.hand_off, body)
+
+
+@blp.route("/<int:complaint_id>/contacts")
+class ContactViews(MethodView):
+    @blp.auth("department_lead")
+    @blp.arguments(ComplaintContactCreateSchema)
+    @blp.response(201, ComplaintDetailSchema)
+    def post(self, body, complaint_id):
+        """Log a contact with the customer; kind progress_call answers the progress clock"""
+        return _act(complaint_id, handling.log_contact, body)
+
+
+@blp.route("/<int:complaint_id>/extension")
+class ExtensionViews(MethodView):
+    @blp.auth("department_lead")
+    @blp.arguments(ComplaintExtensionSchema)
+    @blp.response(200, ComplaintDetailSchema)
+    def post(self, body, complaint_id):
+        """Extend the limit to 48 hours as a special case, with the reason"""
+        return _act(complaint_id, handling.extend, body["reason"])
+
+
+@blp.route("/<int:complaint_id>/resolution")
+class ResolutionViews(MethodView):
+    @blp.auth("department_lead")
+    @blp.arguments(ComplaintResolutionSchema)
+    @blp.response(200, ComplaintDetailSchema)
+    def post(self, body, complaint_id):
+        """Record the department's resolution; a follow-up visit is opened"""
+        return _act(complaint_id, handling.resolve, body)
+
+
+@blp.route("/<int:complaint_id>/follow-up")
+class FollowUpViews(MethodView):
+    @blp.auth("hotline_agent", "department_lead")
+    @blp.arguments(ComplaintFollowUpCreateSchema)
+    @blp.response(200, ComplaintDetailSchema)
+    def post(self, body, complaint_id):
+        """Record the follow-up visit (回访); a dissatisfied one may reopen the complaint"""
+        return _act(complaint_id, handling.follow_up, body)
+
+
+@blp.route("/<int:complaint_id>/work-order")
+class WorkOrderLinkViews(MethodView):
+    @blp.auth("hotline_agent", "department_lead")
+    @blp.arguments(WorkOrderFromComplaintSchema)
+    @blp.response(201, ComplaintDetailSchema)
+    def post(self, body, complaint_id):
+        """Open a work order from the complaint (e.g. a water-quality field check)"""
+        return _act(complaint_id, links.open_work_order, body)

@@ -1,0 +1,381 @@
+import marshmallow as ma
+
+from app.auth.permissions import mask_phone
+from app.complaints import rules
+from app.complaints.models import (
+    CHANNELS,
+    CLOCK_LABELS_ZH,
+    CONTACT_KINDS,
+    KIND_LABELS_ZH,
+    KINDS,
+    STATUS_LABELS_ZH,
+    STATUSES,
+)
+from app.database import utcnow
+from app.schemas import LocationSchema, PageArgsSchema, page_of
+
+PHONE = ma.validate.Regexp(r"^\+?[0-9][0-9\- ]{4,30}$",
+                           error="not a phone number / 电话号码格式错误")
+FORMATS = ("json", "csv", "html")
+
+
+def _text(low, high, **kw):
+    return ma.fields.String(validate=ma.validate.Length(low, high), **kw)
+
+
+class ComplaintCreateSchema(ma.Schema):
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(KINDS),
+                            metadata={"description": " | ".join(KIND_LABELS_ZH.values())})
+    channel = ma.fields.String(required=True, validate=ma.validate.OneOf(CHANNELS))
+    account_no = _text(1, 32, metadata={"description": "户号"})
+    caller_name = _text(1, 100)
+    caller_phone = ma.fields.String(validate=PHONE)
+    address = _text(1, 255)
+    description = _text(1, 4000, required=True, metadata={"description": "事情经过"})
+    customer_request = _text(0, 2000, load_default="", metadata={"description": "用户要求"})
+    justified = ma.fields.Boolean(required=True, metadata={"description": "理由是否充分"})
+    explanation = _text(0, 2000, load_default="", metadata={"description": "解释与安抚"})
+    sensitive = ma.fields.Boolean(load_default=False)
+    sensitive_reason = _text(2, 1000)
+    department_id = ma.fields.Integer(metadata={"description": "责任部门 (Team kind=department)"})
+    satisfied_at_intake = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "用户对解释满意且不再投诉: archived at once, supervisor told"},
+    )
+
+    @ma.validates_schema
+    def _consistent(self, data, **kwargs):
+        errors = {}
+        if not data.get("account_no") and not data.get("caller_name"):
+            errors["caller_name"] = ["给出户号,或来电人姓名和电话 / give an account number, "
+                                     "or the caller's name and phone"]
+        if data.get("sensitive") and not data.get("sensitive_reason"):
+            errors["sensitive_reason"] = ["敏感投诉须说明原因 / say why it is sensitive"]
+        if data.get("satisfied_at_intake"):
+            if not data.get("explanation"):
+                errors["explanation"] = ["记录所作解释 / record the explanation given"]
+            if data.get("sensitive"):
+                errors["satisfied_at_intake"] = ["敏感投诉须经总经理批示答复 / a sensitive "
+                                                 "complaint needs an approved reply"]
+        elif not data.get("department_id"):
+            errors["department_id"] = ["需移交的投诉须指定责任部门 / name the responsible "
+                                       "department"]
+        if errors:
+            raise ma.ValidationError(errors)
+
+
+class ComplaintQueryArgsSchema(PageArgsSchema):
+    status = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(STATUSES)))
+    kind = ma.fields.String(validate=ma.validate.OneOf(KINDS))
+    department_id = ma.fields.Integer()
+    sensitive = ma.fields.Boolean()
+    work_order_id = ma.fields.Integer(metadata={"description": "The complaint a work order "
+                                                               "was opened from"})
+    received_from = ma.fields.AwareDateTime()
+    received_to = ma.fields.AwareDateTime()
+    q = _text(1, 100, metadata={"description": "Number, caller name, phone or address"})
+
+
+class ComplaintSensitiveSchema(ma.Schema):
+    reason = _text(2, 1000, required=True)
+
+
+class ComplaintHandOffSchema(ma.Schema):
+    department_id = ma.fields.Integer()
+    note = _text(0, 1000)
+
+
+class ComplaintContactCreateSchema(ma.Schema):
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(CONTACT_KINDS))
+    contacted_at = ma.fields.AwareDateTime(metadata={"description": "Default: now"})
+    summary = _text(2, 2000, required=True)
+
+
+class ComplaintExtensionSchema(ma.Schema):
+    reason = _text(4, 1000, required=True, metadata={"description": "特殊情况说明"})
+
+
+class ComplaintResolutionSchema(ma.Schema):
+    resolution = _text(2, 4000, required=True)
+    justified = ma.fields.Boolean(metadata={"description": "经查属实"})
+
+
+class ComplaintFollowUpCreateSchema(ma.Schema):
+    satisfied = ma.fields.Boolean(required=True)
+    feedback = _text(1, 2000, required=True)
+    final_result = _text(1, 2000, required=True)
+    summary = _text(1, 2000, required=True)
+    reopen = ma.fields.Boolean(load_default=False)
+
+    @ma.validates_schema
+    def _reopen_only_when_dissatisfied(self, data, **kwargs):
+        if data.get("reopen") and data.get("satisfied"):
+            raise ma.ValidationError("只有不满意的回访可以重新处理 / only a dissatisfied "
+                                     "follow-up reopens the complaint", "reopen")
+
+
+class ComplaintReplyCreateSchema(ma.Schema):
+    body = _text(2, 8000, required=True)
+
+
+class ComplaintReplySubmitSchema(ma.Schema):
+    leader_in_charge_id = ma.fields.Integer(metadata={"description": "分管领导 (optional)"})
+
+
+class ComplaintApprovalCreateSchema(ma.Schema):
+    decision = ma.fields.String(required=True,
+                                validate=ma.validate.OneOf(("approved", "rejected")))
+    comment = _text(0, 2000, load_default="", metadata={"description": "批示"})
+    body_sha256 = ma.fields.String(
+        validate=ma.validate.Regexp(r"^[0-9a-f]{64}$"),
+        metadata={"description": "sha256 of the text you read; refused (409) if it differs"},
+    )
+
+
+class ComplaintReplySentSchema(ma.Schema):
+    via = ma.fields.String(required=True, validate=ma.validate.OneOf(
+        ("phone", "sms", "letter", "visit", "email")))
+
+
+class WorkOrderFromComplaintSchema(ma.Schema):
+    type = _text(1, 40, required=True, metadata={"description": "e.g. water_quality_check"})
+    description = _text(1, 4000)
+    address = _text(1, 255)
+    location = ma.fields.Nested(LocationSchema)
+    meter_number = _text(1, 40)
+
+
+class ComplaintAttachmentCreateSchema(ma.Schema):
+    file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class ComplaintAttachmentTitleSchema(ma.Schema):
+    title = _text(1, 200)
+
+
+class DepartmentRefSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+
+
+class ComplaintWorkOrderRefSchema(ma.Schema):
+    id = ma.fields.Integer()
+    number = ma.fields.String()
+    status = ma.fields.String()
+    type = ma.fields.String(attribute="type_code")
+
+
+class ComplaintEventSchema(ma.Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    actor_id = ma.fields.Integer(allow_none=True)
+    actor_label = ma.fields.String()
+    at = ma.fields.DateTime()
+    reason = ma.fields.String(allow_none=True)
+    payload = ma.fields.Dict()
+
+
+class ComplaintContactSchema(ma.Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    contacted_at = ma.fields.DateTime()
+    logged_at = ma.fields.DateTime()
+    by_id = ma.fields.Integer()
+    summary = ma.fields.String()
+
+
+class ComplaintClockSchema(ma.Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    label = ma.fields.Function(lambda c: CLOCK_LABELS_ZH[c.kind])
+    started_at = ma.fields.DateTime()
+    warn_at = ma.fields.DateTime()
+    due_at = ma.fields.DateTime()
+    warned_at = ma.fields.DateTime(allow_none=True)
+    breached_at = ma.fields.DateTime(allow_none=True)
+    stopped_at = ma.fields.DateTime(allow_none=True)
+    stop_reason = ma.fields.String(allow_none=True)
+    stage = ma.fields.Function(lambda c: _stage(c))
+
+
+def _stage(clock):
+    if clock.stopped_at is not None:
+        return "breached" if clock.breached_at else "met"
+    return rules.clock_stage(utcnow(), clock.warn_at, clock.due_at)
+
+
+class ComplaintApprovalSchema(ma.Schema):
+    id = ma.fields.Integer()
+    reply_id = ma.fields.Integer()
+    decision = ma.fields.String()
+    body = ma.fields.String()
+    body_sha256 = ma.fields.String()
+    comment = ma.fields.String()
+    signer_id = ma.fields.Integer()
+    signer_name = ma.fields.String()
+    signed_at = ma.fields.DateTime()
+
+
+class ComplaintReplySchema(ma.Schema):
+    id = ma.fields.Integer()
+    body = ma.fields.String()
+    body_sha256 = ma.fields.String()
+    status = ma.fields.String()
+    drafted_by_id = ma.fields.Integer()
+    drafted_at = ma.fields.DateTime()
+    leader_in_charge_id = ma.fields.Integer(allow_none=True)
+    submitted_at = ma.fields.DateTime(allow_none=True)
+    sent_at = ma.fields.DateTime(allow_none=True)
+    sent_via = ma.fields.String(allow_none=True)
+    approvals = ma.fields.List(ma.fields.Nested(ComplaintApprovalSchema))
+
+
+class ComplaintFollowUpSchema(ma.Schema):
+    id = ma.fields.Integer()
+    opened_at = ma.fields.DateTime()
+    due_at = ma.fields.DateTime()
+    done_at = ma.fields.DateTime(allow_none=True)
+    done_by_id = ma.fields.Integer(allow_none=True)
+    satisfied = ma.fields.Boolean(allow_none=True)
+    feedback = ma.fields.String(allow_none=True)
+    final_result = ma.fields.String(allow_none=True)
+    summary = ma.fields.String(allow_none=True)
+    reopened = ma.fields.Boolean()
+
+
+class ComplaintDocumentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    title = ma.fields.String()
+    filename = ma.fields.String()
+    content_type = ma.fields.String()
+    size = ma.fields.Integer()
+    sha256 = ma.fields.String()
+    created_by_id = ma.fields.Integer(allow_none=True)
+    created_at = ma.fields.DateTime()
+
+
+class ComplaintSchema(ma.Schema):
+    id = ma.fields.Integer()
+    number = ma.fields.String()
+    kind = ma.fields.String()
+    kind_label = ma.fields.Function(lambda c: KIND_LABELS_ZH[c.kind])
+    channel = ma.fields.String()
+    status = ma.fields.String()
+    status_label = ma.fields.Function(lambda c: STATUS_LABELS_ZH[c.status])
+    customer_id = ma.fields.Integer(allow_none=True)
+    caller_name = ma.fields.String()
+    caller_phone = ma.fields.Function(lambda c: mask_phone(c.caller_phone))
+    address = ma.fields.String(allow_none=True)
+    description = ma.fields.String()
+    customer_request = ma.fields.String()
+    justified = ma.fields.Boolean(allow_none=True)
+    explanation = ma.fields.String()
+    sensitive = ma.fields.Boolean()
+    sensitive_reason = ma.fields.String(allow_none=True)
+    department = ma.fields.Nested(DepartmentRefSchema, allow_none=True)
+    received_at = ma.fields.DateTime()
+    received_by_id = ma.fields.Integer()
+    received_on_non_working_day = ma.fields.Boolean()
+    handoff_due_at = ma.fields.DateTime(allow_none=True)
+    handoff_rule = ma.fields.String(allow_none=True)
+    calendar_unconfirmed = ma.fields.Boolean()
+    handed_off_at = ma.fields.DateTime(allow_none=True)
+    resolution_due_at = ma.fields.DateTime(allow_none=True)
+    extension_reason = ma.fields.String(allow_none=True)
+    resolved_at = ma.fields.DateTime(allow_none=True)
+    resolution = ma.fields.String(allow_none=True)
+    closed_at = ma.fields.DateTime(allow_none=True)
+    closed_at_intake = ma.fields.Boolean()
+    work_order = ma.fields.Nested(ComplaintWorkOrderRefSchema, allow_none=True)
+
+
+class ComplaintDetailSchema(ComplaintSchema):
+    clocks = ma.fields.List(ma.fields.Nested(ComplaintClockSchema))
+    contacts = ma.fields.List(ma.fields.Nested(ComplaintContactSchema))
+    replies = ma.fields.List(ma.fields.Nested(ComplaintReplySchema))
+    follow_ups = ma.fields.List(ma.fields.Nested(ComplaintFollowUpSchema))
+    documents = ma.fields.List(ma.fields.Nested(ComplaintDocumentSchema))
+    timeline = ma.fields.List(ma.fields.Nested(ComplaintEventSchema), attribute="events")
+
+
+ComplaintPageSchema = page_of(ComplaintSchema)
+
+
+class ComplaintBulletinQueryArgsSchema(ma.Schema):
+    department_id = ma.fields.Integer()
+    format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(FORMATS))
+
+
+class ComplaintBulletinItemSchema(ma.Schema):
+    number = ma.fields.String()
+    at = ma.fields.String()
+    label = ma.fields.String()
+    detail = ma.fields.String()
+
+
+class ComplaintBulletinSectionSchema(ma.Schema):
+    department_id = ma.fields.Integer()
+    department = ma.fields.String()
+    code = ma.fields.String()
+    counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
+    justified = ma.fields.List(ma.fields.Nested(ComplaintBulletinItemSchema))
+    breaches = ma.fields.List(ma.fields.Nested(ComplaintBulletinItemSchema))
+    dissatisfied = ma.fields.List(ma.fields.Nested(ComplaintBulletinItemSchema))
+    overdue_work_orders = ma.fields.List(ma.fields.Nested(ComplaintBulletinItemSchema))
+
+
+class ComplaintBulletinSchema(ma.Schema):
+    year = ma.fields.Integer()
+    week = ma.fields.Integer()
+    start = ma.fields.String()
+    end = ma.fields.String()
+    departments = ma.fields.List(ma.fields.Nested(ComplaintBulletinSectionSchema))
+
+
+class ComplaintStoredBulletinQueryArgsSchema(PageArgsSchema):
+    year = ma.fields.Integer(validate=ma.validate.Range(2000, 2100))
+    week = ma.fields.Integer(validate=ma.validate.Range(1, 53))
+    department_id = ma.fields.Integer()
+
+
+class ComplaintStoredBulletinSchema(ma.Schema):
+    id = ma.fields.Integer()
+    department_id = ma.fields.Integer()
+    iso_year = ma.fields.Integer()
+    iso_week = ma.fields.Integer()
+    produced_at = ma.fields.DateTime()
+    produced_by = ma.fields.String()
+    sha256 = ma.fields.String()
+    counts = ma.fields.Function(lambda b: b.data.get("counts", {}))
+
+
+ComplaintStoredBulletinPageSchema = page_of(ComplaintStoredBulletinSchema)
+
+
+class ComplaintFormatArgsSchema(ma.Schema):
+    format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(FORMATS))
+
+
+class ComplaintDutyShiftCreateSchema(ma.Schema):
+    day = ma.fields.Date(required=True)
+    user_id = ma.fields.Integer(required=True)
+    note = _text(0, 200, load_default="")
+
+
+class ComplaintDutyShiftQueryArgsSchema(ma.Schema):
+    start = ma.fields.Date(required=True, data_key="from")
+    end = ma.fields.Date(required=True, data_key="to")
+
+
+class ComplaintDutyShiftSchema(ma.Schema):
+    id = ma.fields.Integer()
+    day = ma.fields.Date()
+    user_id = ma.fields.Integer()
+    user_name = ma.fields.Function(lambda s: s.user.display_name)
+    note = ma.fields.String()
+
+
+class ComplaintRecipientsSchema(ma.Schema):
+    user_ids = ma.fields.List(ma.fields.Integer(), required=True,
+                              validate=ma.validate.Length(0, 50))

@@ -1,0 +1,67 @@
+"""Documents people read: the 用户投诉记录表 and the weekly bulletin as CSV and printable HTML."""
+
+import csv
+import io
+from datetime import datetime
+
+from flask import render_template
+
+from app.calendar.rules import TZ
+from app.complaints.bulletin import SECTIONS, WEEK_KEYS
+from app.complaints.models import (
+    CLOCK_LABELS_ZH,
+    KIND_LABELS_ZH,
+    STATUS_LABELS_ZH,
+)
+
+CHANNEL_LABELS_ZH = {"hotline": "客服热线", "walk_in": "来访", "letter": "信函", "web": "网站",
+                     "gov_hotline": "12345政务热线", "media": "媒体"}
+CONTACT_LABELS_ZH = {"call_out": "致电用户", "call_in": "用户来电", "visit": "上门",
+                     "sms": "短信", "progress_call": "进度告知电话", "other": "其他"}
+
+
+def local_text(moment):
+    """'2026-10-14 10:59' in Shanghai time, from a datetime or an ISO string."""
+    if moment is None:
+        return ""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def record_context(complaint):
+    return {
+        "c": complaint, "local": local_text, "kinds": KIND_LABELS_ZH,
+        "statuses": STATUS_LABELS_ZH, "channels": CHANNEL_LABELS_ZH,
+        "contacts": CONTACT_LABELS_ZH, "clocks": CLOCK_LABELS_ZH,
+        "printed_at": datetime.now(TZ),
+    }
+
+
+def bulletin_title(data):
+    return f"{data['year']}年第{data['week']}周客户投诉通报"
+
+
+def bulletin_html(data):
+    return render_template("complaints/bulletin.html", data=data, sections=SECTIONS,
+                           local=local_text, title=bulletin_title(data))
+
+
+def bulletin_csv(data):
+    """UTF-8 with a BOM, so that Excel opens the Chinese text correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["周次", "部门", "事项", "编号", "时间", "类别", "说明"])
+    week = f"{data['year']}-W{data['week']:02d}"
+    for section in data["departments"]:
+        for name, title in SECTIONS.items():
+            for item in section[name]:
+                writer.writerow([week, section["department"], title, item["number"],
+                                 local_text(item["at"]), item["label"], item["detail"]])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def as_sections(stored_data):
+    """A stored bulletin holds one department; shape it like a computed one."""
+    section = {k: v for k, v in stored_data.items() if k not in WEEK_KEYS}
+    return {k: stored_data[k] for k in WEEK_KEYS} | {"departments": [section]}
