@@ -1,0 +1,70 @@
+"""Meter damage caused by the customer, and the customer's signature on it (R3.7).
+
+Both tables are append-only in PostgreSQL itself (trigger tapline_append_only): a correction
+is a new record, and a signature once written can only be verified, never changed.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from geoalchemy2 import Geometry
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import utcnow
+from app.extensions import db
+
+SIGNER_RELATIONS = ("owner", "tenant", "family", "other")
+RELATIONS_ZH = {"owner": "户主", "tenant": "租户", "family": "家属", "other": "其他"}
+
+
+class DamageRecord(db.Model):
+    """因用户责任引起的计量装置损坏: what is damaged, the cause agreed, any charge."""
+
+    __tablename__ = "damage_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_order_id: Mapped[int] = mapped_column(sa.ForeignKey("work_orders.id"), index=True)
+    meter_number: Mapped[str] = mapped_column(sa.String(40))
+    damaged_parts: Mapped[list] = mapped_column(JSONB, default=list)
+    description: Mapped[str] = mapped_column(sa.Text)
+    cause: Mapped[str] = mapped_column(sa.Text)
+    charge_item: Mapped[str | None] = mapped_column(sa.String(100))
+    charge_amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(10, 2))
+    photo_ids: Mapped[list] = mapped_column(JSONB, default=list)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    device_time: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    signature = relationship("Signature", uselist=False, back_populates="damage_record")
+
+
+class Signature(db.Model):
+    """A signed document: canonical JSON, its SHA-256, the server's Ed25519 signature, the chain."""
+
+    __tablename__ = "signatures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_order_id: Mapped[int] = mapped_column(sa.ForeignKey("work_orders.id"), index=True)
+    damage_record_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("damage_records.id"), unique=True
+    )
+    document_kind: Mapped[str] = mapped_column(sa.String(40))
+    document: Mapped[str] = mapped_column(sa.Text)  # the exact canonical JSON that was signed
+    document_sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    previous_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    server_signature: Mapped[str] = mapped_column(sa.String(100))  # base64 Ed25519
+    key_id: Mapped[str] = mapped_column(sa.String(16))
+    png_sha256: Mapped[str] = mapped_column(sa.String(64))
+    strokes_sha256: Mapped[str] = mapped_column(sa.String(64))
+    signer_name: Mapped[str] = mapped_column(sa.String(100))
+    signer_relation: Mapped[str] = mapped_column(sa.String(20))
+    signed_on_user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    device_time: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    position = mapped_column(Geometry("POINT", srid=4326, spatial_index=False))
+    accuracy_m: Mapped[float | None]
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    damage_record = relationship(DamageRecord, back_populates="signature")
+    work_order = relationship("WorkOrder")

@@ -1,0 +1,78 @@
+from flask import Response
+from flask.views import MethodView
+
+from app.auth.permissions import current_user
+from app.extensions import Blueprint
+from app.signatures import services, verification
+from app.signatures.schemas import (
+    DamageRecordSchema,
+    PublicKeySchema,
+    SignatureDetailSchema,
+    VerificationSchema,
+)
+from app.signatures.storage import get_storage
+from app.visits.idempotency import idempotent
+from app.visits.steps import STEPS
+
+blp = Blueprint("signatures", __name__, url_prefix="/api",
+                description="损坏确认与签名 / Meter damage and signatures")
+
+READERS = ("technician", "dispatcher", "department_lead", "general_manager", "admin")
+SIGN = STEPS["sign"]
+
+
+# POST on this path is the "meter-damage" phone step, generated in app/visits/routes.py.
+@blp.route("/workorders/<int:order_id>/meter-damage")
+class DamageRecordListViews(MethodView):
+    @blp.auth(*READERS)
+    @blp.response(200, DamageRecordSchema(many=True))
+    def get(self, order_id):
+        """The order's meter-damage records, each with its signature id once signed"""
+        return services.damage_records(current_user(), order_id)
+
+
+@blp.route("/signatures")
+class SignatureViews(MethodView):
+    @blp.auth(*SIGN.roles)
+    @idempotent
+    @blp.arguments(SIGN.schema)
+    @blp.response(SIGN.status, SIGN.result)
+    def post(self, data):
+        """The customer signs a damage record: strokes and PNG; the server signs the document"""
+        return SIGN.handler(current_user(), data)
+
+
+@blp.route("/signatures/public-key")
+class PublicKeyViews(MethodView):
+    @blp.response(200, PublicKeySchema)
+    def get(self):
+        """The server's Ed25519 public key, to check a signed document independently"""
+        return services.public_key_info()
+
+
+@blp.route("/signatures/<int:signature_id>")
+class SignatureByIdViews(MethodView):
+    @blp.auth(*READERS)
+    @blp.response(200, SignatureDetailSchema)
+    def get(self, signature_id):
+        """One signature: the signed document, hashes, chain link and a receipt link"""
+        return services.get_signature(current_user(), signature_id)
+
+
+@blp.route("/signatures/<int:signature_id>/verify")
+class SignatureVerifyViews(MethodView):
+    @blp.auth(*READERS)
+    @blp.response(200, VerificationSchema)
+    def get(self, signature_id):
+        """Recompute hashes, signature and chain: intact, or exactly which part changed"""
+        return verification.verify(services.get_signature(current_user(), signature_id))
+
+
+@blp.route("/signatures/<int:signature_id>/png")
+class SignaturePngViews(MethodView):
+    @blp.auth(*READERS)
+    @blp.response(200, description="The signature image (PNG)")
+    def get(self, signature_id):
+        """The signature image as stored"""
+        signature = services.get_signature(current_user(), signature_id)
+        return Response(get_storage().get(signature.png_sha256), mimetype="image/png")

@@ -1,0 +1,63 @@
+"""Links for the customer (the ID-check QR, the satisfaction link), reports, and /api/sync."""
+
+from flask.views import MethodView
+
+from app.auth.permissions import current_user
+from app.extensions import db
+from app.visits import customer, sync
+from app.visits.routes import blp
+from app.visits.schemas import (
+    IdCheckSchema,
+    SatisfactionLinkSchema,
+    SatisfactionPageSchema,
+    SatisfactionQueryArgsSchema,
+    SyncBatchSchema,
+    SyncResultSchema,
+)
+
+REPORT_ROLES = ("dispatcher", "department_lead", "general_manager", "admin")
+
+
+@blp.route("/workorders/<int:order_id>/id-check")
+class IdCheckViews(MethodView):
+    @blp.auth("technician")
+    @blp.response(200, IdCheckSchema)
+    def post(self, order_id):
+        """A short-lived QR code the customer scans to see the technician is genuine"""
+        return customer.id_check_link(current_user(), order_id)
+
+
+@blp.route("/workorders/<int:order_id>/satisfaction-link")
+class SatisfactionLinkViews(MethodView):
+    @blp.auth("technician", "dispatcher")
+    @blp.response(200, SatisfactionLinkSchema)
+    def post(self, order_id):
+        """A one-time link (7 days, no login) for the customer's own phone"""
+        return customer.survey_link(current_user(), order_id)
+
+
+@blp.route("/satisfaction")
+class SatisfactionReportViews(MethodView):
+    @blp.auth(*REPORT_ROLES)
+    @blp.arguments(SatisfactionQueryArgsSchema, location="query")
+    @blp.response(200, SatisfactionPageSchema)
+    def get(self, args):
+        """Satisfaction answers for reports, filtered, with averages"""
+        return customer.satisfaction_page(args)
+
+
+@blp.route("/sync")
+class SyncViews(MethodView):
+    @blp.auth("technician")
+    @blp.arguments(SyncBatchSchema)
+    @blp.response(200, SyncResultSchema)
+    def post(self, batch):
+        """Deliver queued phone steps in order; each item gets its own result (R3.9)"""
+        results = sync.deliver(current_user(), batch["items"])
+        try:
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            sync.release_claims(results)
+            raise
+        return {"results": results}

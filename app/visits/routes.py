@@ -1,0 +1,83 @@
+"""The technician's visit steps, generated from the one table in steps.py that POST /api/sync
+also dispatches to. Each mutating step honours Idempotency-Key; `idempotent` commits it."""
+
+from flask import Response
+from flask.views import MethodView
+
+from app.auth.permissions import current_user
+from app.extensions import Blueprint
+from app.visits import queries, records
+from app.visits.idempotency import idempotent
+from app.visits.schemas import (
+    MyOrderListSchema,
+    MyOrdersArgsSchema,
+    PhotoFileSchema,
+    PhotoSchema,
+    PhotoUploadSchema,
+    VisitDetailSchema,
+)
+from app.visits.steps import STEPS
+
+blp = Blueprint("visits", __name__, url_prefix="/api",
+                description="上门服务 / The visit, from the technician's phone")
+
+STAFF = ("dispatcher", "department_lead", "general_manager", "admin")
+
+
+@blp.route("/visits/mine")
+class MyOrderViews(MethodView):
+    @blp.auth("technician")
+    @blp.arguments(MyOrdersArgsSchema, location="query")
+    @blp.response(200, MyOrderListSchema)
+    def get(self, args):
+        """My open orders: emergencies and urgent deadlines first, then by appointment"""
+        return queries.my_orders(current_user(), args)
+
+
+@blp.route("/workorders/<int:order_id>/visit")
+class VisitViews(MethodView):
+    @blp.auth("technician", *STAFF)
+    @blp.response(200, VisitDetailSchema)
+    def get(self, order_id):
+        """The visit so far: checklist, arrival, work record, photos, what completion still needs"""
+        return queries.visit_detail(current_user(), order_id)
+
+
+def step_view(step):
+    """A MethodView for one phone step: auth -> idempotency -> arguments -> response."""
+
+    def view(self, data, order_id):
+        return step.handler(current_user(), order_id, data)
+
+    view.__doc__ = step.summary
+    view = blp.arguments(step.schema)(blp.response(step.status, step.result)(view))
+    view = blp.auth(*step.roles)(idempotent(view))
+    return type(step.view_name, (MethodView,), {step.method.lower(): view})
+
+
+for _step in STEPS.values():
+    if _step.order_scoped:
+        blp.route(f"/workorders/<int:order_id>/{_step.action}")(step_view(_step))
+
+
+@blp.route("/workorders/<int:order_id>/photos")
+class PhotoViews(MethodView):
+    @blp.auth("technician")
+    @idempotent
+    @blp.arguments(PhotoUploadSchema, location="form")
+    @blp.arguments(PhotoFileSchema, location="files")
+    @blp.response(201, PhotoSchema)
+    def post(self, form, files, order_id):
+        """Upload a JPEG or PNG (at most 10 MB, checked by content) as multipart 'file'"""
+        return records.add_photo(current_user(), order_id, files["file"], form)
+
+
+@blp.route("/workorders/<int:order_id>/photos/<int:photo_id>")
+class PhotoByIdViews(MethodView):
+    @blp.auth("technician", *STAFF)
+    @blp.response(200, description="The image bytes")
+    def get(self, order_id, photo_id):
+        """One photo's bytes"""
+        photo, content = records.photo_bytes(current_user(), order_id, photo_id)
+        return Response(content, mimetype=photo.content_type,
+                        headers={"Cache-Control": "private, max-age=86400"})

@@ -1,0 +1,212 @@
+"""The technician's visit steps (R3.1-R3.5): each a verb on (user, order id, validated data).
+
+The single endpoints and POST /api/sync call these same functions. They flush, never commit.
+"""
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.database import point_wkt, utcnow
+from app.errors import Conflict, Invalid
+from app.extensions import db
+from app.visits import rules
+from app.visits.models import Visit
+from app.workorders.models import WorkOrder
+from app.workorders.services import get_for, record_event, transition
+
+DISPATCHERS = ("dispatcher", "admin")
+
+
+def lonlat(data):
+    position = data.get("position")
+    return (position["lon"], position["lat"]) if position else None
+
+
+def event_fields(data):
+    return {"device_time": data.get("device_time"), "position": lonlat(data),
+            "accuracy_m": data.get("accuracy_m")}
+
+
+def order_for_step(user, order_id, step=None):
+    """The order, locked; 404 when not the user's, 409 when the step does not fit its status."""
+    order = get_for(user, order_id, lock=True)
+    allowed = rules.STEP_STATUSES.get(step)
+    if allowed and order.status not in allowed:
+        raise Conflict(f"当前工单状态不能执行此操作 / not possible while {order.status}",
+                       code="wrong_status", status=order.status, allowed_statuses=list(allowed))
+    return order
+
+
+def check_device_time(data):
+    refusal = rules.device_time_refusal(data.get("device_time"), utcnow())
+    if refusal:
+        raise Invalid(errors={"device_time": [refusal]})
+
+
+def visit_for(order):
+    visit = db.session.get(Visit, order.id)
+    if visit is None:
+        visit = Visit(work_order_id=order.id, checklist={}, parts=[], notes="")
+        db.session.add(visit)
+    return visit
+
+
+def acted_at(data):
+    """When the step happened: the phone's clock for queued steps (R3.9), else now."""
+    return data.get("device_time") or utcnow()
+
+
+def contact_attempt(user, order_id, data):
+    check_device_time(data)
+    order = order_for_step(user, order_id, "contact")
+    return record_event(order, "contact_attempt", user, reason=data["note"] or None,
+                        payload={"outcome": data["outcome"], "method": data["method"]},
+                        **event_fields(data))
+
+
+def set_appointment(user, order_id, data):
+    check_device_time(data)
+    order = get_for(user, order_id, lock=True)
+    if order.status == "scheduled":
+        raise Conflict("已有约定时间,请改约 / already scheduled: use reschedule",
+                       code="already_scheduled")
+    _check_window(data)
+    event = transition(order, "schedule", user, reason=data["note"] or None,
+                       payload=_window_payload(data), **event_fields(data))
+    order.appointment_start, order.appointment_end = data["start"], data["end"]
+    return event
+
+
+def reschedule(user, order_id, data):
+    check_device_time(data)
+    order = get_for(user, order_id, lock=True)
+    refusal = rules.reschedule_refusal(order.appointment_start, acted_at(data),
+                                       data["customer_informed_at"], user.role in DISPATCHERS)
+    if refusal:
+        raise Conflict(refusal, code="reschedule_refused",
+                       appointment_start=_iso(order.appointment_start))
+    _check_window(data)
+    payload = {**_window_payload(data), "previous_start": _iso(order.appointment_start),
+               "previous_end": _iso(order.appointment_end),
+               "customer_informed_via": data["customer_informed_via"],
+               "customer_informed_at": _iso(data["customer_informed_at"])}
+    event = transition(order, "schedule", user, reason=data["reason"], payload=payload,
+                       **event_fields(data))
+    event.kind = "reschedule"
+    order.appointment_start, order.appointment_end = data["start"], data["end"]
+    return event
+
+
+def _check_window(data):
+    refusal = rules.window_refusal(data["start"], data["end"], acted_at(data))
+    if refusal:
+        raise Invalid(errors={"end": [refusal]})
+
+
+def _window_payload(data):
+    return {"start": _iso(data["start"]), "end": _iso(data["end"])}
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def depart(user, order_id, data):
+    check_device_time(data)
+    order = get_for(user, order_id, lock=True)
+    event = transition(order, "depart", user, **event_fields(data))
+    _remember_position(order, data)
+    return event
+
+
+def arrive(user, order_id, data):
+    """R3.5: keep the distance to the order's location, and flag arrivals far from it."""
+    check_device_time(data)
+    order = get_for(user, order_id, lock=True)
+    distance = _distance_m(order, lonlat(data))
+    limit = current_app.config["ARRIVAL_FLAG_METRES"]
+    flagged = distance is not None and distance > limit
+    event = transition(order, "arrive", user, payload={
+        "distance_m": distance, "flagged": flagged, "flag_limit_m": limit,
+    }, **event_fields(data))
+    visit = visit_for(order)
+    visit.arrived_at, visit.arrival_device_time = event.server_time, data.get("device_time")
+    visit.arrival_position = point_wkt(*lonlat(data))
+    visit.arrival_accuracy_m, visit.arrival_distance_m = data.get("accuracy_m"), distance
+    visit.arrival_flagged = flagged
+    _remember_position(order, data)
+    return event
+
+
+def _distance_m(order, point):
+    if order.location is None:
+        return None
+    here = sa.func.geography(sa.func.ST_GeomFromEWKT(point_wkt(*point)))
+    metres = db.session.scalar(
+        sa.select(sa.func.ST_Distance(sa.func.geography(WorkOrder.location), here))
+        .where(WorkOrder.id == order.id)
+    )
+    return round(float(metres), 1)
+
+
+def _remember_position(order, data):
+    """The phone's position is the technician's last known position for dispatch (R2.2)."""
+    if data.get("position") and order.technician is not None:
+        order.technician.last_position = point_wkt(*lonlat(data))
+        order.technician.last_position_at = acted_at(data)
+
+
+def tick_checklist(user, order_id, data):
+    """R3.3: each door item once, with its time and position; a repeat keeps the first."""
+    check_device_time(data)
+    order = order_for_step(user, order_id, "on_site")
+    visit = visit_for(order)
+    item = data["item"]
+    if item in visit.checklist:
+        raise Conflict(f"已记录 / already recorded: {item}", code="checklist_item_recorded",
+                       recorded=visit.checklist[item])
+    event = record_event(order, f"checklist:{item}", user, reason=data["note"] or None,
+                         payload={"item": item, "label": rules.CHECKLIST[item]},
+                         **event_fields(data))
+    db.session.flush()
+    visit.checklist = {**visit.checklist, item: {
+        "at": _iso(event.server_time), "device_time": _iso(data.get("device_time")),
+        "position": data.get("position"), "event_id": event.id,
+    }}
+    return event
+
+
+def update_work_record(user, order_id, data):
+    """Notes, parts used and, for a meter replacement, the old and new meters."""
+    check_device_time(data)
+    order = order_for_step(user, order_id, "on_site")
+    visit = visit_for(order)
+    changed = {name: data[name] for name in ("notes", "parts", "meter_replacement") if name in data}
+    if not changed:
+        raise Invalid(errors={"notes": ["没有要保存的内容 / nothing to save"]})
+    for name, value in changed.items():
+        setattr(visit, name, value)
+    record_event(order, "work_record", user, payload=changed, **event_fields(data))
+    db.session.flush()
+    return visit
+
+
+def missing_for_completion(order, visit):
+    return rules.completion_missing(
+        visit is not None and visit.arrived_at is not None,
+        visit.checklist if visit else {},
+        order.type_code == "meter_replacement",
+        visit.meter_replacement if visit else None,
+    )
+
+
+def complete(user, order_id, data):
+    """Completing needs arrival and the work ID shown (R3.3), and meter data for a new meter."""
+    check_device_time(data)
+    order = get_for(user, order_id, lock=True)
+    missing = missing_for_completion(order, db.session.get(Visit, order.id))
+    if order.status == "on_site" and missing:
+        names = "、".join(rules.MISSING_ZH[name] for name in missing)
+        raise Conflict(f"完工前还缺少:{names} / missing before completion: {', '.join(missing)}",
+                       code="completion_requirements", missing=missing)
+    return transition(order, "complete", user, reason=data["note"] or None, **event_fields(data))

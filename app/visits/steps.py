@@ -1,0 +1,75 @@
+"""Every phone step, once: its schema, service verb, response and path.
+
+The single endpoints are generated from this table (routes.py) and POST /api/sync dispatches
+to it (sync.py), so a step queued offline runs exactly the code a live request runs.
+"""
+
+from dataclasses import dataclass
+
+from app.signatures import schemas as signature_schemas
+from app.signatures import services as signature_services
+from app.visits import customer, records, schemas, services
+
+
+@dataclass(frozen=True)
+class Step:
+    action: str
+    view_name: str
+    schema: type
+    handler: object
+    result: type
+    summary: str
+    status: int = 200
+    method: str = "POST"
+    roles: tuple = ("technician",)
+    fixed_path: str | None = None  # steps that are not under /api/workorders/<id>/
+
+    @property
+    def order_scoped(self):
+        return self.fixed_path is None
+
+    def path(self, order_id):
+        return self.fixed_path or f"/api/workorders/{order_id}/{self.action}"
+
+
+STEPS = {step.action: step for step in (
+    Step("contact-attempts", "ContactAttemptViews", schemas.ContactAttemptSchema,
+          services.contact_attempt, schemas.StepResultSchema,
+          "Record a call to the customer: called, no answer, or time agreed", status=201),
+    Step("appointment", "AppointmentViews", schemas.AppointmentSchema, services.set_appointment,
+          schemas.StepResultSchema, "Set the appointment window agreed with the customer (R3.1)"),
+    Step("reschedule", "RescheduleViews", schemas.RescheduleSchema, services.reschedule,
+          schemas.StepResultSchema,
+          "Reschedule before the window starts, with the reason and how the customer was told",
+          roles=("technician", "dispatcher", "admin")),
+    Step("depart", "DepartViews", schemas.StepSchema, services.depart, schemas.StepResultSchema,
+          "On my way (en route)"),
+    Step("arrive", "ArriveViews", schemas.ArriveSchema, services.arrive,
+          schemas.StepResultSchema,
+          "Arrived: position, accuracy and device time; far arrivals are flagged (R3.5)"),
+    Step("checklist", "ChecklistViews", schemas.ChecklistTickSchema, services.tick_checklist,
+          schemas.StepResultSchema, "Tick one door checklist item with its time and position",
+          status=201),
+    Step("work-record", "WorkRecordViews", schemas.WorkRecordSchema,
+          services.update_work_record, schemas.VisitSchema,
+          "Save notes, parts used and the old and new meter of a replacement", method="PUT"),
+    Step("violations", "ViolationViews", schemas.ViolationCreateSchema,
+          records.report_violation, schemas.ViolationReportSchema,
+          "Report violation or theft with photos and notes; referred to inspection (R3.6)",
+          status=201),
+    Step("meter-damage", "DamageRecordViews", signature_schemas.DamageRecordCreateSchema,
+          signature_services.record_damage, signature_schemas.DamageRecordSchema,
+          "Record meter damage caused by the customer: parts, agreed cause, photos, charge",
+          status=201),
+    Step("complete", "CompleteViews", schemas.CompleteSchema, services.complete,
+          schemas.StepResultSchema,
+          "Complete the work: needs arrival and work ID shown (409 names what is missing)"),
+    Step("satisfaction", "SatisfactionViews", schemas.SatisfactionCreateSchema,
+          customer.submit_on_phone, schemas.SatisfactionFormSchema,
+          "The customer fills the satisfaction form on the technician's phone (R3.8)",
+          status=201),
+    Step("sign", "SignatureViews", signature_schemas.SignatureCreateSchema,
+          signature_services.sign, signature_schemas.SignatureSchema,
+          "The customer signs a damage record: strokes and PNG; the server signs the document",
+          status=201, fixed_path="/api/signatures"),
+)}

@@ -1,0 +1,1 @@
+from tests.visits.kit import phone, storage_dir  # noqa: F401
