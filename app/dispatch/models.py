@@ -14,7 +14,9 @@ TECHNICIAN_STATUSES = ("available", "busy", "off_duty")
 technician_skills = sa.Table(
     "technician_skills",
     db.Model.metadata,
-    sa.Column("technician_id", sa.ForeignKey("technicians.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "technician_id", sa.ForeignKey("technicians.id", ondelete="CASCADE"), primary_key=True
+    ),
     sa.Column("skill_id", sa.ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True),
 )
 

@@ -7,3 +7,12 @@ def init_app(app):
 
     jobs.init_session_hooks()
     services.init_session_hooks()
+
+
+def __getattr__(name):
+    # Loaded when the app registers blueprints, not when a service imports notify().
+    if name == "blp":
+        from app.notifications.routes import blp
+
+        return blp
+    raise AttributeError(name)

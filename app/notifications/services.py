@@ -45,6 +45,8 @@ def publish(user_id, message):
 
 
 def _publish_pending(session):
+    if session.in_transaction():
+        return  # only a savepoint was released; the real commit is still to come
     pending = session.info.pop("live_events", [])
     if pending and has_app_context():
         for user_id, message in pending:
@@ -52,7 +54,8 @@ def _publish_pending(session):
 
 
 def _drop_pending(session, previous_transaction=None):
-    session.info.pop("live_events", None)
+    if previous_transaction is None or not previous_transaction.nested:
+        session.info.pop("live_events", None)
 
 
 def init_session_hooks():

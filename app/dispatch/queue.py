@@ -1,0 +1,48 @@
+"""The dispatcher's queue: unaccepted emergencies and unrouted orders first, then by risk."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.database import utcnow
+from app.extensions import db
+from app.workorders.deadlines import sla_state_sql
+from app.workorders.models import WorkOrder
+from app.workorders.states import OPEN_STATUSES
+
+
+def _reason_sql(risk):
+    unaccepted_emergency = sa.and_(WorkOrder.priority == 2,
+                                   WorkOrder.status.in_(("new", "assigned")))
+    return sa.case(
+        (unaccepted_emergency, "unaccepted_emergency"),
+        (sa.and_(WorkOrder.zone_id.is_(None), WorkOrder.status == "new"), "unrouted"),
+        (risk == "breached", "breached"),
+        (risk == "at_risk", "at_risk"),
+        (WorkOrder.status == "new", "unassigned"),
+        else_=None,
+    )
+
+
+ORDER = ("unaccepted_emergency", "unrouted", "breached", "at_risk", "unassigned")
+
+
+def page(args, now=None):
+    risk = sla_state_sql(now or utcnow())
+    reason = _reason_sql(risk)
+    rank = sa.case(*((reason == name, i) for i, name in enumerate(ORDER)), else_=len(ORDER))
+    stmt = sa.select(WorkOrder, reason.label("queue_reason")).where(
+        WorkOrder.status.in_(OPEN_STATUSES), reason.is_not(None))
+    if args.get("team_id") is not None:
+        stmt = stmt.where(WorkOrder.team_id == args["team_id"])
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    rows = db.session.execute(
+        stmt.options(selectinload(WorkOrder.type), selectinload(WorkOrder.zone),
+                     selectinload(WorkOrder.customer))
+        .order_by(rank, WorkOrder.priority.desc(), WorkOrder.deadline_at, WorkOrder.id)
+        .limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"])
+    ).all()
+    items = []
+    for order, why in rows:
+        order.queue_reason = why
+        items.append(order)
+    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}

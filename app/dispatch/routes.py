@@ -1,0 +1,132 @@
+import sqlalchemy as sa
+from flask.views import MethodView
+
+from app.auth.permissions import current_user
+from app.dispatch import positions, queue, services
+from app.dispatch.models import Technician
+from app.dispatch.schemas import (
+    AssignSchema,
+    DeclineSchema,
+    PositionBatchSchema,
+    PositionResultSchema,
+    QueuePageSchema,
+    QueueQueryArgsSchema,
+    ReassignSchema,
+    SuggestionsSchema,
+)
+from app.errors import Conflict, Invalid, NotFound
+from app.extensions import Blueprint, db
+from app.workorders.schemas import WorkOrderDetailSchema
+from app.workorders.services import get_for
+
+blp = Blueprint("dispatch", __name__, url_prefix="/api", description="派单 / Dispatch")
+
+DISPATCHERS = ("dispatcher", "admin")
+
+
+def _technician(technician_id):
+    technician = db.session.get(Technician, technician_id)
+    if technician is None:
+        raise Invalid(errors={"technician_id": ["维修工不存在 / no such technician"]})
+    return technician
+
+
+def _order_for_change(order_id, body):
+    order = get_for(current_user(), order_id, lock=True)
+    if body.get("version") is not None and body["version"] != order.version_id:
+        raise Conflict("工单已被他人修改,请刷新 / the order changed meanwhile: reload",
+                       code="version_conflict", version=order.version_id)
+    return order
+
+
+@blp.route("/workorders/<int:order_id>/suggestions")
+class SuggestionViews(MethodView):
+    @blp.auth(*DISPATCHERS)
+    @blp.response(200, SuggestionsSchema)
+    def get(self, order_id):
+        """Ranked candidates for an order, with reasons and why others were left out"""
+        return services.suggest(get_for(current_user(), order_id))
+
+
+@blp.route("/workorders/<int:order_id>/assign")
+class AssignViews(MethodView):
+    @blp.auth(*DISPATCHERS)
+    @blp.arguments(AssignSchema)
+    @blp.response(200, WorkOrderDetailSchema)
+    @blp.alt_response(409, description="Already assigned, or the technician is on an emergency")
+    def post(self, body, order_id):
+        """Assign a new order; overriding the top suggestion needs override_reason"""
+        order = _order_for_change(order_id, body)
+        services.assign(order, _technician(body["technician_id"]), current_user(),
+                        reason=body.get("reason"), override_reason=body.get("override_reason"))
+        db.session.commit()
+        return order
+
+
+@blp.route("/workorders/<int:order_id>/reassign")
+class ReassignViews(MethodView):
+    @blp.auth(*DISPATCHERS)
+    @blp.arguments(ReassignSchema)
+    @blp.response(200, WorkOrderDetailSchema)
+    def post(self, body, order_id):
+        """Move an assigned order to another technician, with a reason"""
+        order = _order_for_change(order_id, body)
+        services.reassign(order, _technician(body["technician_id"]), current_user(),
+                          body["reason"])
+        db.session.commit()
+        return order
+
+
+@blp.route("/workorders/<int:order_id>/accept")
+class AcceptViews(MethodView):
+    @blp.auth("technician")
+    @blp.response(200, WorkOrderDetailSchema)
+    def post(self, order_id):
+        """Accept an order assigned to me (stops an emergency's acceptance timer)"""
+        order = get_for(current_user(), order_id, lock=True)
+        services.accept(order, current_user())
+        db.session.commit()
+        return order
+
+
+@blp.route("/workorders/<int:order_id>/decline")
+class DeclineViews(MethodView):
+    @blp.auth("technician")
+    @blp.arguments(DeclineSchema)
+    @blp.response(200, WorkOrderDetailSchema)
+    def post(self, body, order_id):
+        """Decline an order assigned to me, with a reason; it is routed again"""
+        order = get_for(current_user(), order_id, lock=True)
+        services.decline(order, current_user(), body["reason"])
+        db.session.commit()
+        return order
+
+
+@blp.route("/technicians/me/positions")
+class PositionViews(MethodView):
+    @blp.auth("technician")
+    @blp.arguments(PositionBatchSchema)
+    @blp.response(200, PositionResultSchema)
+    def post(self, body):
+        """Report up to 100 position pings; absurd ones are rejected one by one"""
+        technician = db.session.scalar(
+            sa.select(Technician).where(Technician.user_id == current_user().id)
+            .with_for_update())
+        if technician is None:
+            raise NotFound("没有维修工档案 / no technician record for this user")
+        result = positions.record_positions(technician, body["positions"])
+        db.session.commit()
+        return result
+
+
+@blp.route("/dispatch/queue")
+class QueueViews(MethodView):
+    @blp.auth(*DISPATCHERS)
+    @blp.arguments(QueueQueryArgsSchema, location="query")
+    @blp.response(200, QueuePageSchema)
+    def get(self, args):
+        """The dispatcher's queue: unaccepted emergencies, unrouted, then by SLA risk"""
+        return queue.page(args)
+
+
+from app.dispatch import admin_routes  # noqa: E402,F401  (registers on blp)
