@@ -1,5 +1,6 @@
 """Spatial look-ups on PostGIS: zones, neighbouring teams, ranked candidates."""
 
+import shapely.wkt
 import sqlalchemy as sa
 from geoalchemy2.shape import to_shape
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -21,7 +22,10 @@ def zone_for_point(lon, lat):
 def to_lonlat(geometry):
     if geometry is None:
         return None
-    point = to_shape(geometry)
+    if isinstance(geometry, str):  # assigned but not yet flushed: still our EWKT text
+        point = shapely.wkt.loads(geometry.split(";", 1)[-1])
+    else:
+        point = to_shape(geometry)
     return point.x, point.y
 
 
