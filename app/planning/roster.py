@@ -1,0 +1,74 @@
+"""The day roster: who works which hours on a given day (office hours unless it says otherwise)."""
+
+from datetime import time
+
+import sqlalchemy as sa
+
+from app.calendar.services import WorkingCalendar
+from app.dispatch.models import Team, Technician
+from app.errors import Invalid, NotFound
+from app.extensions import db
+from app.planning import settings as planning_settings
+from app.planning.loading import shift_for
+from app.planning.models import DayShift
+
+
+def effective_shifts(team_id, day):
+    """Each technician of the team with that day's hours and where they come from."""
+    if db.session.get(Team, team_id) is None:
+        raise Invalid(errors={"team_id": [f"班组不存在 / no team {team_id}"]})
+    technicians = db.session.scalars(
+        sa.select(Technician).where(Technician.team_id == team_id).order_by(Technician.id)).all()
+    rosters = {row.technician_id: row for row in db.session.scalars(
+        sa.select(DayShift).where(DayShift.day == day,
+                                  DayShift.technician_id.in_([t.id for t in technicians])))}
+    working = WorkingCalendar().is_working(day)
+    slack = planning_settings.current()["lunch_slack_minutes"] * 60
+    return [_entry(tech, day, rosters.get(tech.id), working, slack) for tech in technicians]
+
+
+def _entry(tech, day, roster, working, slack):
+    shift = shift_for(roster, working, slack)
+    source = "roster" if roster else ("office_hours" if working else "not_working_day")
+    return {
+        "technician": tech, "day": day, "working": shift is not None, "source": source,
+        "start": _clock(shift.start) if shift else None,
+        "end": _clock(shift.end) if shift else None,
+        "lunch_minutes": shift.lunch.duration // 60 if shift and shift.lunch else None,
+        "note": roster.note if roster else None,
+    }
+
+
+def _clock(seconds):
+    return time(seconds // 3600, seconds % 3600 // 60)
+
+
+def put_shift(technician_id, day, data, user):
+    """Set (or replace) the roster entry for one technician and day."""
+    technician = _technician(technician_id)
+    row = db.session.scalar(sa.select(DayShift).where(
+        DayShift.technician_id == technician_id, DayShift.day == day).with_for_update())
+    if row is None:
+        row = DayShift(technician_id=technician_id, day=day)
+        db.session.add(row)
+    row.off = data["off"]
+    row.start_time = None if data["off"] else data["start"]
+    row.end_time = None if data["off"] else data["end"]
+    row.note, row.updated_by_id = data.get("note"), user.id
+    db.session.flush()
+    return technician
+
+
+def clear_shift(technician_id, day):
+    """Back to office hours (or no work on a non-working day)."""
+    technician = _technician(technician_id)
+    db.session.execute(sa.delete(DayShift).where(
+        DayShift.technician_id == technician_id, DayShift.day == day))
+    return technician
+
+
+def _technician(technician_id):
+    technician = db.session.get(Technician, technician_id)
+    if technician is None:
+        raise NotFound(f"维修工不存在 / technician {technician_id} not found")
+    return technician
