@@ -23,6 +23,7 @@ DOMAIN_MODULES = (
     "signatures",
     "complaints",
     "desk",
+    "mobile",
 )
 
 
