@@ -17,7 +17,8 @@ Fields of a meter-damage document (version 1):
     times             {device_time (the phone's clock, may be null), received_at (server)}
     device            {position {lat, lon} or null, accuracy_m, user_agent}
     png_sha256        SHA-256 of the signature image as stored
-    strokes_sha256    SHA-256 of the canonical JSON of the stroke data as stored
+    strokes_sha256    SHA-256 of the canonical JSON of the strokes as validated and stored:
+                      [[{"t", "x", "y"(, "pressure")}, ...], ...] with every number a float
     previous_sha256   document_sha256 of the order's previous signature, or null (chain)
 """
 

@@ -24,8 +24,8 @@ def test_same_key_same_body_gives_the_first_response_and_acts_once(phone):
     assert again.json == first.json and again.headers["Idempotent-Replayed"] == "true"
     assert count_events(order.id, "contact_attempt") == 1
     # Key order and spacing do not make a different body.
-    resp = ph.client.post(f"/api/workorders/{order.id}/contact-attempts",
-                          data='{ "device_time": "%s",  "outcome": "called"}' % body["device_time"],
+    text = '{ "device_time": "' + body["device_time"] + '",  "outcome": "called"}'
+    resp = ph.client.post(f"/api/workorders/{order.id}/contact-attempts", data=text,
                           headers={**ph.headers, "Idempotency-Key": "k-1",
                                    "Content-Type": "application/json"})
     assert resp.status_code == 201 and resp.json == first.json

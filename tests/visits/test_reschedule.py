@@ -8,7 +8,8 @@ from tests.visits.kit import iso, later, now
 
 def book(ph, order, start, end):
     order_row = db.session.get(WorkOrder, order.id)
-    order_row.status, order_row.appointment_start, order_row.appointment_end = "scheduled", start, end
+    order_row.status = "scheduled"
+    order_row.appointment_start, order_row.appointment_end = start, end
     db.session.commit()
 
 
