@@ -45,7 +45,7 @@ def publish(user_id, message):
 
 
 def _publish_pending(session):
-    if session.in_transaction():
+    if session.in_nested_transaction():
         return  # only a savepoint was released; the real commit is still to come
     pending = session.info.pop("live_events", [])
     if pending and has_app_context():

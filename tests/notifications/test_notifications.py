@@ -1,0 +1,60 @@
+import json
+
+from app.extensions import db
+from app.notifications.services import notify
+
+
+def test_list_and_mark_read_my_own_notifications(client, make):
+    me, other = make.user("technician"), make.user("technician")
+    me_id, other_id = me.id, other.id
+    for n in range(3):
+        notify([me_id], "assignment", {"number": f"WO{n}"})
+    notify([other_id], "assignment", {"number": "WOX"})
+    db.session.commit()
+    headers = make.headers(me)
+    resp = client.get("/api/notifications", headers=headers)
+    assert resp.status_code == 200
+    assert [i["payload"]["number"] for i in resp.json["items"]] == ["WO2", "WO1", "WO0"]
+    assert resp.json["unread"] == 3 and resp.json["total"] == 3
+    first, second, third = reversed([i["id"] for i in resp.json["items"]])
+    assert client.post(f"/api/notifications/{first}/read", headers=headers).json["read_at"]
+    foreign = client.get("/api/notifications", headers=make.headers(other)).json["items"][0]["id"]
+    assert client.post(f"/api/notifications/{foreign}/read", headers=headers).status_code == 404
+    resp = client.get("/api/notifications", headers=headers, query_string={"unread": "true"})
+    assert [i["id"] for i in resp.json["items"]] == [third, second]
+    resp = client.post("/api/notifications/read", headers=headers, json={"up_to_id": third})
+    assert resp.json == {"updated": 2, "unread": 0}
+    assert client.get("/api/notifications", headers=make.headers(other)).json["unread"] == 1
+    resp = client.post("/api/notifications/read", headers=headers, json={})
+    assert resp.status_code == 422
+    assert client.get("/api/notifications").status_code == 401
+
+
+def test_same_dedupe_key_is_stored_once(make):
+    user_id = make.user("dispatcher").id
+    notify([user_id], "sla_breached", {"n": 1}, dedupe_key="sla:1:breached")
+    notify([user_id], "sla_breached", {"n": 1}, dedupe_key="sla:1:breached")
+    db.session.commit()
+    from app.notifications.queries import unread_count
+
+    assert unread_count(user_id) == 1
+
+
+def test_live_event_waits_for_the_real_commit_not_a_savepoint(make):
+    from app.jobs import redis_conn
+    from app.notifications.services import channel_for
+
+    user_id = make.user("technician").id
+    pubsub = redis_conn().pubsub()
+    pubsub.subscribe(channel_for(user_id))
+    try:
+        assert pubsub.get_message(timeout=2)["type"] == "subscribe"
+        with db.session.begin_nested():
+            notify([user_id], "assignment", {"n": "inside a savepoint"})
+        assert pubsub.get_message(timeout=0.5) is None
+        db.session.commit()
+        message = pubsub.get_message(timeout=2)
+        assert message is not None
+        assert json.loads(message["data"])["payload"] == {"n": "inside a savepoint"}
+    finally:
+        pubsub.close()
