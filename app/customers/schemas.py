@@ -1,6 +1,8 @@
 import marshmallow as ma
 
 from app.auth.permissions import mask_phone
+from app.complaints.models import KIND_LABELS_ZH as COMPLAINT_KINDS_ZH
+from app.complaints.models import STATUS_LABELS_ZH as COMPLAINT_STATUSES_ZH
 from app.schemas import GeometryPointField
 from app.workorders import deadlines, states
 
@@ -24,6 +26,17 @@ class OrderBriefSchema(ma.Schema):
     technician_id = ma.fields.Integer(allow_none=True)
 
 
+class ComplaintBriefSchema(ma.Schema):
+    id = ma.fields.Integer()
+    number = ma.fields.String()
+    kind = ma.fields.String()
+    kind_label = ma.fields.Function(lambda c: COMPLAINT_KINDS_ZH[c.kind])
+    status = ma.fields.String()
+    status_label = ma.fields.Function(lambda c: COMPLAINT_STATUSES_ZH[c.status])
+    received_at = ma.fields.DateTime()
+    description = ma.fields.String()
+
+
 class MeterBriefSchema(ma.Schema):
     number = ma.fields.String()
     status = ma.fields.String()
@@ -42,6 +55,7 @@ class CustomerCardSchema(ma.Schema):
     meters = ma.fields.List(ma.fields.Nested(MeterBriefSchema))
     open_orders = ma.fields.List(ma.fields.Nested(OrderBriefSchema))
     recent_orders = ma.fields.List(ma.fields.Nested(OrderBriefSchema))
+    open_complaints = ma.fields.List(ma.fields.Nested(ComplaintBriefSchema))
 
 
 class CustomerSearchSchema(ma.Schema):

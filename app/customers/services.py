@@ -57,12 +57,13 @@ def get_card(customer_id):
 
 
 def _attach_orders(customers):
-    """open_orders and recent_orders on each customer, in one query."""
+    """open_orders, recent_orders and open_complaints on each customer, a query each."""
     by_id = {c.id: c for c in customers}
     for c in customers:
-        c.open_orders, c.recent_orders = [], []
+        c.open_orders, c.recent_orders, c.open_complaints = [], [], []
     if not by_id:
         return
+    _attach_complaints(by_id)
     orders = db.session.scalars(
         sa.select(WorkOrder).where(WorkOrder.customer_id.in_(by_id))
         .options(selectinload(WorkOrder.type)).order_by(WorkOrder.created_at.desc())
@@ -73,6 +74,17 @@ def _attach_orders(customers):
             customer.open_orders.append(order)
         elif len(customer.recent_orders) < RECENT:
             customer.recent_orders.append(order)
+
+
+def _attach_complaints(by_id):
+    from app.complaints.models import Complaint
+
+    complaints = db.session.scalars(
+        sa.select(Complaint).where(Complaint.customer_id.in_(by_id), Complaint.status != "closed")
+        .order_by(Complaint.received_at.desc())
+    ).all()
+    for complaint in complaints:
+        by_id[complaint.customer_id].open_complaints.append(complaint)
 
 
 def _orphan_orders(q):

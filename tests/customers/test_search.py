@@ -74,3 +74,16 @@ def test_one_customer_card(client, make):
     assert resp.status_code == 200 and resp.json["account_no"] == customer.account_no
     assert resp.json["location"] == {"lon": 121.16, "lat": 36.77}
     assert client.get("/api/customers/999999", headers=headers).status_code == 404
+
+
+def test_open_complaints_show_on_the_card(client, make):
+    dept = make.team(name="水质管理部", kind="department")
+    make.customer(account_no="HY88", name="赵女士", phone="13812340088")
+    agent = make.headers(make.user("hotline_agent"))
+    resp = client.post("/api/complaints", headers=agent, json={
+        "kind": "water_quality", "channel": "hotline", "account_no": "HY88",
+        "description": "自来水发黄", "justified": True, "department_id": dept.id})
+    assert resp.status_code == 201, resp.json
+    card = search(client, agent, "HY88")["items"][0]
+    (complaint,) = card["open_complaints"]
+    assert complaint["number"] == resp.json["number"] and complaint["kind_label"] == "供水质量"
