@@ -15,7 +15,7 @@ from app.jobs import enqueue_after_commit
 from app.notifications.services import notify
 
 CHECK_JOB = "app.complaints.jobs.check_clocks"
-STAGE_ZH = {"warning": "即将超时(已用75%时限)", "breach": "已超时"}
+STAGE_ZH = {"warning": "即将超时(已用75%时限)", "breached": "已超时"}
 
 
 def start(complaint, kind, started_at, due_at, now):
@@ -64,7 +64,7 @@ def check(complaint_id, now):
         if stage == "breached" and clock.breached_at is None:
             clock.breached_at = now
             clock.warned_at = clock.warned_at or now  # a breach supersedes a missed warning
-            sent += _alert(complaint, clock, "breach", now)
+            sent += _alert(complaint, clock, "breached", now)
         elif stage == "warning" and clock.warned_at is None:
             clock.warned_at = now
             sent += _alert(complaint, clock, "warning", now)
@@ -114,10 +114,10 @@ def _alert(complaint, clock, stage, now):
 def _recipients(complaint, kind, stage):
     if kind == "handoff":
         agent = {complaint.received_by_id}
-        if stage == "breach":
+        if stage == "breached":
             return agent | people.supervisor_of(complaint.received_by_id)
         return agent
     department = people.department_people(complaint.department_id)
-    if kind == "follow_up" or stage == "breach":
+    if kind == "follow_up" or stage == "breached":
         return department | {complaint.received_by_id}
     return department or {complaint.received_by_id}

@@ -65,10 +65,13 @@ def archive_record(complaint, title, user):
     return store(complaint, "record", title, name, "text/html; charset=utf-8", html, user)
 
 
-def render_record(complaint):
+def render_record(complaint, phone=None):
+    """The record page; `phone` replaces the caller's number (masked for some readers)."""
     from app.complaints import views
 
-    return render_template("complaints/record.html", **views.record_context(complaint))
+    context = views.record_context(complaint)
+    context["phone"] = phone or complaint.caller_phone
+    return render_template("complaints/record.html", **context)
 
 
 def archive_reply(complaint, reply, user):

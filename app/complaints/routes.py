@@ -1,7 +1,7 @@
 from flask import Response
 from flask.views import MethodView
 
-from app.auth.permissions import current_user
+from app.auth.permissions import current_user, mask_phone
 from app.complaints import access, documents, handling, links, queries, services
 from app.complaints.blueprint import blp
 from app.complaints.schemas import (
@@ -67,7 +67,8 @@ class ComplaintRecordViews(MethodView):
     def get(self, complaint_id):
         """The written record (用户投诉记录表) as it stands, printable"""
         complaint = access.get_for(current_user(), complaint_id)
-        return Response(documents.render_record(complaint), mimetype="text/html")
+        page = documents.render_record(complaint, mask_phone(complaint.caller_phone))
+        return Response(page, mimetype="text/html")
 
 
 @blp.route("/<int:complaint_id>/sensitive")

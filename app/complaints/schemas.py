@@ -12,7 +12,7 @@ from app.complaints.models import (
     STATUSES,
 )
 from app.database import utcnow
-from app.schemas import LocationSchema, PageArgsSchema, page_of
+from app.schemas import IdField, LocationSchema, PageArgsSchema, page_of
 
 PHONE = ma.validate.Regexp(r"^\+?[0-9][0-9\- ]{4,30}$",
                            error="not a phone number / 电话号码格式错误")
@@ -37,7 +37,7 @@ class ComplaintCreateSchema(ma.Schema):
     explanation = _text(0, 2000, load_default="", metadata={"description": "解释与安抚"})
     sensitive = ma.fields.Boolean(load_default=False)
     sensitive_reason = _text(2, 1000)
-    department_id = ma.fields.Integer(metadata={"description": "责任部门 (Team kind=department)"})
+    department_id = IdField(metadata={"description": "责任部门 (Team kind=department)"})
     satisfied_at_intake = ma.fields.Boolean(
         load_default=False,
         metadata={"description": "用户对解释满意且不再投诉: archived at once, supervisor told"},
@@ -67,9 +67,9 @@ class ComplaintCreateSchema(ma.Schema):
 class ComplaintQueryArgsSchema(PageArgsSchema):
     status = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(STATUSES)))
     kind = ma.fields.String(validate=ma.validate.OneOf(KINDS))
-    department_id = ma.fields.Integer()
+    department_id = IdField()
     sensitive = ma.fields.Boolean()
-    work_order_id = ma.fields.Integer(metadata={"description": "The complaint a work order "
+    work_order_id = IdField(metadata={"description": "The complaint a work order "
                                                                "was opened from"})
     received_from = ma.fields.AwareDateTime()
     received_to = ma.fields.AwareDateTime()
@@ -81,7 +81,7 @@ class ComplaintSensitiveSchema(ma.Schema):
 
 
 class ComplaintHandOffSchema(ma.Schema):
-    department_id = ma.fields.Integer()
+    department_id = IdField()
     note = _text(0, 1000)
 
 
@@ -119,7 +119,7 @@ class ComplaintReplyCreateSchema(ma.Schema):
 
 
 class ComplaintReplySubmitSchema(ma.Schema):
-    leader_in_charge_id = ma.fields.Integer(metadata={"description": "分管领导 (optional)"})
+    leader_in_charge_id = IdField(metadata={"description": "分管领导 (optional)"})
 
 
 class ComplaintApprovalCreateSchema(ma.Schema):
@@ -223,7 +223,7 @@ class ComplaintReplySchema(ma.Schema):
     status = ma.fields.String()
     drafted_by_id = ma.fields.Integer()
     drafted_at = ma.fields.DateTime()
-    leader_in_charge_id = ma.fields.Integer(allow_none=True)
+    leader_in_charge_id = IdField(allow_none=True)
     submitted_at = ma.fields.DateTime(allow_none=True)
     sent_at = ma.fields.DateTime(allow_none=True)
     sent_via = ma.fields.String(allow_none=True)
@@ -303,7 +303,7 @@ ComplaintPageSchema = page_of(ComplaintSchema)
 
 
 class ComplaintBulletinQueryArgsSchema(ma.Schema):
-    department_id = ma.fields.Integer()
+    department_id = IdField()
     format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(FORMATS))
 
 
@@ -315,7 +315,7 @@ class ComplaintBulletinItemSchema(ma.Schema):
 
 
 class ComplaintBulletinSectionSchema(ma.Schema):
-    department_id = ma.fields.Integer()
+    department_id = IdField()
     department = ma.fields.String()
     code = ma.fields.String()
     counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
@@ -336,12 +336,12 @@ class ComplaintBulletinSchema(ma.Schema):
 class ComplaintStoredBulletinQueryArgsSchema(PageArgsSchema):
     year = ma.fields.Integer(validate=ma.validate.Range(2000, 2100))
     week = ma.fields.Integer(validate=ma.validate.Range(1, 53))
-    department_id = ma.fields.Integer()
+    department_id = IdField()
 
 
 class ComplaintStoredBulletinSchema(ma.Schema):
     id = ma.fields.Integer()
-    department_id = ma.fields.Integer()
+    department_id = IdField()
     iso_year = ma.fields.Integer()
     iso_week = ma.fields.Integer()
     produced_at = ma.fields.DateTime()
@@ -359,7 +359,7 @@ class ComplaintFormatArgsSchema(ma.Schema):
 
 class ComplaintDutyShiftCreateSchema(ma.Schema):
     day = ma.fields.Date(required=True)
-    user_id = ma.fields.Integer(required=True)
+    user_id = IdField(required=True)
     note = _text(0, 200, load_default="")
 
 
@@ -371,11 +371,11 @@ class ComplaintDutyShiftQueryArgsSchema(ma.Schema):
 class ComplaintDutyShiftSchema(ma.Schema):
     id = ma.fields.Integer()
     day = ma.fields.Date()
-    user_id = ma.fields.Integer()
+    user_id = IdField()
     user_name = ma.fields.Function(lambda s: s.user.display_name)
     note = ma.fields.String()
 
 
 class ComplaintRecipientsSchema(ma.Schema):
-    user_ids = ma.fields.List(ma.fields.Integer(), required=True,
+    user_ids = ma.fields.List(IdField(), required=True,
                               validate=ma.validate.Length(0, 50))

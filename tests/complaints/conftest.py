@@ -1,12 +1,13 @@
 """Complaint fixtures: a department with its lead, an agent, a general manager; time travel."""
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from app.complaints.models import Complaint, ComplaintClock, ComplaintEvent
+from app.auth.models import User
+from app.complaints.models import Complaint, ComplaintClock, ComplaintEvent, ComplaintFollowUp
+from app.dispatch.models import Team
 from app.extensions import db
 from app.notifications.models import Notification
 
@@ -16,14 +17,23 @@ def _storage(app, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "STORAGE_DIR", str(tmp_path / "storage"))
 
 
-@dataclass
 class Office:
-    department: object
-    lead: object
-    agent: object
-    gm: object
-    dispatcher: object
-    make: object
+    """The people of one complaint's path; rows are re-read so a worker run cannot detach them."""
+
+    ROLES = ("lead", "agent", "gm", "dispatcher", "supervisor")
+
+    def __init__(self, make, department, **users):
+        self.make, self._department_id = make, department.id
+        self._ids = {name: user.id for name, user in users.items()}
+
+    def __getattr__(self, name):
+        if name in Office.ROLES:
+            return db.session.get(User, self._ids[name])
+        raise AttributeError(name)
+
+    @property
+    def department(self):
+        return db.session.get(Team, self._department_id)
 
     def h(self, user):
         return self.make.headers(user)
@@ -38,11 +48,10 @@ def office(make):
     supervisor = make.user("department_lead", display_name="客服主管", team_id=hotline.id)
     hotline.lead_user_id = supervisor.id
     db.session.commit()
-    agent = make.user("hotline_agent", team_id=hotline.id)
-    office = Office(department, lead, agent, make.user("general_manager", display_name="总经理"),
-                    make.user("dispatcher"), make)
-    office.supervisor = supervisor
-    return office
+    return Office(make, department, lead=lead, supervisor=supervisor,
+                  agent=make.user("hotline_agent", team_id=hotline.id),
+                  gm=make.user("general_manager", display_name="总经理"),
+                  dispatcher=make.user("dispatcher"))
 
 
 def complaint_body(office, **overrides):
@@ -94,6 +103,10 @@ def rewind(complaint_id, hours):
         {name: getattr(ComplaintClock, name) - shift
          for name in ("started_at", "warn_at", "due_at", "warned_at", "breached_at",
                       "stopped_at")}))
+    db.session.execute(sa.update(ComplaintFollowUp).where(
+        ComplaintFollowUp.complaint_id == complaint_id).values(
+        {name: getattr(ComplaintFollowUp, name) - shift
+         for name in ("opened_at", "due_at", "done_at")}))
     db.session.commit()
 
 
