@@ -15,7 +15,7 @@ from app.dispatch.models import Technician
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.visits.models import SatisfactionForm
-from app.visits.services import visit_for
+from app.visits.services import locked_order, visit_for
 from app.workorders.models import WorkOrder, WorkOrderEvent
 from app.workorders.services import get_for, record_event
 
@@ -87,7 +87,7 @@ def survey_order(token):
 
 
 def submit_on_phone(user, order_id, data):
-    order = get_for(user, order_id, lock=True)
+    order = locked_order(user, order_id)
     return _submit(order, data, "technician_phone", user=user)
 
 

@@ -27,9 +27,33 @@ def event_fields(data):
             "accuracy_m": data.get("accuracy_m")}
 
 
+BATCH_MEMO = "visits_batch_memo"
+
+
+def locked_order(user, order_id):
+    """get_for(..., lock=True); within a sync batch once per order, as the lock lasts the
+    transaction (sync.py clears this memo whenever an item's savepoint is rolled back)."""
+    memo = db.session.info.get(BATCH_MEMO)
+    if memo is None:
+        return get_for(user, order_id, lock=True)
+    if (user.id, order_id) not in memo:
+        memo[(user.id, order_id)] = get_for(user, order_id, lock=True)
+    return memo[(user.id, order_id)]
+
+
+def existing_visit(order):
+    # The memo also keeps the row alive: the identity map holds unchanged rows only weakly.
+    memo = db.session.info.get(BATCH_MEMO)
+    visit = memo.get(("visit", order.id)) if memo is not None else None
+    visit = visit or db.session.get(Visit, order.id)
+    if memo is not None and visit is not None:
+        memo[("visit", order.id)] = visit
+    return visit
+
+
 def order_for_step(user, order_id, step=None):
     """The order, locked; 404 when not the user's, 409 when the step does not fit its status."""
-    order = get_for(user, order_id, lock=True)
+    order = locked_order(user, order_id)
     allowed = rules.STEP_STATUSES.get(step)
     if allowed and order.status not in allowed:
         raise Conflict(f"当前工单状态不能执行此操作 / not possible while {order.status}",
@@ -44,10 +68,13 @@ def check_device_time(data):
 
 
 def visit_for(order):
-    visit = db.session.get(Visit, order.id)
+    visit = existing_visit(order)
     if visit is None:
         visit = Visit(work_order_id=order.id, checklist={}, parts=[], notes="")
         db.session.add(visit)
+        memo = db.session.info.get(BATCH_MEMO)
+        if memo is not None:
+            memo[("visit", order.id)] = visit
     return visit
 
 
@@ -66,7 +93,7 @@ def contact_attempt(user, order_id, data):
 
 def set_appointment(user, order_id, data):
     check_device_time(data)
-    order = get_for(user, order_id, lock=True)
+    order = locked_order(user, order_id)
     if order.status == "scheduled":
         raise Conflict("已有约定时间,请改约 / already scheduled: use reschedule",
                        code="already_scheduled")
@@ -79,7 +106,7 @@ def set_appointment(user, order_id, data):
 
 def reschedule(user, order_id, data):
     check_device_time(data)
-    order = get_for(user, order_id, lock=True)
+    order = locked_order(user, order_id)
     refusal = rules.reschedule_refusal(order.appointment_start, acted_at(data),
                                        data["customer_informed_at"], user.role in DISPATCHERS)
     if refusal:
@@ -113,7 +140,7 @@ def _iso(moment):
 
 def depart(user, order_id, data):
     check_device_time(data)
-    order = get_for(user, order_id, lock=True)
+    order = locked_order(user, order_id)
     event = transition(order, "depart", user, **event_fields(data))
     _remember_position(order, data)
     return event
@@ -122,7 +149,7 @@ def depart(user, order_id, data):
 def arrive(user, order_id, data):
     """R3.5: keep the distance to the order's location, and flag arrivals far from it."""
     check_device_time(data)
-    order = get_for(user, order_id, lock=True)
+    order = locked_order(user, order_id)
     distance = _distance_m(order, lonlat(data))
     limit = current_app.config["ARRIVAL_FLAG_METRES"]
     flagged = distance is not None and distance > limit
@@ -168,10 +195,9 @@ def tick_checklist(user, order_id, data):
     event = record_event(order, f"checklist:{item}", user, reason=data["note"] or None,
                          payload={"item": item, "label": rules.CHECKLIST[item]},
                          **event_fields(data))
-    db.session.flush()
     visit.checklist = {**visit.checklist, item: {
         "at": _iso(event.server_time), "device_time": _iso(data.get("device_time")),
-        "position": data.get("position"), "event_id": event.id,
+        "position": data.get("position"),
     }}
     return event
 
@@ -203,8 +229,8 @@ def missing_for_completion(order, visit):
 def complete(user, order_id, data):
     """Completing needs arrival and the work ID shown (R3.3), and meter data for a new meter."""
     check_device_time(data)
-    order = get_for(user, order_id, lock=True)
-    missing = missing_for_completion(order, db.session.get(Visit, order.id))
+    order = locked_order(user, order_id)
+    missing = missing_for_completion(order, existing_visit(order))
     if order.status == "on_site" and missing:
         names = "、".join(rules.MISSING_ZH[name] for name in missing)
         raise Conflict(f"完工前还缺少:{names} / missing before completion: {', '.join(missing)}",

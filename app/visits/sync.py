@@ -9,6 +9,7 @@ batch) gives that stored result again, so a step is never applied twice.
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 import marshmallow as ma
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from app.errors import Conflict, Invalid, NotFound, error_body
 from app.extensions import db
 from app.visits import idempotency
 from app.visits.models import IdempotencyKey
+from app.visits.services import BATCH_MEMO
 from app.visits.steps import STEPS
 
 ORDER_PATH = re.compile(r"^/api/workorders/(\d+)/([a-z-]+)$")
@@ -45,14 +47,20 @@ def deliver(user, raw_items):
     received_at = utcnow()
     items = [_resolve(raw) for raw in raw_items]
     _claim_all(user.id, [item for item in items if item.result is None])
-    finished = {}
-    for item in items:
-        if item.result is None:
-            if item.key in finished:  # the same step queued twice in one batch
-                item.result = {**finished[item.key], "replayed": True}
-                continue
-            item.result = _run(user, item)
-            finished[item.key] = item.result
+    finished, outcomes = {}, []
+    db.session.info[BATCH_MEMO] = {}
+    try:
+        for item in items:
+            if item.result is None:
+                if item.key in finished:  # the same step queued twice in one batch
+                    item.result = {**finished[item.key], "replayed": True}
+                    continue
+                item.result = _run(user, item)
+                finished[item.key] = item.result
+                outcomes.append(item)
+    finally:
+        db.session.info.pop(BATCH_MEMO, None)
+    _finish_all([item for item in outcomes if item.result["status"] < 500])
     return [{"idempotency_key": item.key, "device_time": item.device_time,
              "received_at": received_at, "_row_id": item.row_id, **item.result}
             for item in items]
@@ -130,25 +138,45 @@ def _judge(conn, row, item):
     return claim.row_id, None
 
 
+@cache
+def _schemas(action):
+    """One loading and one dumping schema per step, reused across items (they hold no state)."""
+    return STEPS[action].schema(), STEPS[action].result()
+
+
 def _run(user, item):
     step = STEPS[item.action]
+    loader, dumper = _schemas(item.action)
     try:
         with db.session.begin_nested():
-            data = step.schema().load(item.body)
+            data = loader.load(item.body)
             obj = step.handler(user, item.order_id, data) if step.order_scoped else \
                 step.handler(user, data)
             db.session.flush()
-            status, body = step.status, step.result().dump(obj)
+            status, body = step.status, dumper.dump(obj)
     except ma.ValidationError as exc:
         status, body = 422, error_body(422, errors=exc.messages)
     except Exception as exc:
+        db.session.info[BATCH_MEMO].clear()  # a rolled-back savepoint may drop its locks
         refused = idempotency.error_response(exc)
         if refused is None:
             idempotency.release([item.row_id])
             return {"status": 500, "body": error_body(500), "replayed": False}
         status, body = refused
-    idempotency.finish(item.row_id, status, body)
     return {"status": status, "body": body, "replayed": False}
+
+
+def _finish_all(items):
+    """Store every response in one round trip; it commits with the batch's effects."""
+    if items:
+        db.session.connection().execute(
+            sa.update(TABLE).where(TABLE.c.id == sa.bindparam("row_id")).values(
+                status="done", response_status=sa.bindparam("r_status"),
+                response_body=sa.bindparam("r_body", type_=TABLE.c.response_body.type),
+                completed_at=utcnow()),
+            [{"row_id": i.row_id, "r_status": i.result["status"], "r_body": i.result["body"]}
+             for i in items],
+        )
 
 
 def _refused(exc):
