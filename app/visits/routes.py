@@ -56,7 +56,7 @@ def step_view(step):
 
 
 for _step in STEPS.values():
-    if _step.order_scoped:
+    if _step.order_scoped and _step.routed_here:
         blp.route(f"/workorders/<int:order_id>/{_step.action}")(step_view(_step))
 
 

@@ -31,6 +31,10 @@ class StepSchema(ma.Schema):
     accuracy_m = ma.fields.Float(load_default=None, validate=V.Range(0, 100000))
 
 
+class DeclineStepSchema(StepSchema):
+    reason = ma.fields.String(required=True, validate=V.Length(2, 1000))
+
+
 class ContactAttemptSchema(StepSchema):
     outcome = ma.fields.String(required=True, validate=V.OneOf(list(rules.CONTACT_OUTCOMES)))
     method = ma.fields.String(load_default="phone", validate=V.OneOf(rules.CONTACT_METHODS))

@@ -236,3 +236,26 @@ def complete(user, order_id, data):
         raise Conflict(f"完工前还缺少:{names} / missing before completion: {', '.join(missing)}",
                        code="completion_requirements", missing=missing)
     return transition(order, "complete", user, reason=data["note"] or None, **event_fields(data))
+
+
+def accept_assignment(user, order_id, data):
+    """POST /api/workorders/<id>/accept belongs to dispatch; sync runs its service here."""
+    from app.dispatch import services as dispatch
+
+    check_device_time(data)
+    order = locked_order(user, order_id)
+    with db.session.no_autoflush:  # the event must still be pending to take the phone's time
+        event = dispatch.accept(order, user)
+        event.device_time = data.get("device_time")
+    return order
+
+
+def decline_assignment(user, order_id, data):
+    from app.dispatch import services as dispatch
+
+    check_device_time(data)
+    order = locked_order(user, order_id)
+    with db.session.no_autoflush:
+        event = dispatch.decline(order, user, data["reason"])
+        event.device_time = data.get("device_time")
+    return order

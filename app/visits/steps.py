@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from app.signatures import schemas as signature_schemas
 from app.signatures import services as signature_services
 from app.visits import customer, records, schemas, services
+from app.workorders.schemas import WorkOrderDetailSchema
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Step:
     method: str = "POST"
     roles: tuple = ("technician",)
     fixed_path: str | None = None  # steps that are not under /api/workorders/<id>/
+    routed_here: bool = True  # False: the single endpoint belongs to another package
 
     @property
     def order_scoped(self):
@@ -33,6 +35,12 @@ class Step:
 
 
 STEPS = {step.action: step for step in (
+    Step("accept", "AcceptViews", schemas.StepSchema, services.accept_assignment,
+         WorkOrderDetailSchema, "Accept an order assigned to me (dispatch's endpoint)",
+         routed_here=False),
+    Step("decline", "DeclineViews", schemas.DeclineStepSchema, services.decline_assignment,
+         WorkOrderDetailSchema, "Decline an order assigned to me (dispatch's endpoint)",
+         routed_here=False),
     Step("contact-attempts", "ContactAttemptViews", schemas.ContactAttemptSchema,
           services.contact_attempt, schemas.StepResultSchema,
           "Record a call to the customer: called, no answer, or time agreed", status=201),

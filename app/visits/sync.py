@@ -7,6 +7,7 @@ own and does not stop the others. A key already used by a single request (or an 
 batch) gives that stored result again, so a step is never applied twice.
 """
 
+import logging
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,6 +24,7 @@ from app.visits.models import IdempotencyKey
 from app.visits.services import BATCH_MEMO
 from app.visits.steps import STEPS
 
+log = logging.getLogger(__name__)
 ORDER_PATH = re.compile(r"^/api/workorders/(\d+)/([a-z-]+)$")
 PATHS = {"/api/signatures": "sign"}
 TABLE = IdempotencyKey.__table__
@@ -160,6 +162,7 @@ def _run(user, item):
         db.session.info[BATCH_MEMO].clear()  # a rolled-back savepoint may drop its locks
         refused = idempotency.error_response(exc)
         if refused is None:
+            log.exception("sync item %s failed", item.key)
             idempotency.release([item.row_id])
             return {"status": 500, "body": error_body(500), "replayed": False}
         status, body = refused

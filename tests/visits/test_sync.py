@@ -118,3 +118,24 @@ def test_batch_shape_is_validated(phone):
     resp = ph.client.post("/api/sync", json={"items": [{"idempotency_key": "x"}]},
                           headers=ph.headers)
     assert resp.status_code == 422
+
+
+def test_accept_and_decline_queued_offline_run_the_dispatch_services(client, make, storage_dir):
+    from tests.visits.kit import Phone, assigned_order
+
+    order, tech = assigned_order(make, accept=False)
+    other, _ = assigned_order(make, tech=tech, accept=False)
+    ph = Phone(client, make, tech)
+    accepted_at = iso(now() - timedelta(minutes=10))
+    results = sync(ph, [
+        {"idempotency_key": "a-1", "action": "accept", "work_order_id": order.id, "body": {},
+         "device_time": accepted_at},
+        {"idempotency_key": "a-2", "action": "decline", "work_order_id": other.id,
+         "body": {"reason": "不在我的片区"}},
+        {"idempotency_key": "a-3", "path": f"/api/workorders/{order.id}/depart", "body": {}},
+    ]).json["results"]
+    assert [r["status"] for r in results] == [200, 200, 200]
+    assert results[0]["body"]["status"] == "accepted" and results[1]["body"]["status"] == "new"
+    accept = db.session.scalar(sa.select(WorkOrderEvent).where(
+        WorkOrderEvent.work_order_id == order.id, WorkOrderEvent.kind == "accept"))
+    assert accept.device_time.isoformat() == accepted_at

@@ -1,0 +1,22 @@
+"""Periodic upkeep for the phone's records."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.database import utcnow
+from app.extensions import db
+from app.visits.models import IdempotencyKey
+
+PERIODIC = [("app.visits.jobs.purge_idempotency_keys", "low", 6 * 3600)]
+
+
+def purge_idempotency_keys():
+    """Forget finished keys after IDEMPOTENCY_KEEP_DAYS (30): far longer than a phone stays
+    offline, so a replay is always recognised; a finished key's effects are in the events."""
+    days = current_app.config.get("IDEMPOTENCY_KEEP_DAYS", 30)
+    cutoff = utcnow() - timedelta(days=days)
+    result = db.session.execute(sa.delete(IdempotencyKey).where(
+        IdempotencyKey.status == "done", IdempotencyKey.created_at < cutoff))
+    return result.rowcount
