@@ -1,0 +1,128 @@
+// The technician's phone at /m/: sign-in, routing between my orders and one order, the
+// outbox badge, live events over SSE, and the service worker that keeps the shell offline.
+import { api, auth, events, login } from "./api.js";
+import { showOrder } from "./detail.js";
+import { showOrders } from "./orders.js";
+import * as outbox from "./outbox.js";
+import { STEP_ZH } from "./steps.js";
+import { $, closeSheet, errorText, fmtTime, h, toast } from "./ui.js";
+
+function route(options) {
+  if (!auth.user()) return showLogin();
+  $("#account").hidden = false;
+  const match = location.hash.match(/^#\/order\/(\d+)$/);
+  $("#back").hidden = !match;
+  $("#title").textContent = match ? "工单详情" : "我的工单";
+  return match ? showOrder(Number(match[1]), options) : showOrders(options);
+}
+
+function showLogin(message = "") {
+  closeSheet();
+  $("#title").textContent = "外勤登录";
+  $("#back").hidden = true;
+  $("#account").hidden = true;
+  const error = h("p", { class: "error", role: "alert" }, message);
+  const form = h("form", { class: "login card", id: "login-form" },
+    h("h2", {}, "自来水外勤服务"),
+    h("label", { class: "field" }, h("span", {}, "用户名"),
+      h("input", { name: "username", autocomplete: "username", required: true })),
+    h("label", { class: "field" }, h("span", {}, "密码"),
+      h("input", { name: "password", type: "password", autocomplete: "current-password",
+                   required: true })),
+    error, h("button", { type: "submit", class: "big primary" }, "登录"));
+  form.onsubmit = async (event) => {
+    event.preventDefault();
+    try {
+      await login(form.username.value.trim(), form.password.value);
+      connectStream();
+      outbox.flush();
+      location.hash = "#/";
+      route();
+    } catch (err) {
+      error.textContent = err.status ? errorText(err) : "无法连接服务器,请检查网络";
+    }
+  };
+  $("#view").replaceChildren(form);
+}
+
+async function updateBadge() {
+  const count = await outbox.count();
+  const badge = $("#outbox-count");
+  badge.textContent = count ? `待发送 ${count}` : "已同步";
+  badge.parentElement.classList.toggle("waiting", count > 0);
+  const failed = await outbox.failures();
+  $("#failed").hidden = !failed.length;
+  $("#failed").replaceChildren(...failed.map((f) => h("div", { class: "failed" },
+    h("div", {}, h("strong", {}, `未能提交:${STEP_ZH[f.action] || f.label}`),
+      ` (工单 #${f.order_id},${fmtTime(f.device_time)})`),
+    h("div", { class: "small" }, f.body?.message || `HTTP ${f.status}`),
+    h("button", { type: "button", class: "plain", onclick: () => outbox.dismiss(f.seq) }, "知道了"))));
+}
+
+function updateNetwork() {
+  $("#net").hidden = navigator.onLine;
+  $("#net").textContent = "离线";
+}
+
+let source;
+const NOTICE = {
+  assignment: (p) => `新工单 ${p.number}:${p.type_name}`,
+  emergency_assignment: (p) => `紧急抢修 ${p.number},请立即接单!`,
+  assignment_withdrawn: (p) => `工单 ${p.number} 已撤回`,
+  day_plan: () => "今日工作计划已更新",
+};
+
+function connectStream() {
+  source?.close();
+  if (!auth.token()) return;
+  source = new EventSource(`/api/events/stream?access_token=${encodeURIComponent(auth.token())}`);
+  source.onmessage = (event) => {
+    const message = JSON.parse(event.data);
+    const text = NOTICE[message.kind]?.(message.payload || {});
+    if (text) toast(text, message.kind === "emergency_assignment" ? "error" : "info");
+    route();
+  };
+  source.onerror = () => {
+    // A refused stream (expired token) is closed for good: renew the token, then reconnect.
+    if (source.readyState === EventSource.CLOSED) {
+      setTimeout(() => api("/api/auth/me").then(connectStream, () => {}), 10000);
+    }
+  };
+}
+
+let redraw;
+function redrawSoon() {
+  clearTimeout(redraw);
+  redraw = setTimeout(() => route({ fetch: navigator.onLine }), 300);
+}
+
+function start() {
+  $("#back").onclick = () => { location.hash = "#/"; };
+  $("#logout").onclick = async () => {
+    const left = await outbox.count();
+    if (left && !confirm(`还有 ${left} 个步骤未发送,将在您再次登录后发送。确定退出?`)) return;
+    source?.close();
+    auth.clear();
+    showLogin();
+  };
+  $("#outbox").onclick = () => outbox.flush();
+  window.addEventListener("hashchange", () => route());
+  window.addEventListener("online", () => { updateNetwork(); outbox.flush(); });
+  window.addEventListener("offline", updateNetwork);
+  outbox.changes.addEventListener("change", () => { updateBadge(); redrawSoon(); });
+  events.addEventListener("signed-out", () => showLogin("登录已过期,请重新登录;未发送的步骤仍保存在手机上。"));
+  events.addEventListener("token", connectStream);
+  updateNetwork();
+  updateBadge();
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/m/sw.js", { scope: "/m/" }).catch((err) =>
+      console.warn("service worker", err));
+  }
+  if (auth.user()) {
+    connectStream();
+    outbox.flush();
+  }
+  route();
+}
+
+start();

@@ -1,0 +1,62 @@
+// My orders, in the server's order (emergencies and urgent deadlines first, then by
+// appointment), read from the API and kept for offline reading; queued steps laid over.
+import { Offline, api } from "./api.js";
+import * as outbox from "./outbox.js";
+import { STATUS_ZH, predictedStatus } from "./steps.js";
+import * as store from "./store.js";
+import { $, fmtTime, h, toast } from "./ui.js";
+
+let generation = 0;
+
+export async function showOrders({ fetch = true } = {}) {
+  const mine = ++generation;
+  const current = () => mine === generation && !location.hash.startsWith("#/order/");
+  const cached = await store.cached("orders");
+  if (cached && current()) await draw(cached);
+  if (!fetch) return;
+  try {
+    const page = await api("/api/visits/mine");
+    const list = { items: page.items, fetched_at: new Date().toISOString() };
+    await store.remember("orders", list);
+    if (current()) await draw(list);
+  } catch (err) {
+    if (!current()) return;
+    if (err instanceof Offline) {
+      if (!cached) $("#view").replaceChildren(h("p", { class: "empty" }, "离线中,尚无缓存的工单。"));
+    } else {
+      toast(err.message, "error");
+    }
+  }
+}
+
+async function draw(list) {
+  const pending = await outbox.pending();
+  const cards = list.items.map((order) => card(order, pending.filter((e) => e.order_id === order.id)))
+    .filter(Boolean);
+  $("#view").replaceChildren(
+    h("div", { class: "list-head" }, h("span", { class: "muted" }, `共 ${cards.length} 单 · 更新于 `
+      + `${fmtTime(list.fetched_at)}`),
+    h("button", { type: "button", class: "plain", id: "refresh", onclick: () => showOrders() }, "刷新")),
+    cards.length ? h("ul", { class: "orders", id: "orders" }, cards)
+      : h("p", { class: "empty" }, "暂无待办工单 / no open orders"));
+}
+
+function card(order, pending) {
+  const status = predictedStatus(order.status, pending);
+  if (status === "new") return null; // declined on this phone, waiting to be sent
+  return h("li", {}, h("a", { class: `order-card${order.priority >= 2 ? " emergency" : ""}`,
+    href: `#/order/${order.id}`, dataset: { orderId: order.id } },
+  h("div", { class: "line" }, h("strong", { class: "number" }, order.number),
+    h("span", { class: `status s-${status}` }, STATUS_ZH[status])),
+  h("div", { class: "line" }, h("span", {}, order.type_name),
+    order.priority >= 2 ? h("span", { class: "badge urgent" }, "紧急") : null,
+    order.limited_mobility ? h("span", { class: "badge care" }, "行动不便") : null,
+    order.arrival_flagged ? h("span", { class: "badge warn" }, "到场位置偏远") : null,
+    h("span", { class: `badge sla-${order.sla_state}` }, { on_track: "正常", at_risk: "临近超时",
+                                                         breached: "已超时" }[order.sla_state])),
+  h("div", { class: "address" }, order.address),
+  h("div", { class: "muted small" }, order.appointment_start
+    ? `预约 ${fmtTime(order.appointment_start)} – ${fmtTime(order.appointment_end)}`
+    : `时限 ${fmtTime(order.deadline_at)}`),
+  pending.length ? h("div", { class: "pending-note" }, `${pending.length} 个步骤待发送`) : null));
+}

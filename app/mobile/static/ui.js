@@ -1,0 +1,107 @@
+// Small DOM helpers for the phone: elements, toasts, full-screen sheets, times. Chinese first.
+export const $ = (selector, root = document) => root.querySelector(selector);
+export const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
+
+export function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key === "value") node.value = value;
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child !== null && child !== undefined && child !== false) node.append(child);
+  }
+  return node;
+}
+
+let toastTimer;
+export function toast(text, kind = "info") {
+  const box = $("#toast");
+  box.textContent = text;
+  box.className = `show ${kind}`;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { box.className = ""; }, kind === "error" ? 6000 : 3000);
+}
+
+const TZ = "Asia/Shanghai";
+const timeFmt = new Intl.DateTimeFormat("zh-CN", {
+  timeZone: TZ, month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+  hour12: false,
+});
+const clockFmt = new Intl.DateTimeFormat("zh-CN", {
+  timeZone: TZ, hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
+});
+export const fmtTime = (iso) => (iso ? timeFmt.format(new Date(iso)) : "—");
+export const fmtClock = (iso) => (iso ? clockFmt.format(new Date(iso)) : "—");
+export const nowIso = () => new Date().toISOString();
+
+// A value for <input type=datetime-local> in the phone's own zone, and back to ISO.
+export function localInput(date) {
+  const shifted = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
+  return shifted.toISOString().slice(0, 16);
+}
+export const fromLocalInput = (value) => (value ? new Date(value).toISOString() : null);
+
+export function errorText(err) {
+  const body = err?.body || {};
+  const fields = Object.entries(body.errors || {}).map(
+    ([field, msgs]) => `${field}: ${[].concat(msgs).map((m) => (typeof m === "string" ? m : JSON.stringify(m))).join(";")}`);
+  return [body.message || err?.message || "出错了 / Error", ...fields].join("\n");
+}
+
+// A full-screen sheet holding one form. `submit(form)` returns a value to close with, or
+// throws to keep the sheet open and show the error. Resolves null when cancelled.
+export function sheet(title, content, { submitLabel = "确定", submit, wide = false } = {}) {
+  const dialog = $("#sheet");
+  const error = h("p", { class: "error", role: "alert" });
+  const form = h("form", { class: "sheet-form", novalidate: true }, content, error,
+    submit ? h("button", { type: "submit", class: "big primary", id: "sheet-submit" }, submitLabel)
+      : null);
+  dialog.replaceChildren(
+    h("header", { class: "sheet-head" },
+      h("button", { type: "button", class: "plain", id: "sheet-close" }, "‹ 返回"),
+      h("strong", {}, title)),
+    form);
+  dialog.classList.toggle("wide", wide);
+  return new Promise((resolve) => {
+    const close = (value) => { dialog.close(); resolve(value); };
+    $("#sheet-close", dialog).onclick = () => close(null);
+    dialog.oncancel = (event) => { event.preventDefault(); close(null); };
+    form.onsubmit = async (event) => {
+      event.preventDefault();
+      if (!form.reportValidity()) return;
+      const button = $("#sheet-submit", dialog);
+      button.disabled = true;
+      error.textContent = "";
+      try {
+        close(await submit(form));
+      } catch (err) {
+        error.textContent = errorText(err);
+      } finally {
+        button.disabled = false;
+      }
+    };
+    if (!dialog.open) dialog.showModal();
+  });
+}
+
+export function closeSheet() {
+  const dialog = $("#sheet");
+  if (dialog.open) dialog.close();
+}
+
+export function field(label, input, hint) {
+  return h("label", { class: "field" }, h("span", {}, label), input,
+    hint ? h("small", { class: "muted" }, hint) : null);
+}
+
+export function choice(name, options, { type = "radio", required = true, checked } = {}) {
+  return h("div", { class: "choices" }, Object.entries(options).map(([value, label]) =>
+    h("label", { class: "choice" },
+      h("input", { type, name, value, required: required && type === "radio",
+                   checked: checked === value || (Array.isArray(checked) && checked.includes(value)) }),
+      h("span", {}, label))));
+}
