@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from app.complaints import events, people, rules
 from app.complaints.models import CLOCK_LABELS_ZH, Complaint, ComplaintClock
+from app.database import utcnow
 from app.extensions import db
 from app.jobs import enqueue_after_commit
 from app.notifications.services import notify
@@ -18,14 +19,15 @@ CHECK_JOB = "app.complaints.jobs.check_clocks"
 STAGE_ZH = {"warning": "即将超时(已用75%时限)", "breached": "已超时"}
 
 
-def start(complaint, kind, started_at, due_at, now):
+def start(complaint, kind, started_at, due_at):
     clock = ComplaintClock(complaint_id=complaint.id, kind=kind, started_at=started_at,
                            warn_at=rules.warn_at(started_at, due_at), due_at=due_at)
     db.session.add(clock)
     db.session.flush()
     for moment in (clock.warn_at, clock.due_at):
-        # One second late, so the job finds the moment passed when it runs.
-        delay = max(0, math.ceil((moment - now).total_seconds()) + 1)
+        # Counted on the real clock (a verb may be told an earlier `now`), one second late
+        # so that the job finds the moment passed when it runs.
+        delay = max(0, math.ceil((moment - utcnow()).total_seconds()) + 1)
         enqueue_after_commit(CHECK_JOB, complaint.id, delay_seconds=delay)
     return clock
 

@@ -45,7 +45,7 @@ def extend(complaint, reason, user, now=None):
     started = clock.started_at
     clocks.stop(complaint, "resolution", "extended", now, user)
     complaint.resolution_due_at = rules.resolution_due(started, extended=True)
-    clocks.start(complaint, "resolution", started, complaint.resolution_due_at, now)
+    clocks.start(complaint, "resolution", started, complaint.resolution_due_at)
     complaint.extension_reason, complaint.extended_by_id = reason, user.id
     events.record(complaint, "extended", user, at=now, reason=reason,
                   due_at=complaint.resolution_due_at.isoformat())
@@ -74,7 +74,7 @@ def _open_follow_up(complaint, now):
     days = current_app.config.get("COMPLAINT_FOLLOW_UP_WORKING_DAYS", 3)
     due, _rule, _unconfirmed = calendar.working_days_deadline(now, days)
     db.session.add(ComplaintFollowUp(complaint_id=complaint.id, opened_at=now, due_at=due))
-    clocks.start(complaint, "follow_up", now, due, now)
+    clocks.start(complaint, "follow_up", now, due)
     notify({complaint.received_by_id}, "complaint_follow_up_due",
            summary(complaint, f"投诉{complaint.number}已处理,请回访用户"))
 

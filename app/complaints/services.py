@@ -84,7 +84,7 @@ def _start_handoff(complaint, user, now):
     complaint.handoff_due_at, complaint.handoff_rule = due, rule
     complaint.received_on_non_working_day = not working.is_working(local_date(now))
     complaint.calendar_unconfirmed = bool(working.unconfirmed_days)
-    clocks.start(complaint, "handoff", now, due, now)
+    clocks.start(complaint, "handoff", now, due)
     if complaint.received_on_non_working_day:
         _alert_duty_staff(complaint, user, now)
 
@@ -164,5 +164,5 @@ def hand_off(complaint, data, user, now=None):
 def start_handling_clocks(complaint, now):
     """24 hours to resolve, and a progress call owed before the 24-hour mark (R4.4)."""
     complaint.resolution_due_at = rules.resolution_due(now)
-    clocks.start(complaint, "resolution", now, complaint.resolution_due_at, now)
-    clocks.start(complaint, "progress_call", now, rules.progress_call_due(now), now)
+    clocks.start(complaint, "resolution", now, complaint.resolution_due_at)
+    clocks.start(complaint, "progress_call", now, rules.progress_call_due(now))
