@@ -7,7 +7,10 @@ pages = Blueprint("desk_pages", __name__, template_folder="templates", static_fo
 
 
 def _page(template):
-    return render_template(template, tile_url=current_app.config.get("MAP_TILE_URL") or "")
+    config = current_app.config
+    # The console refreshes on every live event; the poll is only the safety net.
+    return render_template(template, tile_url=config.get("MAP_TILE_URL") or "",
+                           poll_seconds=config.get("CONSOLE_POLL_SECONDS", 30))
 
 
 @pages.get("/desk/")

@@ -9,6 +9,7 @@ from app.desk.schemas import (
     OrderTypeSchema,
     PreviewQueryArgsSchema,
     PreviewSchema,
+    RefSchema,
 )
 from app.extensions import Blueprint
 
@@ -53,6 +54,15 @@ class OrderTypeViews(MethodView):
     def get(self):
         """Active work-order types for the order form, emergencies first"""
         return services.order_types()
+
+
+@blp.route("/desk/departments")
+class DepartmentViews(MethodView):
+    @blp.auth(*STAFF)
+    @blp.response(200, RefSchema(many=True))
+    def get(self):
+        """Departments (部门) a complaint can be handed to"""
+        return services.departments()
 
 
 @blp.route("/desk/preview")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.customers.models import Customer
 from app.database import point_wkt, utcnow
 from app.dispatch import queries as spatial
+from app.dispatch.models import Team
 from app.errors import Invalid
 from app.extensions import db
 from app.workorders import deadlines
@@ -17,6 +18,12 @@ from app.workorders.models import WorkOrder, WorkOrderType
 from app.workorders.states import OPEN_STATUSES
 
 METRES_PER_DEGREE = 111_320
+
+
+def departments():
+    return db.session.scalars(
+        sa.select(Team).where(Team.kind == "department").order_by(Team.code)
+    ).all()
 
 
 def order_types():

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.workorders.models import WorkOrder
-from tests.desk.conftest import screenshot
+from tests.desk.conftest import screenshot, token_of
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -81,7 +81,7 @@ def test_one_time_notification_for_a_resident_transfer_lists_the_rules_materials
     page.keyboard.press("Alt+2")
     page.select_option("#notice-business", "transfer")
     page.select_option("#notice-kind", "resident")
-    page.wait_for_selector("#materials")
+    page.wait_for_selector("#notice-entry:has-text('一(二)(2)') #materials")
     entry = page.inner_text("#notice-entry")
     for text in ["新用户房产证", "房主的身份证", "代办人本人身份证", "结清前期欠费",
                  "签订用户水表过户合同书", "手续齐全,受理业务现场办结"]:
@@ -109,7 +109,7 @@ def test_a_deficiency_tolerant_acceptance_is_recorded_and_listed_as_coming_due(p
     page.keyboard.press("Alt+2")
     page.select_option("#notice-business", "new_construction")
     page.select_option("#notice-kind", "developer")
-    page.wait_for_selector("#materials")
+    page.wait_for_selector("#notice-entry:has-text('一(三)') #materials")
     page.keyboard.press("Alt+3")
     form = page.locator("#deferral-form")
     form.locator("[name=applicant_name]").fill("海阳置业有限公司")
@@ -127,3 +127,36 @@ def test_a_deficiency_tolerant_acceptance_is_recorded_and_listed_as_coming_due(p
     screenshot(page, "desk-deferral")
     card.locator("button:has-text('补齐')").click()
     page.wait_for_selector("#deferrals-due:has-text('暂无')")
+
+
+def test_a_complaint_is_taken_from_the_desk_and_shows_on_the_card(page_at, make):
+    make.team(code="SZ", name="水质管理部", kind="department")
+    make.customer(account_no="HY20240077", name="赵女士", phone="13812340077")
+    agent = make.user("hotline_agent")
+    page = page_at("/desk/")
+    sign_in(page, agent)
+    page.wait_for_function("document.activeElement.id === 'search'")
+    page.keyboard.type("HY20240077")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".customer-card.selected")
+    page.keyboard.press("Alt+4")
+    form = page.locator("#complaint-form")
+    assert form.locator("[name=caller_name]").input_value() == "赵女士"
+    form.locator("[name=description]").fill("自来水发黄有异味")
+    form.locator("[name=justified]").check()
+    form.locator("[name=department_id]").select_option(label="水质管理部")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#complaint-result:has-text('已登记投诉 CP')")
+    page.wait_for_selector(".customer-card:has-text('在办投诉 1')")
+    screenshot(page, "desk-complaint")
+
+
+def test_no_stray_null_text_when_there_is_nothing_to_warn_about(page_at, make):
+    make.zone()
+    make.customer(account_no="HY20240100", name="钱先生")
+    page = page_at("/desk/", token=token_of(make, make.user("hotline_agent")))
+    page.wait_for_function("document.activeElement.id === 'search'")
+    page.keyboard.type("HY20240100")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#preview-route:has-text('片区')")
+    assert "null" not in page.inner_text("#preview") and "null" not in page.inner_text("#results")

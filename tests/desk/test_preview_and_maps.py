@@ -141,3 +141,11 @@ def test_order_types_for_the_form_put_emergencies_first(client, make):
     assert types[0] == {"code": "emergency_repair", "name_zh": "抢修",
                         "name_en": "Emergency repair", "is_emergency": True}
     assert "general_repair" in [t["code"] for t in types]
+
+
+def test_departments_for_the_complaint_form(client, make):
+    make.team(code="SZ", name="水质管理部", kind="department")
+    make.team(code="F1", name="维修一班")
+    headers = make.headers(make.user("hotline_agent"))
+    body = client.get("/api/desk/departments", headers=headers).json
+    assert [d["name"] for d in body] == ["水质管理部"]

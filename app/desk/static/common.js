@@ -19,6 +19,12 @@ export function h(tag, attrs = {}, ...children) {
   return node;
 }
 
+// replaceChildren, leaving out null/false (a missing section must not print "null").
+export function fill(node, ...children) {
+  node.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  return node;
+}
+
 export const auth = {
   token: () => sessionStorage.getItem(TOKEN),
   user: () => JSON.parse(sessionStorage.getItem(USER) || "null"),
@@ -80,6 +86,11 @@ export const signIn = {
     this.onReady = onReady;
     $("#login-form").addEventListener("submit", (event) => this.submit(event));
     $("#logout").addEventListener("click", () => { auth.clear(); location.reload(); });
+    if (auth.token() && !auth.user()) {
+      // A token without its user (e.g. handed over by another page): ask who it is.
+      const me = await api("/api/auth/me").catch(() => null);
+      if (me) auth.set(auth.token(), me);
+    }
     if (auth.token() && this.allowed(auth.user())) return this.ready(auth.user());
     this.show();
   },

@@ -1,9 +1,10 @@
 // The hotline desk: find the caller, open an order (seeing zone, team and deadline first),
 // tell every requirement at once (一次性告知), and record 容缺受理 promises.
-import { $, $$, api, debounce, fmtTime, h, signIn, slaBadge, status } from "./common.js";
+import { $, $$, api, fill, debounce, fmtTime, h, signIn, slaBadge, status } from "./common.js";
 import { createMap, drawZones } from "./mapview.js";
 
-const state = { customer: null, location: null, kinds: null, entry: null, preview: null };
+const state = { customer: null, location: null, kinds: null, entry: null, preview: null,
+  entryTicket: 0, previewTicket: 0 };
 let map, pin;
 
 signIn.start(["hotline_agent", "dispatcher", "admin"], start);
@@ -15,8 +16,9 @@ async function start() {
   wireOrderForm();
   wireNotice();
   wireDeferrals();
+  $("#complaint-form").addEventListener("submit", saveComplaint);
   await Promise.all([loadTypes(), drawZones(map).catch(() => status("片区加载失败")),
-    loadKinds(), loadDeferrals()]);
+    loadKinds(), loadDeferrals(), loadDepartments()]);
   $("#search").focus();
 }
 
@@ -24,9 +26,9 @@ async function start() {
 function wireKeyboard() {
   $("#search-form").addEventListener("submit", (event) => { event.preventDefault(); search(); });
   document.addEventListener("keydown", (event) => {
-    if (event.altKey && ["1", "2", "3"].includes(event.key)) {
+    if (event.altKey && ["1", "2", "3", "4"].includes(event.key)) {
       event.preventDefault();
-      showTab(["order", "notice", "deferral"][Number(event.key) - 1]);
+      showTab(["order", "notice", "deferral", "complaint"][Number(event.key) - 1]);
     } else if (event.key === "/" && !/INPUT|TEXTAREA|SELECT/.test(document.activeElement.tagName)) {
       event.preventDefault();
       $("#search").focus();
@@ -50,19 +52,19 @@ async function search() {
   const q = $("#search").value.trim();
   if (q.length < 2) return;
   const results = $("#results");
-  results.replaceChildren(h("p", { class: "muted" }, "查询中…"));
+  fill(results, h("p", { class: "muted" }, "查询中…"));
   try {
     const body = await api("/api/customers", { query: { q } });
     const cards = body.items.map(customerCard);
     const others = body.other_open_orders.length
       ? [h("h4", {}, "无户号的在办工单(同电话/地址)"), ...body.other_open_orders.map(orderLine)]
       : [];
-    results.replaceChildren(
+    fill(results, 
       h("p", { class: "muted" }, `找到 ${body.total} 位用户`), ...cards, ...others);
     if (body.items.length === 1) selectCustomer(body.items[0]);
     else $(".customer-card button")?.focus();
   } catch (err) {
-    results.replaceChildren(h("p", { class: "error" }, err.text || err.message));
+    fill(results, h("p", { class: "error" }, err.text || err.message));
   }
 }
 
@@ -106,6 +108,10 @@ function selectCustomer(c) {
   $("#deferral-form").applicant_name.value = c.name;
   $("#deferral-form").applicant_phone.value = c.phone || "";
   $("#notice-applicant").value = c.name;
+  const complaint = $("#complaint-form");
+  complaint.caller_name.value = c.name;
+  complaint.caller_phone.value = c.phone || "";
+  $("#complaint-caller").textContent = `用户:${c.name}(户号 ${c.account_no})`;
   status(`已选用户 ${c.name}(${c.account_no})`);
   form.type.focus();
 }
@@ -113,7 +119,7 @@ function selectCustomer(c) {
 // ---- order form -----------------------------------------------------------------------
 async function loadTypes() {
   const types = await api("/api/desk/order-types");
-  $("#order-type").replaceChildren(...types.map((t) =>
+  fill($("#order-type"), ...types.map((t) =>
     h("option", { value: t.code, selected: t.code === "general_repair" }, `${t.name_zh}${t.is_emergency ? "(即时响应)" : ""}`)));
 }
 
@@ -142,11 +148,14 @@ const refreshPreview = debounce(async () => {
   const form = $("#order-form");
   const query = { type: form.type.value, account_no: form.account_no.value || undefined };
   if (state.location) Object.assign(query, state.location);
+  const ticket = ++state.previewTicket;
   try {
-    state.preview = await api("/api/desk/preview", { query });
-    renderPreview(state.preview);
+    const preview = await api("/api/desk/preview", { query });
+    if (ticket !== state.previewTicket) return; // a newer question is on its way
+    state.preview = preview;
+    renderPreview(preview);
   } catch (err) {
-    $("#preview").replaceChildren(h("p", { class: "error" }, err.text || err.message));
+    fill($("#preview"), h("p", { class: "error" }, err.text || err.message));
   }
 }, 150);
 
@@ -157,12 +166,12 @@ function renderPreview(p) {
   const dupes = p.duplicates.map((d) => h("li", {},
     d.reason === "same_customer" ? "同一用户:" : `附近${Math.round(d.distance_m)}米同类:`,
     `${d.order.number} ${d.order.type_name} ${d.order.status_label} ${d.order.address}`));
-  $("#preview").replaceChildren(
+  fill($("#preview"), 
     h("div", { id: "preview-route" }, where),
     h("div", { id: "preview-deadline" }, `时限:${fmtTime(p.deadline_at)}(${p.deadline_rule})`,
       p.calendar_unconfirmed ? h("span", { class: "badge warn" }, "节假日未确认") : null),
     dupes.length ? h("div", { class: "duplicates", role: "alert" },
-      h("strong", {}, "可能重复,请先核对:"), h("ul", {}, dupes)) : null);
+      h("strong", {}, "可能重复,请先核对:"), h("ul", {}, dupes)) : "");
 }
 
 async function saveOrder(event) {
@@ -179,7 +188,7 @@ async function saveOrder(event) {
   try {
     const order = await api("/api/workorders", { method: "POST", body });
     const team = state.preview?.team?.name;
-    $("#order-result").replaceChildren(h("div", { class: "saved", role: "status" },
+    fill($("#order-result"), h("div", { class: "saved", role: "status" },
       h("strong", {}, `已创建工单 ${order.number}`),
       h("div", {}, order.unrouted ? "不在任何片区,已转调度员人工派单"
         : `已派往片区 ${order.zone.name}${team ? ` · ${team}` : ""}`),
@@ -196,8 +205,8 @@ async function saveOrder(event) {
 async function loadKinds() {
   state.kinds = await api("/api/desk/notice-kinds");
   const option = (k) => h("option", { value: k.code }, k.name_zh);
-  $("#notice-business").replaceChildren(...state.kinds.businesses.map(option));
-  $("#notice-kind").replaceChildren(...state.kinds.applicant_kinds.map(option));
+  fill($("#notice-business"), ...state.kinds.businesses.map(option));
+  fill($("#notice-kind"), ...state.kinds.applicant_kinds.map(option));
 }
 
 function wireNotice() {
@@ -213,8 +222,11 @@ function wireNotice() {
 async function loadEntry() {
   const business = $("#notice-business").value;
   const kind = $("#notice-kind").value;
-  state.entry = await api(`/api/desk/notices/${business}/${kind}`);
-  renderEntry(state.entry);
+  const ticket = ++state.entryTicket;
+  const entry = await api(`/api/desk/notices/${business}/${kind}`);
+  if (ticket !== state.entryTicket) return; // the agent already picked another one
+  state.entry = entry;
+  renderEntry(entry);
   await produceNotice();
 }
 
@@ -225,7 +237,7 @@ function renderEntry(e) {
     h("td", {}, m.stage ? `[${m.stage}] ` : "", m.name, m.when ? h("small", {}, `(${m.when})`) : ""),
     h("td", {}, h("label", { class: "check" }, h("input", { type: "checkbox", name: "have", value: m.name, "data-index": i, onchange: produceNotice }), "已有")),
     h("td", {}, m.when ? h("label", { class: "check" }, h("input", { type: "checkbox", name: "na", value: m.name, onchange: produceNotice }), "不适用") : "")));
-  $("#notice-entry").replaceChildren(
+  fill($("#notice-entry"), 
     h("p", { class: "muted" }, `来源:公司工作规则 ${e.source} · 版本 ${e.version}`),
     e.coverage === "not_stated" ? h("p", { class: "warn-box", role: "alert" }, ...e.notes) : "",
     ...list("办理条件", e.conditions),
@@ -245,6 +257,7 @@ async function produceNotice() {
   const applicant = $("#notice-applicant").value.trim();
   if (applicant) body.applicant = applicant;
   const out = await api(`/api/desk/notices/${e.business}/${e.applicant_kind}/checklist`, { method: "POST", body });
+  if (e !== state.entry) return;
   $("#notice-print").textContent = out.printable_text;
   $("#notice-sms").value = out.sms_text;
 }
@@ -272,10 +285,10 @@ async function renderDeferralForm() {
   $("#deferral-business").textContent = `业务:${e.business_name}(${e.applicant_kind_name})— 在「一次性告知」中切换`;
   const [proof, label] = PROOFS[form.signer_kind.value];
   const check = (name, text) => h("label", { class: "check" }, h("input", { type: "checkbox", name }), text);
-  $("#deferral-proof").replaceChildren(h("legend", {}, "承诺与证明"),
+  fill($("#deferral-proof"), h("legend", {}, "承诺与证明"),
     ...CONFIRMATIONS.map(([n, t]) => check(n, t)), check(proof, label));
   const deferrable = e.materials.filter((m) => m.deferrable);
-  $("#deferral-missing").replaceChildren(h("legend", {}, "容缺材料(仅非关键材料)"),
+  fill($("#deferral-missing"), h("legend", {}, "容缺材料(仅非关键材料)"),
     ...(deferrable.length ? deferrable.map((m) => check("missing", m.name))
       : [h("p", { class: "muted" }, "此业务没有可容缺的材料")]));
   $$('#deferral-missing input[name=missing]').forEach((input, i) => { input.value = deferrable[i].name; });
@@ -305,7 +318,7 @@ async function saveDeferral(event) {
 
 async function loadDeferrals() {
   const due = await api("/api/desk/deferrals", { query: { due_within_days: 7 } });
-  $("#deferrals-due").replaceChildren(...(due.length ? due.map(deferralCard) : [h("p", { class: "muted" }, "暂无")]));
+  fill($("#deferrals-due"), ...(due.length ? due.map(deferralCard) : [h("p", { class: "muted" }, "暂无")]));
 }
 
 function deferralCard(d) {
@@ -324,5 +337,36 @@ async function act(path, body) {
     await loadDeferrals();
   } catch (err) {
     status(err.text || err.message);
+  }
+}
+
+// ---- complaints (app/complaints API) ---------------------------------------------------
+async function loadDepartments() {
+  const departments = await api("/api/desk/departments");
+  fill($("#complaint-department"), h("option", { value: "" }, "(不移交)"),
+    ...departments.map((d) => h("option", { value: d.id }, d.name)));
+}
+
+async function saveComplaint(event) {
+  event.preventDefault();
+  const form = event.target;
+  const body = { kind: form.kind.value, channel: form.channel.value, description: form.description.value,
+    customer_request: form.customer_request.value, justified: form.justified.checked,
+    explanation: form.explanation.value, satisfied_at_intake: form.satisfied_at_intake.checked,
+    sensitive: form.sensitive.checked };
+  for (const name of ["caller_name", "caller_phone", "sensitive_reason"]) {
+    if (form[name].value.trim()) body[name] = form[name].value.trim();
+  }
+  if (form.department_id.value) body.department_id = Number(form.department_id.value);
+  if (state.customer) Object.assign(body, { account_no: state.customer.account_no, address: state.customer.address });
+  $("#complaint-error").textContent = "";
+  try {
+    const c = await api("/api/complaints", { method: "POST", body });
+    fill($("#complaint-result"), h("div", { class: "saved", role: "status" },
+      h("strong", {}, `已登记投诉 ${c.number}`), h("div", {}, `${c.status_label}${c.handoff_due_at ? ` · 移交时限 ${fmtTime(c.handoff_due_at)}` : ""}`)));
+    status(`投诉 ${c.number} 已登记`);
+    if (state.customer) search();
+  } catch (err) {
+    $("#complaint-error").textContent = err.text || err.message;
   }
 }

@@ -1,0 +1,277 @@
+// The dispatcher console: the risk-sorted queue, a live map, suggestions with reasons,
+// assign/reassign in one action, the timeline, and the day plan. Live over SSE.
+import { $, $$, api, fill, auth, debounce, fmtTime, h, signIn, slaBadge, status } from "./common.js";
+import { SLA_COLOURS, createMap, drawZones } from "./mapview.js";
+
+const L = window.L;
+const REASONS = { unaccepted_emergency: "抢修未接单", unrouted: "未定位片区", breached: "已超时",
+  at_risk: "临近超时", unassigned: "待派单" };
+const EVENTS = { created: "受理", unrouted: "未定位片区", assign: "派单", accept: "接单", decline: "拒单",
+  reassign: "改派", unassign: "退回队列", schedule: "预约", depart: "出发", arrive: "到场",
+  complete: "完工", close: "关闭", cancel: "取消", awaiting_dispatcher: "待调度员派单",
+  escalated: "超时转派", no_candidate: "无可派人员", escalation_exhausted: "已无可转派人员" };
+const state = { queue: [], selected: null, order: null, plan: null, orderPoints: {}, techPoints: {} };
+let map;
+const layers = {};
+
+signIn.start(["dispatcher", "admin"], start);
+
+async function start() {
+  map = createMap($("#console-map"));
+  layers.orders = L.layerGroup().addTo(map);
+  layers.techs = L.layerGroup().addTo(map);
+  layers.plan = L.layerGroup().addTo(map);
+  wireKeys();
+  $("#plan-form").addEventListener("submit", proposePlan);
+  $("#plan-form").date.value = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  const zones = await drawZones(map).catch(() => null);
+  fillTeams(zones);
+  await refresh();
+  connectLive();
+  const poll = Number(document.body.dataset.pollSeconds || 30);
+  if (poll > 0) setInterval(refresh, poll * 1000);
+}
+
+// ---- live -----------------------------------------------------------------------------
+function connectLive() {
+  const source = new EventSource(`/api/events/stream?access_token=${encodeURIComponent(auth.token())}`);
+  source.onopen = () => setLive(true);
+  source.onerror = () => setLive(false);
+  source.onmessage = (event) => {
+    const message = JSON.parse(event.data);
+    const p = message.payload || {};
+    $("#feed").prepend(h("li", {}, `${fmtTime(new Date().toISOString())} ${message.kind} ${p.number || ""} ${p.message || p.type_name || ""}`));
+    liveRefresh();
+  };
+}
+
+function setLive(on) {
+  const badge = $("#live-state");
+  badge.textContent = on ? "实时" : "重连中";
+  badge.className = `badge ${on ? "sla-on_track" : "warn"}`;
+}
+
+const liveRefresh = debounce(refresh, 200);
+
+async function refresh() {
+  try {
+    await Promise.all([loadQueue(), loadOrderPoints(), loadTechnicians()]);
+    if (state.selected) await loadOrder(state.selected, { keepForm: true });
+    status(`已更新 ${fmtTime(new Date().toISOString())}`);
+  } catch (err) {
+    status(err.text || err.message);
+  }
+}
+
+// ---- queue ----------------------------------------------------------------------------
+async function loadQueue() {
+  const page = await api("/api/dispatch/queue", { query: { per_page: 200 } });
+  state.queue = page.items;
+  $("#queue-total").textContent = `共 ${page.total} 单`;
+  fill($("#queue"), ...page.items.map(queueItem));
+}
+
+function queueItem(o) {
+  return h("button", { type: "button", role: "option", class: `queue-item sla-${o.sla_state}${o.id === state.selected ? " selected" : ""}`,
+    dataset: { id: o.id }, "aria-selected": String(o.id === state.selected), onclick: () => select(o.id) },
+  h("div", {}, h("strong", {}, o.number), " ", o.type_name, " ", slaBadge(o.sla_state)),
+  h("div", { class: "why" }, REASONS[o.queue_reason] || o.queue_reason, o.priority === 1 ? " · 孤寡/残疾优先" : ""),
+  h("div", { class: "muted" }, `${o.address} · 时限 ${fmtTime(o.deadline_at)} · ${o.status_label}`));
+}
+
+function wireKeys() {
+  document.addEventListener("keydown", (event) => {
+    if (/INPUT|TEXTAREA|SELECT/.test(document.activeElement.tagName)) return;
+    if (event.altKey && ["1", "2"].includes(event.key)) {
+      event.preventDefault();
+      showTab(event.key === "1" ? "order" : "plan");
+    } else if (["ArrowDown", "ArrowUp"].includes(event.key) && state.queue.length) {
+      event.preventDefault();
+      const at = state.queue.findIndex((o) => o.id === state.selected);
+      const next = Math.min(state.queue.length - 1, Math.max(0, at + (event.key === "ArrowDown" ? 1 : -1)));
+      select(state.queue[next].id);
+      $(`.queue-item[data-id="${state.queue[next].id}"]`)?.focus();
+    }
+  });
+  $$("[role=tab]").forEach((tab) => tab.addEventListener("click", () => showTab(tab.dataset.tab)));
+}
+
+function showTab(name) {
+  $$("[role=tab]").forEach((t) => t.setAttribute("aria-selected", String(t.dataset.tab === name)));
+  $$(".tab-panel").forEach((p) => { p.hidden = p.dataset.panel !== name; });
+}
+
+// ---- map layers -----------------------------------------------------------------------
+async function loadOrderPoints() {
+  const fc = await api("/api/map/orders");
+  layers.orders.clearLayers();
+  state.orderPoints = {};
+  for (const f of fc.features) {
+    const [lon, lat] = f.geometry.coordinates;
+    const p = f.properties;
+    state.orderPoints[f.id] = [lat, lon];
+    L.circleMarker([lat, lon], { radius: p.is_emergency ? 9 : 6, color: SLA_COLOURS[p.sla_state], weight: 2,
+      fillOpacity: p.status === "new" ? 0.9 : 0.3 })
+      .bindTooltip(`${p.number} ${p.type_name} ${p.status_label}`)
+      .on("click", () => select(f.id)).addTo(layers.orders);
+  }
+}
+
+async function loadTechnicians() {
+  const fc = await api("/api/map/technicians");
+  layers.techs.clearLayers();
+  state.technicians = fc.features.map((f) => f.properties);
+  for (const f of fc.features) {
+    const [lon, lat] = f.geometry.coordinates;
+    const p = f.properties;
+    state.techPoints[f.id] = [lat, lon];
+    L.marker([lat, lon], { icon: L.divIcon({ className: `tech-icon${p.stale ? " stale" : ""}`,
+      html: `<span>${p.name}</span>`, iconSize: null }) })
+      .bindTooltip(`${p.name} · ${p.team_name} · ${p.status} · 在办${p.open_orders}${p.on_call ? " · 值班" : ""}${p.stale ? " · 位置过期" : ""}`)
+      .addTo(layers.techs);
+  }
+}
+
+// ---- one order: detail, suggestions, assign -------------------------------------------
+async function select(id) {
+  state.selected = id;
+  $$(".queue-item").forEach((b) => {
+    const on = Number(b.dataset.id) === id;
+    b.classList.toggle("selected", on);
+    b.setAttribute("aria-selected", String(on));
+  });
+  showTab("order");
+  if (state.orderPoints[id]) map.panTo(state.orderPoints[id]);
+  await loadOrder(id);
+}
+
+async function loadOrder(id, { keepForm = false } = {}) {
+  const order = await api(`/api/workorders/${id}`);
+  const changed = !state.order || state.order.id !== order.id || state.order.version !== order.version;
+  state.order = order;
+  fill($("#order-detail"), 
+    h("h3", {}, `${order.number} ${order.type_name}`),
+    h("div", {}, h("span", { class: `badge st-${order.status}` }, order.status_label), " ", slaBadge(order.sla_state),
+      order.limited_mobility ? h("span", { class: "badge warn" }, "孤寡/残疾") : null),
+    h("div", {}, `${order.address}`),
+    h("div", { class: "muted" }, `片区 ${order.zone ? order.zone.name : "未定位"} · 时限 ${fmtTime(order.deadline_at)}`),
+    h("div", {}, order.description));
+  fill($("#timeline"), ...order.timeline.map((e) => h("li", {},
+    `${fmtTime(e.server_time)} ${EVENTS[e.kind] || e.kind} · ${e.actor_label}`,
+    e.reason ? h("div", { class: "muted" }, e.reason) : null)));
+  if (changed || !keepForm) await loadSuggestions(order);
+}
+
+async function loadSuggestions(order) {
+  $("#assign-error").textContent = "";
+  const box = $("#suggestions");
+  if (!["new", "assigned", "accepted", "scheduled", "en_route"].includes(order.status)) {
+    fill(box);
+    return;
+  }
+  const s = await api(`/api/workorders/${order.id}/suggestions`);
+  const reassign = order.status !== "new";
+  const reason = h("input", { id: "assign-reason", placeholder: reassign ? "改派原因(必填)" : "不选第一推荐时须填写原因" });
+  const rows = s.candidates.map((c) => h("div", { class: "candidate", dataset: { technician: c.technician_id } },
+    h("strong", {}, `${c.rank}. ${c.name}`), c.technician_id === order.technician_id ? " (当前)" : "",
+    h("div", { class: "muted" }, [`距离 ${(c.distance_m / 1000).toFixed(1)} km`, `在办 ${c.load}/${c.max_open_orders}`,
+      c.due_earlier ? `更早到期 ${c.due_earlier}` : null, c.on_call ? "值班" : null, c.on_duty_roster ? "在班" : null,
+      c.fresh_position ? "实时位置" : "驻点位置", c.outside_team ? "外班组" : null, c.would_preempt ? "将挤占非抢修工单" : null]
+      .filter(Boolean).join(" · ")),
+    c.technician_id === order.technician_id ? null
+      : h("button", { type: "button", class: c.rank === 1 ? "primary" : "", onclick: () => assign(order, c, reassign) },
+        reassign ? "改派给TA" : "派给TA")));
+  const excluded = s.excluded.length ? h("details", {}, h("summary", {}, `未推荐 ${s.excluded.length} 人`),
+    h("ul", {}, s.excluded.map((x) => h("li", {}, `${x.name}:${x.labels.join("、")}`)))) : null;
+  fill(box, h("h4", {}, reassign ? "改派 / Reassign" : "推荐人选 / Suggestions"),
+    rows.length ? reason : h("p", { class: "muted" }, "暂无合适人选"), ...rows, excluded);
+}
+
+async function assign(order, candidate, reassign) {
+  const reason = $("#assign-reason")?.value.trim();
+  const body = { technician_id: candidate.technician_id, version: order.version };
+  if (reassign) body.reason = reason;
+  else if (candidate.rank !== 1 || reason) body.override_reason = reason;
+  try {
+    const saved = await api(`/api/workorders/${order.id}/${reassign ? "reassign" : "assign"}`, { method: "POST", body });
+    status(`${saved.number} 已${reassign ? "改派" : "派"}给 ${candidate.name}`);
+    await refresh();
+  } catch (err) {
+    $("#assign-error").textContent = err.text || err.message;
+  }
+}
+
+// ---- the day plan ---------------------------------------------------------------------
+function fillTeams(zones) {
+  const teams = new Map();
+  zones?.eachLayer((l) => teams.set(l.feature.properties.team_id, l.feature.properties.team_name));
+  fill($("#plan-team"), ...[...teams].map(([id, name]) => h("option", { value: id }, name)));
+}
+
+async function proposePlan(event) {
+  event.preventDefault();
+  const form = event.target;
+  $("#plan-error").textContent = "";
+  try {
+    state.plan = await api("/api/dispatch/plans", { method: "POST",
+      body: { team_id: Number(form.team_id.value), date: form.date.value } });
+    renderPlan();
+  } catch (err) {
+    $("#plan-error").textContent = err.text || err.message;
+  }
+}
+
+const ROUTE_COLOURS = ["#d81b60", "#1e88e5", "#43a047", "#fb8c00", "#8e24aa", "#00897b"];
+
+function renderPlan() {
+  const plan = state.plan;
+  layers.plan.clearLayers();
+  const technicians = plan.routes.map((r) => r.technician);
+  const moveControl = (order) => h("select", { "aria-label": "移到", onchange: (e) => moveStop(order.id, e.target.value) },
+    h("option", { value: "" }, "移到…"), ...technicians.map((t) => h("option", { value: t.id }, t.name)),
+    h("option", { value: "none" }, "移出计划"));
+  const routes = plan.routes.map((r, i) => {
+    drawRoute(r, ROUTE_COLOURS[i % ROUTE_COLOURS.length]);
+    return h("div", { class: "plan-route" },
+      h("strong", { style: `color:${ROUTE_COLOURS[i % ROUTE_COLOURS.length]}` }, `${r.technician.name}`),
+      ` ${r.stops.length} 单`,
+      h("ol", {}, r.stops.map((s) => h("li", {}, `${fmtTime(s.eta)} ${s.order.number} ${s.order.address} `, moveControl(s.order)))));
+  });
+  const left = plan.unassigned.map((u) => h("li", {}, `${u.order.number}:${u.reason?.message || u.reason?.code || ""} `, moveControl(u.order)));
+  fill($("#plan"), 
+    h("div", {}, `计划 #${plan.id} · ${plan.date} · `, h("span", { class: "badge" }, plan.status === "accepted" ? "已接受" : "建议"),
+      plan.status === "accepted" ? null : h("button", { type: "button", class: "primary", onclick: acceptPlan }, "接受计划")),
+    ...routes, left.length ? h("h4", {}, "未排入") : null, left.length ? h("ul", {}, left) : null);
+}
+
+function drawRoute(route, colour) {
+  const start = state.techPoints[route.technician.id];
+  const points = route.stops.map((s) => state.orderPoints[s.order.id]).filter(Boolean);
+  if (start) points.unshift(start);
+  if (points.length > 1) L.polyline(points, { color: colour, weight: 3, dashArray: "6 4" }).addTo(layers.plan);
+  route.stops.forEach((s) => {
+    const at = state.orderPoints[s.order.id];
+    if (at) L.marker(at, { icon: L.divIcon({ className: "stop-icon", html: `<span style="background:${colour}">${s.sequence}</span>`, iconSize: null }) }).addTo(layers.plan);
+  });
+}
+
+async function moveStop(orderId, target) {
+  if (!target) return;
+  try {
+    state.plan = await api(`/api/dispatch/plans/${state.plan.id}`, { method: "PATCH",
+      body: { order_id: orderId, technician_id: target === "none" ? null : Number(target) } });
+    renderPlan();
+  } catch (err) {
+    $("#plan-error").textContent = err.text || err.message;
+  }
+}
+
+async function acceptPlan() {
+  try {
+    state.plan = await api(`/api/dispatch/plans/${state.plan.id}/accept`, { method: "POST" });
+    renderPlan();
+    await refresh();
+  } catch (err) {
+    $("#plan-error").textContent = err.text || err.message;
+  }
+}
