@@ -2,24 +2,24 @@ import marshmallow as ma
 
 from app.planning import summary
 from app.planning.models import PLAN_STATUSES
-from app.schemas import PageArgsSchema, page_of
+from app.schemas import IdField, PageArgsSchema, page_of
 from app.workorders import states
 
 
 class PlanCreateSchema(ma.Schema):
-    team_id = ma.fields.Integer(required=True)
+    team_id = IdField(required=True)
     date = ma.fields.Date(required=True, metadata={"description": "本地日期 / local day"})
 
 
 class PlanQueryArgsSchema(PageArgsSchema):
-    team_id = ma.fields.Integer()
+    team_id = IdField()
     day = ma.fields.Date(data_key="date")
     status = ma.fields.String(validate=ma.validate.OneOf(PLAN_STATUSES))
 
 
 class PlanMoveSchema(ma.Schema):
-    order_id = ma.fields.Integer(required=True)
-    technician_id = ma.fields.Integer(
+    order_id = IdField(required=True)
+    technician_id = IdField(
         required=True, allow_none=True,
         metadata={"description": "目标维修工;null 表示移出计划 / null takes it out of the plan"})
     position = ma.fields.Integer(
@@ -40,7 +40,7 @@ class PlanOrderSchema(ma.Schema):
     deadline_at = ma.fields.DateTime()
 
 
-class WindowSchema(ma.Schema):
+class PlanWindowSchema(ma.Schema):
     start = ma.fields.DateTime(attribute="window_start")
     end = ma.fields.DateTime(attribute="window_end")
 
@@ -57,24 +57,24 @@ class PlanStopSchema(ma.Schema):
         lambda s: round((s.planned_start - s.arrival_at).total_seconds() / 60))
     service_minutes = ma.fields.Function(lambda s: s.service_seconds // 60)
     window = ma.fields.Function(
-        lambda s: WindowSchema().dump(s) if s.window_start else None)
+        lambda s: PlanWindowSchema().dump(s) if s.window_start else None)
     violations = ma.fields.Function(lambda s: summary.violations(s.violations))
 
 
-class UnassignedSchema(ma.Schema):
+class PlanUnassignedSchema(ma.Schema):
     order = ma.fields.Nested(PlanOrderSchema, attribute="work_order")
     window = ma.fields.Function(
-        lambda s: WindowSchema().dump(s) if s.window_start else None)
+        lambda s: PlanWindowSchema().dump(s) if s.window_start else None)
     reason = ma.fields.Function(lambda s: summary.reason(s.reason_code))
 
 
-class TechnicianRefSchema(ma.Schema):
+class PlanTechnicianSchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     employee_no = ma.fields.String()
 
 
-class ShiftSchema(ma.Schema):
+class PlanShiftSchema(ma.Schema):
     start = ma.fields.DateTime(attribute="shift_start")
     end = ma.fields.DateTime(attribute="shift_end")
     source = ma.fields.String(attribute="shift_source")
@@ -83,10 +83,10 @@ class ShiftSchema(ma.Schema):
 
 
 class PlanRouteSchema(ma.Schema):
-    technician = ma.fields.Nested(TechnicianRefSchema)
+    technician = ma.fields.Nested(PlanTechnicianSchema)
     skills = ma.fields.List(ma.fields.String())
     max_tasks = ma.fields.Integer()
-    shift = ma.fields.Function(lambda r: ShiftSchema().dump(r))
+    shift = ma.fields.Function(lambda r: PlanShiftSchema().dump(r))
     stops = ma.fields.Function(lambda r: PlanStopSchema(many=True).dump(summary.ordered(r)))
     back_at = ma.fields.DateTime(allow_none=True)
     totals = ma.fields.Function(summary.route_totals)
@@ -110,7 +110,7 @@ class PlanSchema(ma.Schema):
 
 class PlanDetailSchema(PlanSchema):
     routes = ma.fields.List(ma.fields.Nested(PlanRouteSchema))
-    unassigned = ma.fields.List(ma.fields.Nested(UnassignedSchema))
+    unassigned = ma.fields.List(ma.fields.Nested(PlanUnassignedSchema))
     edits = ma.fields.List(ma.fields.Dict())
 
 
@@ -118,7 +118,7 @@ PlanPageSchema = page_of(PlanSchema)
 
 
 class DayShiftQueryArgsSchema(ma.Schema):
-    team_id = ma.fields.Integer(required=True)
+    team_id = IdField(required=True)
     day = ma.fields.Date(required=True, data_key="date")
 
 
@@ -140,7 +140,7 @@ class DayShiftPutSchema(ma.Schema):
 
 
 class DayShiftSchema(ma.Schema):
-    technician = ma.fields.Nested(TechnicianRefSchema)
+    technician = ma.fields.Nested(PlanTechnicianSchema)
     date = ma.fields.Date(attribute="day")
     working = ma.fields.Boolean()
     source = ma.fields.String(metadata={"description": "roster | office_hours | not_working_day"})

@@ -18,8 +18,7 @@ def propose_plan(team_id, day, user):
     team = db.session.get(Team, team_id)
     if team is None:
         raise Invalid(errors={"team_id": [f"班组不存在 / no team {team_id}"]})
-    if day < local_date(utcnow()):
-        raise Invalid(errors={"date": ["不能为过去的日期排计划 / that day is over"]})
+    _check_day(day)
     settings = planning_settings.current()
     clock = loading.DayClock(day)
     crew_rows = loading.crew(team, day, settings)
@@ -34,6 +33,15 @@ def propose_plan(team_id, day, user):
     _fill(plan, crew_rows, orders, visits, proposal, clock)
     db.session.flush()
     return plan
+
+
+def _check_day(day):
+    today, horizon = local_date(utcnow()), planning_settings.horizon_days()
+    if day < today:
+        raise Invalid(errors={"date": ["不能为过去的日期排计划 / that day is over"]})
+    if (day - today).days > horizon:
+        raise Invalid(errors={"date": [f"最多提前 {horizon} 天排计划 / plans reach at most "
+                                       f"{horizon} days ahead"]})
 
 
 def _fill(plan, crew_rows, orders, visits, proposal, clock):

@@ -20,6 +20,7 @@ DEFAULTS = {
     # technicians and 500 orders within seconds (bench/bench_planning.py), level 5 takes minutes.
     "PLANNING_EXPLORATION": "0",
     "PLANNING_THREADS": "2",
+    "PLANNING_HORIZON_DAYS": "31",  # how far ahead a day can be planned
 }
 
 
@@ -52,6 +53,10 @@ def solve_options():
     return {"timeout_s": float(config["PLANNING_SOLVE_SECONDS"]),
             "exploration": int(config["PLANNING_EXPLORATION"]),
             "threads": int(config["PLANNING_THREADS"])}
+
+
+def horizon_days():
+    return int(current_app.config["PLANNING_HORIZON_DAYS"])
 
 
 def travel_model(settings):

@@ -68,8 +68,12 @@ def test_orders_outside_reach_window_or_capacity_come_back_with_reasons(client, 
     kept = [crew.order(at=WEST, limited_mobility=True), crew.order(at=NORTH, limited_mobility=True)]
     extra = crew.order(at=EAST)
     dawn = crew.order(at=EAST, window=(time(6), time(7)), day=day)
+    nowhere = crew.make.work_order(at=None)  # no map location at all
+    nowhere.team_id = crew.team.id
+    db.session.commit()
     reasons = unassigned_reasons(propose(client, crew, day))
-    assert reasons == {extra.id: "capacity", dawn.id: "window_impossible"}
+    assert reasons == {extra.id: "capacity", dawn.id: "window_impossible",
+                       nowhere.id: "no_location"}
     assert all(order.id not in reasons for order in kept)
 
 
@@ -117,6 +121,8 @@ def test_bad_requests_are_refused_and_store_nothing(client, crew, day, make):
     cases = [({"team_id": 9999, "date": day.isoformat()}, "team_id"),
              ({"team_id": crew.team.id, "date": "2020-01-02"}, "date"),
              ({"team_id": crew.team.id, "date": "tomorrow"}, "date"),
+             ({"team_id": crew.team.id, "date": "9999-12-31"}, "date"),
+             ({"team_id": 2**31, "date": day.isoformat()}, "team_id"),
              ({"date": day.isoformat()}, "team_id")]
     for payload, field in cases:
         resp = client.post("/api/dispatch/plans", headers=crew.headers, json=payload)
