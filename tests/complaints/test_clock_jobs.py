@@ -1,15 +1,18 @@
 """The clocks under a real RQ worker: scheduled checks, the sweep, lost and duplicated jobs."""
 
+import time
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from rq.job import Job
 
+from app.complaints import services
 from app.complaints.models import ComplaintClock
 from app.database import utcnow
 from app.extensions import db
 from app.jobs import queue, redis_conn, run
-from tests.complaints.conftest import event_kinds, notifications, rewind
+from app.outbox import OutboxMessage
+from tests.complaints.conftest import complaint_body, event_kinds, notifications, rewind
 
 CHECK = "app.complaints.jobs.check_clocks"
 SWEEP = "app.complaints.jobs.sweep_clocks"
@@ -139,3 +142,16 @@ def test_the_clock_sweep_is_registered_as_a_periodic_job():
     periodic = {path: (queue_name, seconds) for path, queue_name, seconds in worker.periodic_jobs()}
     assert periodic[SWEEP] == ("default", 60)
     assert periodic["app.complaints.jobs.produce_weekly_bulletins"][0] == "low"
+
+
+def test_a_back_dated_complaint_is_checked_at_once_by_the_scheduler(office, run_jobs):
+    complaint = services.intake(complaint_body(office), office.agent,
+                                now=utcnow() - timedelta(hours=30))
+    services.hand_off(complaint, {}, office.agent, now=utcnow() - timedelta(hours=25))
+    db.session.commit()
+    delays = db.session.scalars(sa.select(OutboxMessage.delay_seconds)).all()
+    assert len(delays) == 6 and max(delays) <= 1  # every moment has already passed
+    time.sleep(1.2)
+    run_jobs(with_scheduler=True)
+    assert {n.payload["clock"] for n in clock_alerts("breached")} == {
+        "resolution", "progress_call"}
