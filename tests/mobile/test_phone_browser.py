@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.signatures.models import DamageRecord, Signature
-from app.visits.models import Photo, SatisfactionForm
+from app.visits.models import IdempotencyKey, Photo, SatisfactionForm
 from app.workorders.models import WorkOrder, WorkOrderEvent
 from tests.mobile.conftest import (
     assign,
@@ -14,6 +14,7 @@ from tests.mobile.conftest import (
     png_bytes,
     screenshot,
     sign_in,
+    wait_for_service_worker,
 )
 
 pytestmark = pytest.mark.browser
@@ -131,3 +132,115 @@ def test_a_whole_visit_on_the_phone(contexts, field_visit, make):
     assert form.channel == "customer_link" and form.overall == 5
     assert db.session.get(WorkOrder, order.id).status == "completed"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Photo)) == 1
+
+
+OUTBOX = """async () => {
+  const db = await new Promise((ok, no) => {
+    const r = indexedDB.open("tapline-m"); r.onsuccess = () => ok(r.result); r.onerror = no; });
+  const rows = await new Promise((ok) => {
+    const r = db.transaction("outbox").objectStore("outbox").getAll();
+    r.onsuccess = () => ok(r.result); });
+  db.close();
+  return rows.map((e) => ({ action: e.action, key: e.key, device_time: e.device_time,
+                            item: e.body.item || null }));
+}"""
+
+
+def take_the_visit_offline(phone):
+    """Every step of the visit with no network, as in a basement meter room."""
+    step(phone, "accept")
+    expect_status(phone, "已接单(待同步)")
+    step(phone, "depart")
+    expect_status(phone, "在途(待同步)")
+    step(phone, "arrive")
+    phone.wait_for_selector("#fix:has-text('精度')")
+    phone.click("#sheet-submit")
+    expect_status(phone, "已到场(待同步)")
+    for item in ("uniform", "id_shown"):
+        phone.click(f".check[data-item='{item}']")
+        phone.wait_for_selector(f".check.done[data-item='{item}']:has-text('待发送')")
+    step(phone, "meter-damage")
+    phone.check("input[name=parts][value='铅封']")
+    phone.fill("textarea[name=cause]", "用户私自拆除铅封")
+    phone.set_input_files("input[name=photos]", files=[
+        {"name": "seal.png", "mimeType": "image/png", "buffer": png_bytes(32, 32)}])
+    phone.click("#sheet-submit")
+    phone.fill("input[name=signer_name]", "赵敏")
+    phone.check("input[name=signer_relation][value='tenant']")
+    draw_signature(phone)
+    phone.click("#sheet-submit")
+    phone.wait_for_selector(".damage .state:has-text('记录和签字待发送')")
+    step(phone, "complete")
+    phone.click("#sheet-submit")
+    expect_status(phone, "已完工(待同步)")
+    step(phone, "satisfaction")
+    for name in ("overall", "timeliness", "attitude", "professionalism"):
+        phone.check(f"input[name={name}][value='4']")
+    phone.check("input[name=site_clean][value='yes']")
+    phone.click("#sheet-submit")
+    phone.wait_for_selector(".ok-box:has-text('征求意见书已填写')")
+
+
+def test_steps_taken_offline_are_delivered_exactly_once(contexts, field_visit):
+    tech, order, dispatcher = field_visit
+    assign(order, tech, dispatcher)
+    context = contexts()
+    phone = context.new_page()
+    sign_in(phone, tech.user)
+    wait_for_service_worker(phone)
+    open_order(phone, order)
+    phone.wait_for_selector("button[data-step='accept']")
+
+    context.set_offline(True)
+    phone.wait_for_selector("#net:visible")
+    take_the_visit_offline(phone)
+    queued = phone.evaluate(OUTBOX)
+    assert [e["action"] for e in queued] == [
+        "accept", "depart", "arrive", "checklist", "checklist", "photo", "meter-damage", "sign",
+        "complete", "satisfaction"]
+    phone.wait_for_selector("#outbox-count:text-is('待发送 10')")
+    screenshot(phone, "offline-queued")
+
+    # The shell comes from the service worker and the queue from IndexedDB after a reload.
+    assert phone.reload().from_service_worker
+    phone.wait_for_selector("#order-status:text-is('已完工(待同步)')")
+    phone.wait_for_selector("#outbox-count:text-is('待发送 10')")
+    assert phone.evaluate(OUTBOX) == queued
+    assert events_of(order.id)[-1].kind == "assign"  # nothing reached the server
+
+    # Back online: the first reply is lost on the way, so the phone sends the batch again.
+    lost = []
+
+    def lose_first_reply(route):
+        response = route.fetch()
+        if not lost:
+            lost.append(response.status)
+            route.abort("connectionreset")
+        else:
+            route.fulfill(response=response)
+
+    phone.route("**/api/sync", lose_first_reply)
+    context.set_offline(False)
+    phone.wait_for_selector("#outbox-count:text-is('已同步')", timeout=30_000)
+    expect_status(phone, "已完工")
+    screenshot(phone, "back-online")
+    assert lost == [200]
+    assert phone.locator("#failed").is_hidden()  # no step was refused
+
+    events = [e for e in events_of(order.id) if e.actor_id == tech.user_id]
+    kinds = [e.kind for e in events]
+    assert kinds == ["accept", "depart", "arrive", "checklist:uniform", "checklist:id_shown",
+                     "photo_added", "meter_damage_recorded", "customer_signed", "complete",
+                     "satisfaction_submitted"]
+    device_times = [e["device_time"] for e in queued]
+    for event, sent in zip(events, device_times, strict=True):
+        assert event.device_time.isoformat(timespec="milliseconds").replace("+00:00", "Z") == sent
+        assert event.server_time > event.device_time
+    keys = db.session.scalars(sa.select(IdempotencyKey.key).where(
+        IdempotencyKey.user_id == tech.user_id)).all()
+    assert sorted(keys) == sorted(e["key"] for e in queued)
+    signature = db.session.scalar(sa.select(Signature))
+    assert signature.signer_name == "赵敏"
+    assert db.session.get(DamageRecord, signature.damage_record_id).photo_ids == [
+        db.session.scalar(sa.select(Photo.id))]
+    assert db.session.scalar(sa.select(SatisfactionForm.channel)) == "technician_phone"

@@ -10,8 +10,9 @@ const area = (name, attrs = {}) => h("textarea", { name, rows: 3, ...attrs });
 const select = (name, options, value) => h("select", { name },
   Object.entries(options).map(([v, label]) => h("option", { value: v, selected: v === value }, label)));
 
-export async function step(ctx, action, body = {}) {
-  const result = await send(entryFor(action, ctx.id, await geo.stamp(body)));
+// A step with the phone's position when one is at hand (the customer's answers carry none).
+export async function step(ctx, action, body = {}, { locate = true } = {}) {
+  const result = await send(entryFor(action, ctx.id, locate ? await geo.stamp(body) : body));
   ctx.reload();
   return result;
 }
@@ -160,7 +161,7 @@ export function satisfaction(ctx) {
       overall: +form.overall.value, timeliness: +form.timeliness.value,
       attitude: +form.attitude.value, professionalism: +form.professionalism.value,
       site_clean: form.site_clean.value === "yes", comments: form.comments.value,
-      suggestions: form.suggestions.value }),
+      suggestions: form.suggestions.value }, { locate: false }),
   });
 }
 

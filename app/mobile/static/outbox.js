@@ -74,7 +74,7 @@ async function drain() {
   }
 }
 
-// The next run to send: one direct call or upload, or consecutive visit steps whose
+// The next run to send: one photo upload, or consecutive visit steps whose
 // references are all known. A step referring into the run starts the next run.
 async function nextBatch(queue) {
   const batch = [];
@@ -161,15 +161,6 @@ const SENDERS = {
     }
     return clean;
   },
-  async direct([entry]) {
-    await attempt([entry]);
-    const resp = await send(entry.path, { method: entry.method, body: entry.body,
-                                          headers: { "Idempotency-Key": entry.key } });
-    if (resp && !resp.ok && entry.attempts > 1 && alreadyApplied(entry, resp)) {
-      return settleOne(entry, { status: 200, body: resp.body, replayed: true });
-    }
-    return resp ? settleOne(entry, resp) : false;
-  },
   async photo([entry]) {
     await attempt([entry]);
     const form = new FormData();
@@ -190,19 +181,10 @@ async function send(path, options) {
   }
 }
 
-// accept and decline do not keep Idempotency-Key (they are not phone steps on the server): a
-// retry whose first try did arrive is refused, and that refusal says it was applied.
-function alreadyApplied(entry, resp) {
-  if (entry.action === "accept") {
-    return resp.status === 409 && resp.body?.code === "illegal_transition"
-      && !["new", "assigned", "cancelled"].includes(resp.body.status);
-  }
-  return entry.action === "decline" && resp.status === 404;
-}
-
 async function settleOne(entry, { status, body, replayed }) {
   if (retryable(status, body)) return false;
-  const record = { seq: entry.seq, key: entry.key, action: entry.action, label: entry.label,
+  const record = { seq: entry.seq, key: entry.key, user_id: entry.user_id, action: entry.action,
+                   label: entry.label,
                    order_id: entry.order_id, device_time: entry.device_time, status, body,
                    replayed: !!replayed, finished_at: new Date().toISOString() };
   if (status >= 200 && status < 300) await finish(entry, "done", record);
@@ -211,8 +193,8 @@ async function settleOne(entry, { status, body, replayed }) {
 }
 
 async function fail(entry, record) {
-  await finish(entry, "failed", { seq: entry.seq, key: entry.key, action: entry.action,
-    label: entry.label, order_id: entry.order_id, device_time: entry.device_time, ...record });
+  await finish(entry, "failed", { seq: entry.seq, key: entry.key, user_id: entry.user_id,
+    action: entry.action, label: entry.label, order_id: entry.order_id, device_time: entry.device_time, ...record });
 }
 
 async function finish(entry, where, record) {

@@ -27,19 +27,16 @@ export function predictedStatus(status, entries) {
   return entries.reduce((current, e) => MOVES[e.action]?.[current] || current, status);
 }
 
-// Entries sent one by one: accept/decline are not sync steps; photos are multipart uploads.
-const DIRECT = new Set(["accept", "decline"]);
-
+// Every step goes through POST /api/sync (accept and decline too: sync runs dispatch's
+// services); only photos, being multipart uploads, are sent one by one.
 export function entryFor(action, orderId, body = {}) {
   const deviceTime = body.device_time || new Date().toISOString();
-  const entry = {
+  return {
     action, order_id: orderId, device_time: deviceTime, label: STEP_ZH[action] || action,
     body: { ...body, device_time: deviceTime }, method: action === "work-record" ? "PUT" : "POST",
-    kind: DIRECT.has(action) ? "direct" : "step",
+    kind: "step",
     path: action === "sign" ? "/api/signatures" : `/api/workorders/${orderId}/${action}`,
   };
-  if (DIRECT.has(action)) delete entry.body.device_time; // those endpoints take no device time
-  return entry;
 }
 
 export function photoEntry(orderId, file, { purpose = "work", caption = "" } = {}) {
