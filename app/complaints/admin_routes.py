@@ -2,7 +2,7 @@ from flask.views import MethodView
 
 from app.complaints import access, roster
 from app.complaints.blueprint import blp
-from app.complaints.schemas import (
+from app.complaints.bulletin_schemas import (
     ComplaintDutyShiftCreateSchema,
     ComplaintDutyShiftQueryArgsSchema,
     ComplaintDutyShiftSchema,

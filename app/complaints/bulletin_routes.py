@@ -4,14 +4,14 @@ from flask.views import MethodView
 
 from app.complaints import bulletin, views
 from app.complaints.blueprint import blp
-from app.complaints.models import ComplaintBulletin
-from app.complaints.schemas import (
+from app.complaints.bulletin_schemas import (
     ComplaintBulletinQueryArgsSchema,
     ComplaintBulletinSchema,
     ComplaintFormatArgsSchema,
     ComplaintStoredBulletinPageSchema,
     ComplaintStoredBulletinQueryArgsSchema,
 )
+from app.complaints.models import ComplaintBulletin
 from app.errors import Invalid, NotFound
 from app.extensions import db
 

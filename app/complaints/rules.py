@@ -43,16 +43,6 @@ def handoff_due(received_at, is_working, office_hours, cutoffs):
     return at_local(next_day, end), f"{why}:下一个工作半日({next_day:%m月%d日}上午{_hm(end)})前移交"
 
 
-def describe_handoff_rule(office_hours, cutoffs):
-    """The rule in words, for the API docs and each complaint."""
-    parts = [
-        f"工作日{_hm(cutoff)}前受理的,于当日{_hm(end)}下班前移交"
-        for cutoff, (_, end) in zip(cutoffs, office_hours, strict=True)
-    ]
-    parts.append(f"{_hm(cutoffs[-1])}后或非工作日受理的,于下一个工作日上午{_hm(office_hours[0][1])}前移交")
-    return ";".join(parts)
-
-
 def _hm(clock):
     return clock.strftime("%H:%M")
 

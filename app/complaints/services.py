@@ -93,11 +93,6 @@ def _cutoff_config():
     return current_app.config.get("COMPLAINT_HANDOFF_CUTOFFS", rules.DEFAULT_CUTOFFS)
 
 
-def handoff_rule_text():
-    hours = calendar.office_hours()
-    return rules.describe_handoff_rule(hours, rules.parse_cutoffs(_cutoff_config(), hours))
-
-
 def _alert_duty_staff(complaint, user, now):
     """On a non-working day the duty staff phone the responsible department lead (R4.3)."""
     staff = people.duty_staff(local_date(now)) or {user.id}
