@@ -10,7 +10,7 @@ def _page(template):
     config = current_app.config
     # The console refreshes on every live event; the poll is only the safety net.
     return render_template(template, tile_url=config.get("MAP_TILE_URL") or "",
-                           poll_seconds=config.get("CONSOLE_POLL_SECONDS", 30))
+                           poll_seconds=config.get("CONSOLE_POLL_SECONDS", 15))
 
 
 @pages.get("/desk/")

@@ -73,7 +73,7 @@ def page_at(browser, live_server):
             context.add_init_script(f"sessionStorage.setItem('tapline.token', {token!r});")
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(f"{path}: {exc}"))
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(20_000)  # the machine is shared: be patient
         page.goto(live_server + path)
         return page
 

@@ -19,13 +19,14 @@ def sign_in(page, user):
     page.keyboard.press("Enter")
 
 
-def test_agent_finds_the_caller_opens_an_order_and_sees_it_routed(page_at, make):
+def test_agent_finds_the_caller_opens_an_order_and_sees_it_routed(page_at, make, run_jobs):
     team = make.team(name="城区维修一班")
     make.zone(team, code="CQ01")
     customer = make.customer(account_no="HY20240001", name="王建国", phone="13805351234",
                              address="海阳市方圆街道海港路8号")
     make.work_order(account_no="HY20240001", type="meter_replacement")
     agent = make.user("hotline_agent", display_name="刘坐席")
+    customer_id, agent_id = customer.id, agent.id
 
     page = page_at("/desk/")
     sign_in(page, agent)
@@ -52,12 +53,14 @@ def test_agent_finds_the_caller_opens_an_order_and_sees_it_routed(page_at, make)
     saved.wait_for()
     text = saved.inner_text()
     assert re.search(r"已创建工单 WO\d{12}", text) and "城区片区" in text and "城区维修一班" in text
+    run_jobs()  # the router (a worker job) decides; the desk shows its decision
+    page.wait_for_selector(".saved .routing:has-text('待调度员派单')")
     screenshot(page, "desk-order-saved")
 
     db.session.expire_all()
     order = db.session.scalar(sa.select(WorkOrder).where(WorkOrder.description == "厨房水管漏水"))
-    assert order.customer_id == customer.id and order.zone.code == "CQ01"
-    assert order.first_contact_user_id == agent.id
+    assert order.customer_id == customer_id and order.zone.code == "CQ01"
+    assert order.first_contact_user_id == agent_id
 
 
 def test_picking_a_point_on_the_map_outside_every_zone_warns_before_saving(page_at, make):
@@ -71,6 +74,17 @@ def test_picking_a_point_on_the_map_outside_every_zone_warns_before_saving(page_
     page.wait_for_selector("#preview-route:has-text('片区:')")
     page.mouse.click(box["x"] + 3, box["y"] + box["height"] - 3)  # the corner, outside
     page.wait_for_selector("#preview-route:has-text('不在任何片区')")
+    assert page.locator(".emergency-banner").count() == 0
+    page.select_option("#order-type", "emergency_repair")
+    page.wait_for_selector(".emergency-banner:has-text('即时响应')")
+    assert page.locator(".leaflet-tile-pane img").count() == 0  # no tile server configured
+
+
+def test_a_configured_tile_url_adds_a_tile_layer(page_at, make, app, live_server, monkeypatch):
+    monkeypatch.setitem(app.config, "MAP_TILE_URL", live_server + "/tiles/{z}/{x}/{y}.png")
+    page = page_at("/desk/", token=token_of(make, make.user("hotline_agent")))
+    page.wait_for_selector(".leaflet-tile-pane img", state="attached")
+    assert "/tiles/" in page.locator(".leaflet-tile-pane img").first.get_attribute("src")
 
 
 def test_one_time_notification_for_a_resident_transfer_lists_the_rules_materials(page_at, make):

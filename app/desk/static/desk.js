@@ -59,7 +59,7 @@ async function search() {
     const others = body.other_open_orders.length
       ? [h("h4", {}, "无户号的在办工单(同电话/地址)"), ...body.other_open_orders.map(orderLine)]
       : [];
-    fill(results, 
+    fill(results,
       h("p", { class: "muted" }, `找到 ${body.total} 位用户`), ...cards, ...others);
     if (body.items.length === 1) selectCustomer(body.items[0]);
     else $(".customer-card button")?.focus();
@@ -166,7 +166,8 @@ function renderPreview(p) {
   const dupes = p.duplicates.map((d) => h("li", {},
     d.reason === "same_customer" ? "同一用户:" : `附近${Math.round(d.distance_m)}米同类:`,
     `${d.order.number} ${d.order.type_name} ${d.order.status_label} ${d.order.address}`));
-  fill($("#preview"), 
+  fill($("#preview"),
+    p.is_emergency ? h("div", { class: "emergency-banner", role: "alert" }, "抢修:即时响应,保存后立即派单") : null,
     h("div", { id: "preview-route" }, where),
     h("div", { id: "preview-deadline" }, `时限:${fmtTime(p.deadline_at)}(${p.deadline_rule})`,
       p.calendar_unconfirmed ? h("span", { class: "badge warn" }, "节假日未确认") : null),
@@ -194,10 +195,26 @@ async function saveOrder(event) {
         : `已派往片区 ${order.zone.name}${team ? ` · ${team}` : ""}`),
       h("div", {}, `时限 ${fmtTime(order.deadline_at)} · ${order.status_label}`)));
     status(`工单 ${order.number} 已保存`);
+    followRouting(order.id);
     form.description.value = "";
     if (state.customer) search();
   } catch (err) {
     $("#order-error").textContent = err.text || err.message;
+  }
+}
+
+// The router decides after the commit (a worker job): show its decision when it lands.
+const DECIDED = { assign: "系统已派单", awaiting_dispatcher: "待调度员派单", no_candidate: "无可派人员,已告警调度员",
+  escalation_exhausted: "无可派人员,已告警调度员" };
+
+async function followRouting(orderId, tries = 8) {
+  const order = await api(`/api/workorders/${orderId}`).catch(() => null);
+  const decision = order?.timeline.slice().reverse().find((e) => DECIDED[e.kind]);
+  if (decision) {
+    const line = h("div", { class: "routing", role: "status" }, `${DECIDED[decision.kind]}:${decision.reason || ""}`);
+    $(".saved")?.append(line);
+  } else if (tries > 1) {
+    setTimeout(() => followRouting(orderId, tries - 1), 1500);
   }
 }
 
@@ -237,7 +254,7 @@ function renderEntry(e) {
     h("td", {}, m.stage ? `[${m.stage}] ` : "", m.name, m.when ? h("small", {}, `(${m.when})`) : ""),
     h("td", {}, h("label", { class: "check" }, h("input", { type: "checkbox", name: "have", value: m.name, "data-index": i, onchange: produceNotice }), "已有")),
     h("td", {}, m.when ? h("label", { class: "check" }, h("input", { type: "checkbox", name: "na", value: m.name, onchange: produceNotice }), "不适用") : "")));
-  fill($("#notice-entry"), 
+  fill($("#notice-entry"),
     h("p", { class: "muted" }, `来源:公司工作规则 ${e.source} · 版本 ${e.version}`),
     e.coverage === "not_stated" ? h("p", { class: "warn-box", role: "alert" }, ...e.notes) : "",
     ...list("办理条件", e.conditions),

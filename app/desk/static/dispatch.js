@@ -28,7 +28,7 @@ async function start() {
   fillTeams(zones);
   await refresh();
   connectLive();
-  const poll = Number(document.body.dataset.pollSeconds || 30);
+  const poll = Number(document.body.dataset.pollSeconds || 15);
   if (poll > 0) setInterval(refresh, poll * 1000);
 }
 
@@ -149,7 +149,7 @@ async function loadOrder(id, { keepForm = false } = {}) {
   const order = await api(`/api/workorders/${id}`);
   const changed = !state.order || state.order.id !== order.id || state.order.version !== order.version;
   state.order = order;
-  fill($("#order-detail"), 
+  fill($("#order-detail"),
     h("h3", {}, `${order.number} ${order.type_name}`),
     h("div", {}, h("span", { class: `badge st-${order.status}` }, order.status_label), " ", slaBadge(order.sla_state),
       order.limited_mobility ? h("span", { class: "badge warn" }, "孤寡/残疾") : null),
@@ -238,7 +238,7 @@ function renderPlan() {
       h("ol", {}, r.stops.map((s) => h("li", {}, `${fmtTime(s.eta)} ${s.order.number} ${s.order.address} `, moveControl(s.order)))));
   });
   const left = plan.unassigned.map((u) => h("li", {}, `${u.order.number}:${u.reason?.message || u.reason?.code || ""} `, moveControl(u.order)));
-  fill($("#plan"), 
+  fill($("#plan"),
     h("div", {}, `计划 #${plan.id} · ${plan.date} · `, h("span", { class: "badge" }, plan.status === "accepted" ? "已接受" : "建议"),
       plan.status === "accepted" ? null : h("button", { type: "button", class: "primary", onclick: acceptPlan }, "接受计划")),
     ...routes, left.length ? h("h4", {}, "未排入") : null, left.length ? h("ul", {}, left) : null);
