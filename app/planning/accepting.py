@@ -6,6 +6,7 @@ from app.database import utcnow
 from app.errors import Conflict
 from app.extensions import db
 from app.notifications.services import notify
+from app.planning.build import snapshot
 from app.planning.editing import require_proposed
 from app.planning.models import Plan
 from app.workorders.models import WorkOrder
@@ -18,8 +19,8 @@ def accept_plan(plan, user):
     stops = sorted((s for s in plan.stops if s.route is not None),
                    key=lambda s: (s.route.technician_id, s.sequence))
     orders = _locked_orders([stop.work_order_id for stop in stops])
-    changed = [_change(stop, orders[stop.work_order_id]) for stop in stops
-               if orders[stop.work_order_id].version_id != stop.order_version]
+    changed = [change for stop in stops
+               if (change := _change(stop, orders[stop.work_order_id]))]
     if changed:
         raise Conflict("计划生成后部分工单已变化,请重新生成计划 / orders changed since the plan "
                        "was made; propose a new plan", code="plan_stale", changed=changed)
@@ -45,9 +46,14 @@ def _locked_orders(ids):
 
 
 def _change(stop, order):
+    """What differs from the snapshot the plan was made on, or None."""
+    now, then = snapshot(order), stop.order_snapshot
+    keys = [key for key in now if now[key] != then.get(key)]
+    if not keys:
+        return None
     return {"order_id": order.id, "number": order.number,
-            "planned": {"status": stop.order_status, "technician_id": stop.order_technician_id},
-            "now": {"status": order.status, "technician_id": order.technician_id}}
+            "planned": {key: then.get(key) for key in keys},
+            "now": {key: now[key] for key in keys}}
 
 
 def _apply(plan, stop, order, user):

@@ -43,7 +43,8 @@ def window_for(order, clock, settings):
     start = clock.seconds(order.appointment_start)
     end = (clock.seconds(order.appointment_end) if order.appointment_end
            else start + settings["open_window_minutes"] * 60)
-    return max(start, 0), min(end, DAY)
+    start = max(start, 0)
+    return start, max(min(end, DAY), start)  # an end before the start means "at the start"
 
 
 def route_row(tech, shift, clock):
@@ -61,13 +62,26 @@ def route_row(tech, shift, clock):
 def stop_row(order, visit, clock):
     window = visit.window if visit else None
     return PlanStop(
-        work_order_id=order.id, order_version=order.version_id, order_status=order.status,
-        order_technician_id=order.technician_id, location=order.location,
+        work_order_id=order.id, order_snapshot=snapshot(order), location=order.location,
         skill_code=order.type.skill_code, service_seconds=visit.service if visit else 0,
         window_start=clock.at(window[0]) if window else None,
         window_end=clock.at(window[1]) if window else None,
         priority=visit.priority if visit else 0, violations=[],
     )
+
+
+def snapshot(order):
+    """What a plan relies on: who has the order, where, when the customer expects us."""
+    def moment(value):
+        return value.isoformat() if value else None
+
+    return {
+        "status": order.status, "technician_id": order.technician_id, "team_id": order.team_id,
+        "type": order.type_code, "appointment_start": moment(order.appointment_start),
+        "appointment_end": moment(order.appointment_end),
+        "location": [round(c, 7) for c in to_lonlat(order.location)] if order.location
+        is not None else None,
+    }
 
 
 def route_shift(route, clock):

@@ -122,10 +122,9 @@ class PlanStop(db.Model):
         sa.ForeignKey("plan_routes.id", ondelete="CASCADE"), index=True
     )
     sequence: Mapped[int | None]
-    # What the order looked like when planned: accepting refuses if it changed since.
-    order_version: Mapped[int]
-    order_status: Mapped[str] = mapped_column(sa.String(20))
-    order_technician_id: Mapped[int | None]
+    # What the order looked like when planned (build.snapshot): accepting refuses if it
+    # changed since. Not the row version: the SLA watch touches rows without changing the work.
+    order_snapshot: Mapped[dict] = mapped_column(JSONB)
     location = mapped_column(Geometry("POINT", srid=4326, spatial_index=False))
     skill_code: Mapped[str | None] = mapped_column(sa.String(40))
     service_seconds: Mapped[int]

@@ -1,5 +1,5 @@
 import threading
-from datetime import time
+from datetime import time, timedelta
 
 import sqlalchemy as sa
 
@@ -76,12 +76,30 @@ def test_an_order_changed_since_the_proposal_makes_accept_409_and_nothing_is_wri
     assert resp.status_code == 409 and resp.json["code"] == "plan_stale"
     assert resp.json["changed"] == [{
         "order_id": cancelled.id, "number": cancelled.number,
-        "planned": {"status": "new", "technician_id": None},
-        "now": {"status": "cancelled", "technician_id": None}}]
+        "planned": {"status": "new"}, "now": {"status": "cancelled"}}]
     db.session.expire_all()
     assert db.session.get(WorkOrder, untouched.id).status == "new"
     assert [e.kind for e in _events(untouched.id)] == ["created"]
     assert db.session.get(Plan, plan["id"]).status == "proposed"
+
+
+def test_a_moved_appointment_is_a_change_a_row_touch_is_not(client, crew, day):
+    crew.technician()
+    booked = crew.order(at=EAST, window=(time(9), time(10)), day=day)
+    touched = crew.order(at=WEST)
+    plan = propose(client, crew, day)
+    touched.sla_state = "at_risk"  # what the SLA watch does: a new row version, same work
+    booked.appointment_start += timedelta(hours=5)  # rescheduled to the afternoon (R3.2)
+    booked.appointment_end += timedelta(hours=5)
+    db.session.commit()
+    resp = _accept(client, crew, plan["id"])
+    assert resp.status_code == 409
+    assert [c["order_id"] for c in resp.json["changed"]] == [booked.id]
+    assert set(resp.json["changed"][0]["now"]) == {"appointment_start", "appointment_end"}
+    again = propose(client, crew, day)
+    touched.sla_state = "breached"
+    db.session.commit()
+    assert _accept(client, crew, again["id"]).status_code == 200
 
 
 def test_two_dispatchers_accepting_at_once_one_wins(app, client, crew, day, make):
@@ -122,8 +140,6 @@ def test_a_later_accepted_plan_supersedes_the_earlier_one(client, crew, day):
 
 
 def test_orders_planned_for_another_upcoming_day_stay_there(client, crew, day):
-    from datetime import timedelta
-
     tech = crew.technician()
     order = crew.order()
     plan = propose(client, crew, day)
