@@ -161,22 +161,20 @@ full_page_writes = off
 EOF
 }
 
-# Starts PostgreSQL unless it is already running; PG_STARTED tells which happened.
 start_pg() {
     local area
     area=$(choose_pg_area)
     set_pg_paths "$area"
-    PG_STARTED=0
     pg_is_running && return 0
     port_is_taken "$PGPORT" \
         && die "port $PGPORT is taken by another process; choose another with PGPORT=..."
+    note_starting pg
     [ -f "$PGDATA/PG_VERSION" ] || init_pg
     as_pg_owner mkdir -p "$PG_SOCKETS"
     write_pg_settings
     log "starting PostgreSQL on 127.0.0.1:$PGPORT (data: $PGDATA, log: $PG_LOG)"
     as_pg_owner "$PG_BIN/pg_ctl" start -D "$PGDATA" -l "$PG_LOG" -w -t 60 >/dev/null 9>&- \
         || { tail -n 20 "$PG_LOG" >&2; die "PostgreSQL did not start; see $PG_LOG"; }
-    PG_STARTED=1
 }
 
 psql_as_superuser() {
@@ -218,12 +216,11 @@ redis_is_running() {
         && [ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]
 }
 
-# Starts Redis unless it is already running; REDIS_STARTED tells which happened.
 start_redis() {
-    REDIS_STARTED=0
     redis_is_running && return 0
     port_is_taken "$REDIS_PORT" \
         && die "port $REDIS_PORT is taken by another process; choose another with REDIS_PORT=..."
+    note_starting redis
     mkdir -p "$REDIS_DIR"
     log "starting Redis on 127.0.0.1:$REDIS_PORT (log: $REDIS_DIR/redis.log)"
     # No snapshots: Redis only carries jobs and live signals; PostgreSQL is the truth.
@@ -232,10 +229,7 @@ start_redis() {
         --save '' --appendonly no 9>&-
     local _
     for _ in $(seq 50); do
-        if redis_is_running; then
-            REDIS_STARTED=1
-            return 0
-        fi
+        redis_is_running && return 0
         sleep 0.1
     done
     tail -n 20 "$REDIS_DIR/redis.log" >&2
@@ -294,26 +288,27 @@ print_urls() {
 
 # ---------------------------------------------------------------------------- start / stop
 
-# Sets STARTED to the services this call brought up (those already running are left alone).
 start_planned_services() {
-    STARTED=()
     [ "$NEED_PG" = 0 ] && [ "$NEED_REDIS" = 0 ] && return 0
     require_server_packages
     mkdir -p "$VAR"
     if [ "$NEED_PG" = 1 ]; then
         start_pg
         ensure_databases
-        [ "$PG_STARTED" = 0 ] || STARTED+=(pg)
     fi
-    if [ "$NEED_REDIS" = 1 ]; then
-        start_redis
-        [ "$REDIS_STARTED" = 0 ] || STARTED+=(redis)
-    fi
+    [ "$NEED_REDIS" = 0 ] || start_redis
 }
 
 # Marks tell whether a service was brought up by a `run` session, so that the last session to
 # end stops it; a service brought up by `start` stays until `stop`.
 auto_mark() { printf '%s/auto-started.%s' "$VAR" "$1"; }
+
+STARTS_ARE_AUTO=0
+
+# Marked before the start, so that an interrupt half-way through still stops the service.
+note_starting() {
+    [ "$STARTS_ARE_AUTO" = 0 ] || touch "$(auto_mark "$1")"
+}
 
 # Daemons started under the lock must not inherit its descriptor, or they would hold it forever:
 # hence the 9>&- on pg_ctl and redis-server.
@@ -408,11 +403,10 @@ prune_dead_leases() {
 }
 
 take_lease() {
-    start_planned_services
-    local service
-    for service in "${STARTED[@]}"; do touch "$(auto_mark "$service")"; done
     mkdir -p "$LEASES"
     touch "$LEASES/$$"
+    STARTS_ARE_AUTO=1
+    start_planned_services
 }
 
 return_lease() {
