@@ -333,6 +333,7 @@ cmd_start() {
     else
         with_lock start_and_keep
         log "services are up until 'scripts/services.sh stop' (or make stop)"
+        cmd_status
     fi
     export_urls
     log "to use them in a shell: eval \"\$(scripts/services.sh env)\""
