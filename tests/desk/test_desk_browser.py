@@ -54,7 +54,10 @@ def test_agent_finds_the_caller_opens_an_order_and_sees_it_routed(page_at, make,
     text = saved.inner_text()
     assert re.search(r"已创建工单 WO\d{12}", text) and "城区片区" in text and "城区维修一班" in text
     run_jobs()  # the router (a worker job) decides; the desk shows its decision
-    page.wait_for_selector(".saved .routing:has-text('待调度员派单')")
+    routing = page.locator(".saved .routing:has-text('待调度员派单')")
+    routing.wait_for()
+    page.wait_for_function(  # the outcome is on screen at 1366x768, not below the fold
+        "document.querySelector('.saved .routing').getBoundingClientRect().bottom <= innerHeight")
     screenshot(page, "desk-order-saved")
 
     db.session.expire_all()

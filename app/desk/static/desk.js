@@ -113,7 +113,7 @@ function selectCustomer(c) {
   complaint.caller_phone.value = c.phone || "";
   $("#complaint-caller").textContent = `用户:${c.name}(户号 ${c.account_no})`;
   status(`已选用户 ${c.name}(${c.account_no})`);
-  form.type.focus();
+  form.type.focus({ preventScroll: true });
 }
 
 // ---- order form -----------------------------------------------------------------------
@@ -197,7 +197,8 @@ async function saveOrder(event) {
     status(`工单 ${order.number} 已保存`);
     followRouting(order.id);
     form.description.value = "";
-    if (state.customer) search();
+    if (state.customer) await search(); // the card now lists the new order as open
+    $("#order-result").scrollIntoView({ block: "nearest" });
   } catch (err) {
     $("#order-error").textContent = err.text || err.message;
   }
@@ -213,6 +214,7 @@ async function followRouting(orderId, tries = 8) {
   if (decision) {
     const line = h("div", { class: "routing", role: "status" }, `${DECIDED[decision.kind]}:${decision.reason || ""}`);
     $(".saved")?.append(line);
+    line.scrollIntoView({ block: "nearest" });
   } else if (tries > 1) {
     setTimeout(() => followRouting(orderId, tries - 1), 1500);
   }
