@@ -55,7 +55,8 @@ def test_agent_opens_an_order_dispatcher_sees_it_assigns_it_technician_stream_ge
     first.locator("button:has-text('派给TA')").click()
     console.wait_for_selector("#timeline li:has-text('派单')")
 
-    event = tech_stream.wait_for(lambda e: e["payload"].get("number") == number)
+    event = tech_stream.wait_for(
+        lambda e: e["kind"] == "assignment" and e["payload"].get("number") == number)
     assert event["kind"] == "assignment" and event["payload"]["address"]
     db.session.expire_all()
     order = db.session.scalar(sa.select(WorkOrder).where(WorkOrder.number == number))
@@ -102,7 +103,8 @@ def test_a_declined_order_comes_back_live_over_the_stream_and_is_reassigned(
     console.locator(".queue-item").first.click()
     console.wait_for_selector("#timeline li:has-text('拒单')")
     console.locator(".candidate:has-text('李师傅') button").click()
-    far_stream.wait_for(lambda e: e["payload"].get("number") == order.number)
+    far_stream.wait_for(
+        lambda e: e["kind"] == "assignment" and e["payload"].get("number") == order.number)
     screenshot(console, "console-reassigned-live")
 
 
