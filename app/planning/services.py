@@ -61,6 +61,7 @@ def _fill(plan, crew_rows, orders, visits, proposal, clock):
 
 def get_plan(plan_id, lock=False):
     stmt = sa.select(Plan).where(Plan.id == plan_id).options(
+        selectinload(Plan.routes).selectinload(PlanRoute.technician),
         selectinload(Plan.routes).selectinload(PlanRoute.stops)
         .selectinload(PlanStop.work_order),
         selectinload(Plan.stops).selectinload(PlanStop.work_order),
@@ -80,7 +81,9 @@ def list_plans(args):
             stmt = stmt.where(getattr(Plan, name) == args[name])
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
     items = db.session.scalars(
-        stmt.order_by(Plan.day.desc(), Plan.id.desc())
+        stmt.options(selectinload(Plan.stops),
+                     selectinload(Plan.routes).selectinload(PlanRoute.stops))
+        .order_by(Plan.day.desc(), Plan.id.desc())
         .limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"])
     ).all()
     return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
