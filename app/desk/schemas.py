@@ -1,5 +1,6 @@
 import marshmallow as ma
 
+from app.auth.permissions import mask_phone
 from app.customers.schemas import OrderBriefSchema
 from app.desk.catalogue import APPLICANT_KINDS, BUSINESSES
 from app.desk.models import COVERAGES, SIGNER_KINDS
@@ -163,7 +164,7 @@ class DeferralSchema(ma.Schema):
     title = ma.fields.Function(lambda d: f"{BUSINESSES[d.business][0]}"
                                          f"({APPLICANT_KINDS[d.applicant_kind][0]})")
     applicant_name = ma.fields.String()
-    applicant_phone = ma.fields.String(allow_none=True)
+    applicant_phone = ma.fields.Function(lambda d: mask_phone(d.applicant_phone), allow_none=True)
     customer_id = ma.fields.Integer(allow_none=True)
     signer_kind = ma.fields.String()
     signer_name = ma.fields.String()

@@ -90,6 +90,15 @@ def test_promises_coming_due_are_listed_soonest_first_with_overdue_ones(client, 
     assert len(client.get(URL, query_string={"status": "open"}, headers=headers).json) == 3
 
 
+def test_the_applicants_phone_is_masked_for_roles_that_do_not_need_it(client, make):
+    agent = make.headers(make.user("hotline_agent"))
+    deferral = client.post(URL, headers=agent, json=body(applicant_phone="13812345678")).json
+    assert deferral["applicant_phone"] == "13812345678"
+    gm = make.headers(make.user("general_manager"))
+    assert client.get(f"{URL}/{deferral['id']}", headers=gm).json["applicant_phone"] == (
+        "138****5678")
+
+
 def test_supply_refuses_foreign_items(client, make):
     headers = make.headers(make.user("hotline_agent"))
     deferral = client.post(URL, headers=headers, json=body()).json
