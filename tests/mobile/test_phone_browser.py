@@ -1,14 +1,18 @@
 """The technician's phone (/m/) in a real browser: a whole visit online, the same visit taken
 offline and delivered exactly once, and a forged ID-check code."""
 
+from datetime import UTC, datetime, timedelta
+
+import jwt
 import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.signatures.models import DamageRecord, Signature
-from app.visits.models import IdempotencyKey, Photo, SatisfactionForm
+from app.visits.models import IdempotencyKey, Photo, SatisfactionForm, ViolationReport, Visit
 from app.workorders.models import WorkOrder, WorkOrderEvent
 from tests.mobile.conftest import (
+    SITE,
     assign,
     draw_signature,
     png_bytes,
@@ -244,3 +248,115 @@ def test_steps_taken_offline_are_delivered_exactly_once(contexts, field_visit):
     assert db.session.get(DamageRecord, signature.damage_record_id).photo_ids == [
         db.session.scalar(sa.select(Photo.id))]
     assert db.session.scalar(sa.select(SatisfactionForm.channel)) == "technician_phone"
+
+
+def test_the_other_steps_and_a_step_refused_after_reconnecting(contexts, field_visit, make):
+    tech, order, dispatcher = field_visit
+    other = make.work_order(at=SITE, address="海阳市东村街道2号")
+    assign(order, tech, dispatcher)
+    assign(other, tech, dispatcher)
+    context = contexts()
+    phone = context.new_page()
+    sign_in(phone, tech.user)
+
+    open_order(phone, other)
+    step(phone, "decline")
+    phone.fill("textarea[name=reason]", "车辆故障,无法前往")
+    phone.click("#sheet-submit")
+    phone.wait_for_selector(f"#orders a[data-order-id='{order.id}']")
+    phone.wait_for_selector(f"a[data-order-id='{other.id}']", state="detached")
+
+    open_order(phone, order)
+    step(phone, "accept")
+    step(phone, "contact")
+    phone.check("input[name=outcome][value='agreed']")
+    phone.click("#sheet-submit")
+    phone.wait_for_selector("#timeline li[data-kind='contact_attempt']:has-text('已约定时间')")
+    step(phone, "appointment")
+    phone.click("#sheet-submit")
+    expect_status(phone, "已预约")
+    step(phone, "reschedule")
+    phone.fill("textarea[name=reason]", "客户临时外出,改至明天")
+    phone.select_option("select[name=via]", "phone")
+    phone.click("#sheet-submit")
+    phone.wait_for_selector("#timeline li[data-kind='reschedule']")
+    step(phone, "depart")
+    expect_status(phone, "在途")
+    context.set_geolocation({"longitude": SITE[0] + 0.01, "latitude": SITE[1], "accuracy": 30})
+    step(phone, "arrive")
+    phone.wait_for_selector("#fix:has-text('精度 ±30 米')")
+    phone.click("#sheet-submit")
+    phone.wait_for_selector("#timeline li[data-kind='arrive']:has-text('超出 200 米')")
+
+    step(phone, "work-record")
+    phone.fill("textarea[name=notes]", "更换阀门一个")
+    phone.click("text=+ 添加配件")
+    phone.fill("input[name=part_name]", "DN20 闸阀")
+    phone.fill("input[name=part_qty]", "1")
+    phone.click("#sheet-submit")
+    phone.wait_for_selector("#timeline li[data-kind='work_record']")
+    step(phone, "photo")
+    phone.set_input_files("input[name=photos]", files=[
+        {"name": "work.png", "mimeType": "image/png", "buffer": png_bytes()}])
+    phone.click("#sheet-submit")
+    phone.wait_for_selector(".thumbs img[src^='blob:']")
+    step(phone, "violation")
+    phone.check("input[name=kind][value='theft']")
+    phone.fill("textarea[name=notes]", "表前私接管道绕过水表")
+    phone.set_input_files("input[name=photos]", files=[
+        {"name": "bypass.png", "mimeType": "image/png", "buffer": png_bytes(40, 30)}])
+    phone.check("input[name=aggressive]")
+    phone.click("#sheet-submit")
+    phone.wait_for_selector("#timeline li[data-kind='violation_reported']")
+
+    # Completing offline without the work ID shown: queued, then refused by the server, and
+    # the phone says so instead of dropping it.
+    context.set_offline(True)
+    step(phone, "complete")
+    phone.click("#sheet-submit")
+    expect_status(phone, "已完工(待同步)")
+    context.set_offline(False)
+    phone.wait_for_selector("#failed .failed:has-text('未能提交:完工')", timeout=30_000)
+    assert "出示工作证件" in phone.inner_text("#failed")
+    expect_status(phone, "已到场")
+    screenshot(phone, "refused-step")
+    phone.click("#failed button:has-text('知道了')")
+    phone.wait_for_selector("#failed", state="hidden")
+
+    db.session.expire_all()
+    declined = db.session.get(WorkOrder, other.id)
+    assert declined.status == "new" and declined.technician_id is None
+    assert [e.reason for e in events_of(other.id) if e.kind == "decline"] == ["车辆故障,无法前往"]
+    kinds = [e.kind for e in events_of(order.id) if e.actor_id == tech.user_id]
+    assert kinds == ["accept", "contact_attempt", "schedule", "reschedule", "depart", "arrive",
+                     "work_record", "photo_added", "photo_added", "violation_reported"]
+    visit = db.session.get(Visit, order.id)
+    assert visit.arrival_flagged and visit.arrival_distance_m > 800
+    assert visit.notes == "更换阀门一个" and visit.parts[0]["name"] == "DN20 闸阀"
+    report = db.session.scalar(sa.select(ViolationReport))
+    assert report.kind == "theft" and report.customer_aggressive and len(report.photo_ids) == 1
+    reschedule = next(e for e in events_of(order.id) if e.kind == "reschedule")
+    assert reschedule.reason == "客户临时外出,改至明天"
+    assert reschedule.payload["customer_informed_via"] == "phone"
+    assert db.session.get(WorkOrder, order.id).status == "on_site"
+
+
+def test_a_forged_or_expired_id_check_code_shows_a_warning(contexts, field_visit, app):
+    tech, order, dispatcher = field_visit
+    assign(order, tech, dispatcher)
+    claims = {"sub": str(order.id), "typ": "verify_technician", "tech": tech.id,
+              "jti": "forged", "iat": datetime.now(UTC)}
+    forged = jwt.encode({**claims, "exp": datetime.now(UTC) + timedelta(minutes=10)},
+                        "an-impostor-key-that-is-not-the-company-key", algorithm="HS256")
+    expired = jwt.encode({**claims, "exp": datetime.now(UTC) - timedelta(minutes=1)},
+                         app.config["SECRET_KEY"], algorithm="HS256")
+    customer = contexts().new_page()
+
+    response = customer.goto(f"/verify/{forged}")
+    assert response.status == 403
+    assert "核验失败:二维码无效" in customer.inner_text("body")
+    assert "请勿让来人进门" in customer.inner_text("body")
+    screenshot(customer, "forged-verify")
+    response = customer.goto(f"/verify/{expired}")
+    assert response.status == 410 and "二维码已过期" in customer.inner_text("body")
+    assert "customer_verified_id" not in [e.kind for e in events_of(order.id)]

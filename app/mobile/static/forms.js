@@ -1,6 +1,7 @@
 // One sheet per visit step. Each builds the step, queues it and reports what became of it.
 import { send } from "./deliver.js";
 import * as geo from "./geo.js";
+import * as store from "./store.js";
 import { entryFor } from "./steps.js";
 import { CONTACT_ZH, METHOD_ZH } from "./steps.js";
 import { $, choice, field, fromLocalInput, h, localInput, sheet } from "./ui.js";
@@ -29,9 +30,17 @@ export function decline(ctx) {
     submitLabel: "确认拒单",
     submit: async (form) => {
       await send(entryFor("decline", ctx.id, { reason: form.reason.value.trim() }));
+      await forget(ctx.id);
       location.hash = "#/";
     },
   });
+}
+
+// A declined order is no longer mine: drop it from what the phone shows offline.
+async function forget(orderId) {
+  const list = await store.cached("orders");
+  if (list) await store.remember("orders", { ...list, items: list.items.filter((o) => o.id !== orderId) });
+  await store.del("cache", `order:${orderId}`);
 }
 
 export function contact(ctx) {

@@ -6,12 +6,14 @@ import { Offline, auth, request } from "./api.js";
 import * as store from "./store.js";
 
 const MAX_BATCH = 200;
-const RETRY_MS = 15000;
+const RETRY_FIRST_MS = 2000; // then doubling up to a minute while the network stays away
+const RETRY_MAX_MS = 60000;
 export const changes = new EventTarget();
 const waiters = new Map(); // seq -> resolve({state, result})
 let running = null;
 let batchLimit = MAX_BATCH;
 let retryTimer;
+let retryDelay = RETRY_FIRST_MS;
 
 const mine = (entries) => entries.filter((e) => e.user_id === auth.user()?.id);
 
@@ -50,7 +52,8 @@ export function flush() {
     running = null;
     const left = await pending();
     if (drained && left.length) return flush(); // enqueued while the last run was ending
-    if (!drained) scheduleRetry();
+    if (drained) retryDelay = RETRY_FIRST_MS;
+    else scheduleRetry();
     for (const e of left) answer(e.seq, { state: "queued" });
   })();
   return running;
@@ -58,7 +61,8 @@ export function flush() {
 
 function scheduleRetry() {
   clearTimeout(retryTimer);
-  retryTimer = setTimeout(flush, RETRY_MS);
+  retryTimer = setTimeout(flush, retryDelay);
+  retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
 }
 
 async function drain() {
