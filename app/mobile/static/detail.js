@@ -160,10 +160,13 @@ function completion(ctx) {
   return h("section", { class: "warn-box", id: "missing" }, "完工前还缺少:", ctx.missing.join("、"));
 }
 
+let localUrls = [];
+
 function photos(ctx) {
+  localUrls.forEach((url) => URL.revokeObjectURL(url)); // the last drawing's queued photos
+  localUrls = ctx.pending.filter((e) => e.action === "photo").map((e) => URL.createObjectURL(e.file));
   const server = (ctx.visit.photos || []).map((p) => photoThumb(p.url, p.caption));
-  const queued = ctx.pending.filter((e) => e.action === "photo")
-    .map((e) => photoThumb(URL.createObjectURL(e.file), "待发送", true));
+  const queued = localUrls.map((url) => photoThumb(url, "待发送", true));
   if (!server.length && !queued.length) return null;
   return h("section", { class: "card" }, h("h3", {}, "照片"), h("div", { class: "thumbs" }, server, queued));
 }

@@ -43,10 +43,7 @@ export function photo(ctx) {
     submitLabel: "保存照片",
     submit: async (form) => {
       if (!form.photos.files.length) throw new Error("请先拍照 / take a photo first");
-      const result = await deliver(await queuePhotos(ctx, form.photos, form.purpose.value,
-                                                     form.caption.value));
-      ctx.reload();
-      return result;
+      return deliver(await queuePhotos(ctx, form.photos, form.purpose.value, form.caption.value));
     },
   });
 }
@@ -67,9 +64,7 @@ export function violation(ctx) {
       const body = await geo.stamp({ kind: form.kind.value, notes: form.notes.value.trim(),
         photo_ids: photos.map((seq) => ref(seq)), customer_aggressive: form.aggressive.checked });
       const seq = await outbox.enqueue(entryFor("violations", ctx.id, body));
-      const result = await deliver([...photos, seq]);
-      ctx.reload();
-      return result;
+      return deliver([...photos, seq]);
     },
   });
 }
@@ -103,9 +98,7 @@ export async function meterDamage(ctx) {
       return result === "queued" ? ref(seq) : result.body.id;
     },
   });
-  ctx.reload();
-  if (done !== null) return sign(ctx, done, record);
-  return null;
+  return done === null ? null : sign(ctx, done, record);
 }
 
 function damageBody(form) {
@@ -149,9 +142,7 @@ export function sign(ctx, damageId, record) {
         strokes: strokes(pad), png_base64: pngBase64(pad),
         user_agent: navigator.userAgent.slice(0, 300),
       });
-      const result = await deliver(await outbox.enqueue(entryFor("sign", ctx.id, body)));
-      ctx.reload();
-      return result;
+      return deliver(await outbox.enqueue(entryFor("sign", ctx.id, body)));
     },
   });
   pad = mountPad($("#signature-pad"));

@@ -13,13 +13,11 @@ const select = (name, options, value) => h("select", { name },
 
 // A step with the phone's position when one is at hand (the customer's answers carry none).
 export async function step(ctx, action, body = {}, { locate = true } = {}) {
-  const result = await send(entryFor(action, ctx.id, locate ? await geo.stamp(body) : body));
-  ctx.reload();
-  return result;
+  return send(entryFor(action, ctx.id, locate ? await geo.stamp(body) : body));
 }
 
-export function accept(ctx) {
-  return send(entryFor("accept", ctx.id)).then(ctx.reload);
+export async function accept(ctx) {
+  return send(entryFor("accept", ctx.id, await geo.stamp()));
 }
 
 export function decline(ctx) {
@@ -129,10 +127,8 @@ export function arrive(ctx) {
     submitLabel: "确认到场",
     submit: async () => {
       if (!fix) throw new Error("尚未获得位置,请稍候或重新定位 / no position yet");
-      const result = await send(entryFor("arrive", ctx.id,
+      return send(entryFor("arrive", ctx.id,
         { position: fix.position, accuracy_m: fix.accuracy_m }));
-      ctx.reload();
-      return result;
     },
   });
 }

@@ -29,10 +29,11 @@ export const fresh = () => read({ enableHighAccuracy: true, timeout: 20000, maxi
 
 // The position for a step when one is at hand quickly; a step never waits long for it.
 export async function current() {
+  if (last && Date.now() - last.at < 60000) return last;
   try {
     return await Promise.race([
-      read({ enableHighAccuracy: true, timeout: 4000, maximumAge: 120000 }),
-      new Promise((resolve) => setTimeout(() => resolve(last), 4500)),
+      read({ enableHighAccuracy: true, timeout: 2500, maximumAge: 120000 }),
+      new Promise((resolve) => setTimeout(() => resolve(last), 3000)),
     ]);
   } catch {
     return last;

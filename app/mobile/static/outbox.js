@@ -153,8 +153,8 @@ const SENDERS = {
                                         body: e.body, device_time: e.device_time }));
     const resp = await send("/api/sync", { method: "POST", body: { items } });
     if (!resp) return false;
-    if (resp.status === 422 && entries.length > 1) {
-      batchLimit = 1; // a malformed item: find it by sending one at a time
+    if ((resp.status === 422 || resp.status === 413) && entries.length > 1) {
+      batchLimit = 1; // a malformed or huge item: find it by sending one at a time
       return true;
     }
     if (!resp.ok) return settleOne(entries[0], resp);
