@@ -149,6 +149,13 @@ OUTBOX = """async () => {
                             item: e.body.item || null }));
 }"""
 
+TOAST_LOG = """window.toasts = [];
+document.addEventListener("DOMContentLoaded", () => {
+  const toast = document.querySelector("#toast");
+  new MutationObserver(() => window.toasts.push(toast.textContent))
+    .observe(toast, { childList: true, characterData: true, subtree: true });
+});"""
+
 
 def take_the_visit_offline(phone):
     """Every step of the visit with no network, as in a basement meter room."""
@@ -189,8 +196,10 @@ def test_steps_taken_offline_are_delivered_exactly_once(contexts, field_visit):
     tech, order, dispatcher = field_visit
     assign(order, tech, dispatcher)
     context = contexts()
+    context.add_init_script(TOAST_LOG)
     phone = context.new_page()
     sign_in(phone, tech.user)
+    phone.wait_for_selector("#toast:has-text('新工单')")  # unread, so replayed at first
     wait_for_service_worker(phone)
     open_order(phone, order)
     phone.wait_for_selector("button[data-step='accept']")
@@ -229,6 +238,7 @@ def test_steps_taken_offline_are_delivered_exactly_once(contexts, field_visit):
     expect_status(phone, "已完工")
     screenshot(phone, "back-online")
     assert lost == [200]
+    assert not [t for t in phone.evaluate("window.toasts") if "新工单" in t]  # seen: not again
     assert phone.locator("#failed").is_hidden()  # no step was refused
 
     events = [e for e in events_of(order.id) if e.actor_id == tech.user_id]
@@ -293,6 +303,10 @@ def test_the_other_steps_and_a_step_refused_after_reconnecting(contexts, field_v
     phone.click("text=+ 添加配件")
     phone.fill("input[name=part_name]", "DN20 闸阀")
     phone.fill("input[name=part_qty]", "1")
+    phone.check("text=本次更换了水表")
+    phone.fill("input[name=old_meter_final_reading]", "1234.5")
+    phone.fill("input[name=new_meter_number]", "M-2026-0001")
+    phone.fill("input[name=new_meter_initial_reading]", "0")
     phone.click("#sheet-submit")
     phone.wait_for_selector("#timeline li[data-kind='work_record']")
     step(phone, "photo")
@@ -333,6 +347,9 @@ def test_the_other_steps_and_a_step_refused_after_reconnecting(contexts, field_v
     visit = db.session.get(Visit, order.id)
     assert visit.arrival_flagged and visit.arrival_distance_m > 800
     assert visit.notes == "更换阀门一个" and visit.parts[0]["name"] == "DN20 闸阀"
+    assert visit.meter_replacement == {
+        "old_meter_number": "M-2024-0088", "old_meter_final_reading": 1234.5,
+        "new_meter_number": "M-2026-0001", "new_meter_initial_reading": 0}
     report = db.session.scalar(sa.select(ViolationReport))
     assert report.kind == "theft" and report.customer_aggressive and len(report.photo_ids) == 1
     reschedule = next(e for e in events_of(order.id) if e.kind == "reschedule")

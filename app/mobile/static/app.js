@@ -72,11 +72,17 @@ const NOTICE = {
   day_plan: () => "今日工作计划已更新",
 };
 
+// The last event seen, per user, so a new stream (after a reload) does not replay it again.
+const seenKey = () => `tapline.m.seen.${auth.user()?.id}`;
+
 function connectStream() {
   source?.close();
   if (!auth.token()) return;
-  source = new EventSource(`/api/events/stream?access_token=${encodeURIComponent(auth.token())}`);
+  const seen = localStorage.getItem(seenKey());
+  source = new EventSource(`/api/events/stream?access_token=${encodeURIComponent(auth.token())}`
+    + (seen ? `&last_event_id=${seen}` : ""));
   source.onmessage = (event) => {
+    if (event.lastEventId) localStorage.setItem(seenKey(), event.lastEventId);
     const message = JSON.parse(event.data);
     const text = NOTICE[message.kind]?.(message.payload || {});
     if (text) toast(text, message.kind === "emergency_assignment" ? "error" : "info");
