@@ -2,6 +2,7 @@
 of tests/desk/conftest.py), a technician with an order assigned, and helpers for the steps."""
 
 import pathlib
+import random
 import struct
 import threading
 import zlib
@@ -82,7 +83,10 @@ def field_visit(make):
     """A technician 李师傅 and a general repair order at SITE, not yet assigned."""
     team = make.team(name="城区维修一班")
     make.zone(team, code="CQ01")
-    tech = make.technician(team=team, name="李师傅", at=SITE)
+    # Redis pub/sub ignores the db number: an id no other suite uses keeps other engineers'
+    # test notifications (published on tapline:user:<id>) off this phone's live stream.
+    user = make.user("technician", team_id=team.id, id=random.randint(10**8, 2**31 - 1))
+    tech = make.technician(team=team, name="李师傅", at=SITE, user=user)
     order = make.work_order(at=SITE, meter_number="M-2024-0088",
                             address="海阳市方圆街道海港路8号")
     dispatcher = make.user("dispatcher")

@@ -120,6 +120,7 @@ function start() {
   events.addEventListener("token", connectStream);
   updateNetwork();
   updateBadge();
+  outbox.prune();
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/m/sw.js", { scope: "/m/" }).catch((err) =>
       console.warn("service worker", err));

@@ -7,8 +7,8 @@ import * as outbox from "./outbox.js";
 import * as qr from "./qr.js";
 import * as steps from "./steps.js";
 import * as store from "./store.js";
-import { $, fmtTime, h, toast } from "./ui.js";
 import { photoThumb, timeline } from "./history.js";
+import { $, fmtTime, h, toast } from "./ui.js";
 
 let generation = 0;
 
@@ -24,13 +24,13 @@ export async function showOrder(id, { fetch = true } = {}) {
   const mine = ++generation;
   const current = () => mine === generation && location.hash === `#/order/${id}`;
   const cached = await store.cached(`order:${id}`);
-  if (cached && current()) await draw(id, cached);
+  if (cached && current()) await draw(id, cached, current);
   else if (current()) $("#view").replaceChildren(h("p", { class: "empty" }, "加载中…"));
   if (!fetch) return;
   try {
     const fresh = await load(id);
     await store.remember(`order:${id}`, fresh);
-    if (current()) await draw(id, fresh);
+    if (current()) await draw(id, fresh, current);
   } catch (err) {
     if (!current()) return;
     if (err instanceof Offline) {
@@ -62,8 +62,9 @@ function context(id, data, pending) {
 
 const MISSING_ZH = { arrival: "到场记录", id_shown: "出示工作证件", meter_replacement: "新旧表号及读数" };
 
-async function draw(id, data) {
+async function draw(id, data, current) {
   const pending = (await outbox.pending()).filter((e) => e.order_id === id);
+  if (!current()) return; // a newer drawing has started meanwhile
   const ctx = context(id, data, pending);
   $("#view").replaceChildren(
     summary(ctx), actions(ctx), checklist(ctx), completion(ctx), photos(ctx), damages(ctx),

@@ -2,8 +2,7 @@
 import { send } from "./deliver.js";
 import * as geo from "./geo.js";
 import * as store from "./store.js";
-import { entryFor } from "./steps.js";
-import { CONTACT_ZH, METHOD_ZH } from "./steps.js";
+import { CONTACT_ZH, METHOD_ZH, entryFor } from "./steps.js";
 import { $, choice, field, fromLocalInput, h, localInput, sheet } from "./ui.js";
 
 const text = (name, attrs = {}) => h("input", { name, autocomplete: "off", ...attrs });
@@ -16,9 +15,7 @@ export async function step(ctx, action, body = {}, { locate = true } = {}) {
   return send(entryFor(action, ctx.id, locate ? await geo.stamp(body) : body));
 }
 
-export async function accept(ctx) {
-  return send(entryFor("accept", ctx.id, await geo.stamp()));
-}
+export const accept = (ctx) => step(ctx, "accept");
 
 export function decline(ctx) {
   return sheet("拒单", [
@@ -37,7 +34,8 @@ export function decline(ctx) {
 // A declined order is no longer mine: drop it from what the phone shows offline.
 async function forget(orderId) {
   const list = await store.cached("orders");
-  if (list) await store.remember("orders", { ...list, items: list.items.filter((o) => o.id !== orderId) });
+  const items = list?.items.filter((o) => o.id !== orderId);
+  if (list) await store.remember("orders", { ...list, items });
   await store.del("cache", `order:${orderId}`);
 }
 
@@ -183,7 +181,8 @@ export function workRecord(ctx) {
   const isMeter = ctx.order.type === "meter_replacement";
   const meterBox = h("fieldset", { id: "meter-fields", hidden: !isMeter },
     h("legend", {}, "换表:新旧表号及读数"),
-    field("旧表表号", text("old_meter_number", { value: meter.old_meter_number || ctx.order.meter_number || "" })),
+    field("旧表表号", text("old_meter_number",
+      { value: meter.old_meter_number || ctx.order.meter_number || "" })),
     field("旧表止码", text("old_meter_final_reading", { type: "number", step: "any", min: 0,
                                                       value: meter.old_meter_final_reading ?? "" })),
     field("新表表号", text("new_meter_number", { value: meter.new_meter_number || "" })),

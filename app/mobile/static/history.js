@@ -45,7 +45,8 @@ export function timeline(ctx) {
     h("small", {}, `设备时间 ${fmtTime(e.device_time)}`)));
   const events = [...(ctx.order.timeline || [])].sort((a, b) => b.id - a.id).map((e) =>
     h("li", { dataset: { kind: e.kind } },
-      h("div", {}, h("strong", {}, eventLabel(e.kind)), h("span", { class: "muted" }, fmtTime(e.server_time))),
+      h("div", {}, h("strong", {}, eventLabel(e.kind)),
+        h("span", { class: "muted" }, fmtTime(e.server_time))),
       detail(e) ? h("small", {}, detail(e)) : null,
       e.device_time && Math.abs(new Date(e.device_time) - new Date(e.server_time)) > 60000
         ? h("small", { class: "muted" }, `设备时间 ${fmtTime(e.device_time)}`) : null));

@@ -12,13 +12,13 @@ export async function showOrders({ fetch = true } = {}) {
   const mine = ++generation;
   const current = () => mine === generation && !location.hash.startsWith("#/order/");
   const cached = await store.cached("orders");
-  if (cached && current()) await draw(cached);
+  if (cached && current()) await draw(cached, current);
   if (!fetch) return;
   try {
     const page = await api("/api/visits/mine");
     const list = { items: page.items, fetched_at: new Date().toISOString() };
     await store.remember("orders", list);
-    if (current()) await draw(list);
+    if (current()) await draw(list, current);
   } catch (err) {
     if (!current()) return;
     if (err instanceof Offline) {
@@ -29,8 +29,9 @@ export async function showOrders({ fetch = true } = {}) {
   }
 }
 
-async function draw(list) {
+async function draw(list, current) {
   const pending = await outbox.pending();
+  if (!current()) return;
   const cards = list.items.map((order) => card(order, pending.filter((e) => e.order_id === order.id)))
     .filter(Boolean);
   $("#view").replaceChildren(

@@ -31,6 +31,16 @@ export function settle(seq) {
   return new Promise((resolve) => { waiters.set(seq, resolve); flush(); });
 }
 
+// Results are kept for the later steps that refer to them; a month is far beyond any queue.
+export async function prune(days = 30) {
+  const cutoff = Date.now() - days * 86400000;
+  await store.tx("done", "readwrite", async (s, done) => {
+    for (const record of await done(s.done.getAll())) {
+      if (Date.parse(record.finished_at) < cutoff) s.done.delete(record.seq);
+    }
+  });
+}
+
 export const pending = async () => mine(await store.all("outbox"));
 export const failures = async () => mine(await store.all("failed"));
 export const count = async () => (await pending()).length;
@@ -159,9 +169,10 @@ const SENDERS = {
     }
     if (!resp.ok) return settleOne(entries[0], resp);
     let clean = true;
-    for (const [i, result] of resp.body.results.entries()) {
-      if (retryable(result.status, result.body)) clean = false;
-      else await settleOne(entries[i], result);
+    for (const result of resp.body.results) {
+      const entry = entries.find((e) => e.key === result.idempotency_key);
+      if (!entry || retryable(result.status, result.body)) clean = false;
+      else await settleOne(entry, result);
     }
     return clean;
   },
@@ -188,17 +199,17 @@ async function send(path, options) {
 async function settleOne(entry, { status, body, replayed }) {
   if (retryable(status, body)) return false;
   const record = { seq: entry.seq, key: entry.key, user_id: entry.user_id, action: entry.action,
-                   label: entry.label,
-                   order_id: entry.order_id, device_time: entry.device_time, status, body,
-                   replayed: !!replayed, finished_at: new Date().toISOString() };
+                   label: entry.label, order_id: entry.order_id, device_time: entry.device_time,
+                   status, body, replayed: !!replayed, finished_at: new Date().toISOString() };
   if (status >= 200 && status < 300) await finish(entry, "done", record);
   else await fail(entry, record);
   return true;
 }
 
 async function fail(entry, record) {
-  await finish(entry, "failed", { seq: entry.seq, key: entry.key, user_id: entry.user_id,
-    action: entry.action, label: entry.label, order_id: entry.order_id, device_time: entry.device_time, ...record });
+  await finish(entry, "failed", {
+    seq: entry.seq, key: entry.key, user_id: entry.user_id, action: entry.action,
+    label: entry.label, order_id: entry.order_id, device_time: entry.device_time, ...record });
 }
 
 async function finish(entry, where, record) {

@@ -47,8 +47,9 @@ export const fromLocalInput = (value) => (value ? new Date(value).toISOString() 
 
 export function errorText(err) {
   const body = err?.body || {};
-  const fields = Object.entries(body.errors || {}).map(
-    ([field, msgs]) => `${field}: ${[].concat(msgs).map((m) => (typeof m === "string" ? m : JSON.stringify(m))).join(";")}`);
+  const say = (m) => (typeof m === "string" ? m : JSON.stringify(m));
+  const fields = Object.entries(body.errors || {})
+    .map(([name, msgs]) => `${name}: ${[].concat(msgs).map(say).join(";")}`);
   return [body.message || err?.message || "出错了 / Error", ...fields].join("\n");
 }
 
