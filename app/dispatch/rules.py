@@ -14,6 +14,17 @@ def in_office_hours(moment, is_working, hours):
     return any(start <= clock < end for start, end in hours)
 
 
+def eligible(row, emergency=False):
+    """Can take this order now: skilled, on shift, not tried, and free enough (R2.2).
+
+    For an emergency the open load is no bar (a job may be pre-empted), but a technician
+    already on an emergency is.
+    """
+    free = not row["has_emergency"] if emergency else row["load"] < row["max_open_orders"]
+    return (row["status"] != "off_duty" and row["has_skill"] and row["on_shift"]
+            and not row["already_offered"] and free)
+
+
 def rank_key(candidate, emergency=False):
     """Nearest first, then the least loaded, then the fewest open orders due before this one.
 

@@ -7,7 +7,7 @@ from flask import current_app
 
 from app.calendar.services import WorkingCalendar, office_hours
 from app.database import utcnow
-from app.dispatch import queries, rules
+from app.dispatch import candidates, queries, rules
 from app.dispatch.models import AssignmentOffer, Skill
 from app.extensions import db
 
@@ -78,7 +78,8 @@ def suggest(order, now=None, limit=None, explain=True):
     for scope, teams in scopes(order):
         if not teams:
             continue
-        rows = queries.candidate_rows({**params, "teams": teams}, k=max(40, limit * 4))
+        rows = candidates.candidate_rows({**params, "teams": teams}, want=limit,
+                                         k=max(40, limit * 4))
         if rows:
             result["scope"] = scope
             result["candidates"] = _present(rules.rank(rows, params["emergency"])[:limit],
@@ -95,15 +96,15 @@ def _present(rows, outside_team):
         row["rank"] = rank
         row["distance_m"] = round(row["distance_m"], 1)
         row["outside_team"] = outside_team
-        row.pop("has_skill", None)
-        row.pop("already_offered", None)
+        for key in ("has_skill", "already_offered", "status", "on_shift"):
+            row.pop(key, None)
     return rows
 
 
-def excluded(params, teams, candidates, order):
-    chosen = {c["technician_id"] for c in candidates}
+def excluded(params, teams, ranked, order):
+    chosen = {c["technician_id"] for c in ranked}
     out = []
-    for row in queries.roster_rows({**params, "teams": teams}):
+    for row in candidates.roster_rows({**params, "teams": teams}):
         if row["technician_id"] in chosen:
             continue
         reasons = exclusion_reasons(row, params["emergency"], order.technician_id)

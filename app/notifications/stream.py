@@ -27,11 +27,17 @@ def frame(message):
     return f"id: {message['id']}\ndata: {data}\n\n"
 
 
-def subscribe(user_id):
+def subscribe(user_id, timeout=3.0):
+    """A pub/sub subscription Redis has confirmed, so the replay that follows misses nothing."""
     try:
-        pubsub = redis_conn().pubsub(ignore_subscribe_messages=True)
+        pubsub = redis_conn().pubsub()
         pubsub.subscribe(channel_for(user_id))
-        return pubsub
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            raw = pubsub.get_message(timeout=0.2)
+            if raw and raw["type"] == "subscribe":
+                return pubsub
+        raise TimeoutError("no subscription confirmed")
     except Exception as exc:  # Redis down: the replay still goes out, the phone retries
         log.warning("live channel unavailable: %s", exc)
         return None

@@ -203,6 +203,8 @@ def test_redis_unreachable_order_still_created_then_dispatched_exactly_once(
     assert relay_outbox() == 1
     assert relay_outbox() == 0
     run_jobs()
+    # The same job again (a worker killed mid-job and retried): nothing happens twice.
+    queue("emergency").enqueue(run, "app.dispatch.jobs.route_order", order_id)
     run_jobs()
     order = db.session.get(WorkOrder, order_id)
     assert order.status == "assigned" and order.technician_id == near

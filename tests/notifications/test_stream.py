@@ -77,12 +77,11 @@ def test_event_published_after_commit_arrives_live(server, make):
         assert stream.resp.getheader("Content-Type").startswith("text/event-stream")
         assert stream.resp.getheader("X-Accel-Buffering") == "no"
         assert stream.frame() == ["retry: 3000"]
-        time.sleep(0.3)  # let the stream reach its subscription loop
         notify([user_id], "emergency_assignment", {"number": "WO1"})
         db.session.commit()
         started = time.monotonic()
         event_id, data = stream.next_event()
-        assert time.monotonic() - started < 2
+        assert time.monotonic() - started < 5
         assert data["kind"] == "emergency_assignment" and data["payload"] == {"number": "WO1"}
         assert data["id"] == event_id
     finally:
@@ -96,7 +95,6 @@ def test_nothing_is_published_before_commit_or_after_rollback(server, make):
                     headers={"Authorization": f"Bearer {token(user)}"})
     try:
         stream.frame()
-        time.sleep(0.3)
         notify([user_id], "assignment", {"number": "rolled back"})
         db.session.rollback()
         notify([user_id], "assignment", {"number": "kept"})
@@ -120,7 +118,6 @@ def test_reconnect_replays_unread_newer_than_last_event_id(server, make):
                     headers={"Last-Event-ID": str(first)})
     try:
         assert [stream.next_event()[0] for _ in range(2)] == [second, third]
-        time.sleep(0.3)
         notify([user_id], "assignment", {"n": 3})
         db.session.commit()
         assert stream.next_event()[1]["payload"] == {"n": 3}
@@ -140,3 +137,22 @@ def test_heartbeat_comments_keep_the_connection_alive(app, server, make):
         stream.close()
     finally:
         app.config["SSE_HEARTBEAT_SECONDS"] = 15
+
+
+def test_redis_down_the_stored_ones_still_arrive_then_the_phone_retries(app, server, make):
+    user = make.user("technician")
+    notify([user.id], "assignment", {"n": "stored"})
+    db.session.commit()
+    real = app.config["REDIS_URL"]
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+    app.extensions.pop("tapline_redis", None)
+    try:
+        stream = Stream(server, f"/api/events/stream?access_token={token(user)}")
+        assert stream.frame() == ["retry: 3000"]
+        assert stream.next_event()[1]["payload"] == {"n": "stored"}
+        assert stream.frame() == [": live channel unavailable, reconnect later"]
+        assert stream.frame() == []  # the server ends it; EventSource reconnects
+        stream.close()
+    finally:
+        app.config["REDIS_URL"] = real
+        app.extensions.pop("tapline_redis", None)
