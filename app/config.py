@@ -60,6 +60,8 @@ class Config:
     POSITION_MAX_AHEAD_SECONDS = _int("POSITION_MAX_AHEAD_SECONDS", 300)
     SUGGESTION_LIMIT = _int("SUGGESTION_LIMIT", 10)
     SSE_HEARTBEAT_SECONDS = _int("SSE_HEARTBEAT_SECONDS", 15)
+    # Redis pub/sub ignores db numbers: deployments sharing one Redis need their own prefix.
+    LIVE_CHANNEL_PREFIX = os.environ.get("LIVE_CHANNEL_PREFIX", "tapline")
     SLA_WATCH_SECONDS = _int("SLA_WATCH_SECONDS", 60)
     OFFER_SWEEP_SECONDS = _int("OFFER_SWEEP_SECONDS", 30)
 

@@ -62,7 +62,7 @@ def free_port():
 
 def start(url, redis_url, port):
     env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "TAPLINE_MODE": "demo",
-           "SECRET_KEY": SECRET}
+           "SECRET_KEY": SECRET, "LIVE_CHANNEL_PREFIX": f"tapline-bench-{os.getpid()}"}
     worker = subprocess.Popen([sys.executable, "worker.py"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     web = subprocess.Popen([sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", "2",

@@ -3,7 +3,7 @@
 import json
 import logging
 
-from flask import has_app_context
+from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert
 
@@ -14,7 +14,11 @@ log = logging.getLogger(__name__)
 
 
 def channel_for(user_id):
-    return f"tapline:user:{user_id}"
+    """tapline:user:<id>. Pub/sub ignores Redis db numbers, so parallel test runs (and
+    several deployments on one Redis) set their own LIVE_CHANNEL_PREFIX."""
+    prefix = current_app.config.get("LIVE_CHANNEL_PREFIX", "tapline") if has_app_context() \
+        else "tapline"
+    return f"{prefix}:user:{user_id}"
 
 
 def notify(user_ids, kind, payload, dedupe_key=None):

@@ -58,3 +58,10 @@ def test_live_event_waits_for_the_real_commit_not_a_savepoint(make):
         assert json.loads(message["data"])["payload"] == {"n": "inside a savepoint"}
     finally:
         pubsub.close()
+
+
+def test_channel_is_tapline_user_id_by_default(app):
+    from app.notifications.services import channel_for
+
+    app.config.pop("LIVE_CHANNEL_PREFIX", None)
+    assert channel_for(5) == "tapline:user:5"
