@@ -10,6 +10,11 @@ from app.visits.schemas import PositionField, StepSchema
 V = ma.validate
 
 
+def _amount_in_range(amount):
+    if not 0 <= amount <= 100000:
+        raise ma.ValidationError("金额须在 0-100000 元之间 / amount must be 0 to 100000")
+
+
 class DamageRecordCreateSchema(StepSchema):
     meter_number = ma.fields.String(required=True, validate=V.Length(1, 40))
     damaged_parts = ma.fields.List(ma.fields.String(validate=V.Length(1, 100)), required=True,
@@ -19,8 +24,11 @@ class DamageRecordCreateSchema(StepSchema):
     cause = ma.fields.String(required=True, validate=V.Length(2, 2000),
                              metadata={"description": "与客户共同确认的原因 / the cause agreed"})
     charge_item = ma.fields.String(load_default=None, allow_none=True, validate=V.Length(1, 100))
-    charge_amount = ma.fields.Decimal(load_default=None, allow_none=True, places=2,
-                                      validate=V.Range(0, 100000), as_string=True)
+    # A plain function, not V.Range: apispec would print Decimal bounds as strings.
+    charge_amount = ma.fields.Decimal(
+        load_default=None, allow_none=True, places=2, validate=_amount_in_range,
+        metadata={"description": "元, two decimals", "minimum": 0, "maximum": 100000},
+    )
     photo_ids = ma.fields.List(ma.fields.Integer(), load_default=list, validate=V.Length(0, 20))
 
     @ma.validates_schema

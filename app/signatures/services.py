@@ -106,7 +106,7 @@ def _unsigned_damage(order, record_id):
         raise Invalid(errors={"damage_record_id": ["不是此工单的记录 / not this order's record"]})
     if damage.signature is not None:
         raise Conflict("此损坏记录已签字 / this record is already signed", code="already_signed",
-                       signature_id=damage.signature.id)
+                       errors={"damage_record_id": [f"signature {damage.signature.id}"]})
     return damage
 
 

@@ -41,7 +41,7 @@ def id_check_link(user, order_id):
     order = get_for(user, order_id)
     if order.status not in VISIT_STATUSES or order.technician_id is None:
         raise Conflict("工单不在服务中 / the order is not being visited", code="wrong_status",
-                       status=order.status)
+                       errors={"status": [order.status]})
     lifetime = timedelta(minutes=current_app.config.get("VERIFY_TOKEN_MINUTES", 10))
     token = tokens.issue(order.id, VERIFY_PURPOSE, lifetime, tech=order.technician_id)
     return public_link("/verify/", token, lifetime)
@@ -110,7 +110,7 @@ def _check_survey_open(order):
     reason = survey_closed_reason(order)
     if reason:
         code = "not_completed" if order.status not in DONE_STATUSES else "already_submitted"
-        raise Conflict(reason, code=code, status=order.status)
+        raise Conflict(reason, code=code, errors={"status": [order.status]})
 
 
 def _submit(order, data, channel, user=None, jti=None):

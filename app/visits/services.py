@@ -57,7 +57,8 @@ def order_for_step(user, order_id, step=None):
     allowed = rules.STEP_STATUSES.get(step)
     if allowed and order.status not in allowed:
         raise Conflict(f"当前工单状态不能执行此操作 / not possible while {order.status}",
-                       code="wrong_status", status=order.status, allowed_statuses=list(allowed))
+                       code="wrong_status",
+                       errors={"status": [order.status], "allowed_statuses": list(allowed)})
     return order
 
 
@@ -111,7 +112,7 @@ def reschedule(user, order_id, data):
                                        data["customer_informed_at"], user.role in DISPATCHERS)
     if refusal:
         raise Conflict(refusal, code="reschedule_refused",
-                       appointment_start=_iso(order.appointment_start))
+                       errors={"appointment_start": [_iso(order.appointment_start)]})
     _check_window(data)
     payload = {**_window_payload(data), "previous_start": _iso(order.appointment_start),
                "previous_end": _iso(order.appointment_end),
@@ -191,7 +192,7 @@ def tick_checklist(user, order_id, data):
     item = data["item"]
     if item in visit.checklist:
         raise Conflict(f"已记录 / already recorded: {item}", code="checklist_item_recorded",
-                       recorded=visit.checklist[item])
+                       errors={"item": [f"{item} @ {visit.checklist[item]['at']}"]})
     event = record_event(order, f"checklist:{item}", user, reason=data["note"] or None,
                          payload={"item": item, "label": rules.CHECKLIST[item]},
                          **event_fields(data))
@@ -234,7 +235,7 @@ def complete(user, order_id, data):
     if order.status == "on_site" and missing:
         names = "、".join(rules.MISSING_ZH[name] for name in missing)
         raise Conflict(f"完工前还缺少:{names} / missing before completion: {', '.join(missing)}",
-                       code="completion_requirements", missing=missing)
+                       code="completion_requirements", errors={"missing": missing})
     return transition(order, "complete", user, reason=data["note"] or None, **event_fields(data))
 
 

@@ -70,7 +70,7 @@ def test_one_bad_item_fails_alone_and_changes_nothing_of_its_own(phone):
     by_key = {r["idempotency_key"]: r for r in results}
     assert by_key["bad-1"]["status"] == 422 and "item" in by_key["bad-1"]["body"]["errors"]
     assert by_key["bad-2"]["status"] == 409
-    assert by_key["bad-2"]["body"]["missing"] == ["id_shown"]
+    assert by_key["bad-2"]["body"]["errors"]["missing"] == ["id_shown"]
     assert by_key["bad-3"]["status"] == 404 and by_key["bad-4"]["status"] == 404
     assert results[-1]["status"] == 200 and results[-1]["body"]["status"] == "completed"
     assert db.session.get(WorkOrder, order.id).status == "completed"

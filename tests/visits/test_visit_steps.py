@@ -41,7 +41,7 @@ def test_completion_needs_id_shown_and_names_what_is_missing(phone):
     ph.on_site(order)
     resp = ph.post(order.id, "complete", {})
     assert resp.status_code == 409 and resp.json["code"] == "completion_requirements"
-    assert resp.json["missing"] == ["id_shown"]
+    assert resp.json["errors"]["missing"] == ["id_shown"]
     assert "出示工作证件" in resp.json["message"]
     assert db.session.get(WorkOrder, order.id).status == "on_site"
     ph.tick(order, "id_shown")
@@ -60,7 +60,7 @@ def test_meter_replacement_needs_old_and_new_meter_before_completion(client, mak
     ph.on_site(order)
     ph.tick(order, "id_shown")
     resp = ph.post(order.id, "complete", {})
-    assert resp.status_code == 409 and resp.json["missing"] == ["meter_replacement"]
+    assert resp.status_code == 409 and resp.json["errors"]["missing"] == ["meter_replacement"]
     meters = {"old_meter_number": "HY-OLD-1", "old_meter_final_reading": 1234.5,
               "new_meter_number": "HY-NEW-9", "new_meter_initial_reading": 0}
     resp = ph.post(order.id, "work-record", {"meter_replacement": meters}, method="put")
