@@ -49,8 +49,10 @@ def live_server(app):
     thread.join(5)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope: Playwright's sync API allows one running instance per thread, and
+    # tests/mobile starts its own; a session-wide one here would still be running then.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

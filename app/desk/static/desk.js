@@ -6,7 +6,15 @@ import { createMap, drawZones } from "./mapview.js";
 const state = { customer: null, location: null, kinds: null, entry: null, preview: null,
   entryTicket: 0, previewTicket: 0 };
 let map, pin;
+let ready = false;
+let pendingSearch = false;
 
+// Attached at once: an Enter typed while the page is still starting must not navigate away.
+$("#search-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  if (ready) search();
+  else pendingSearch = true;
+});
 signIn.start(["hotline_agent", "dispatcher", "admin"], start);
 
 async function start() {
@@ -19,12 +27,14 @@ async function start() {
   $("#complaint-form").addEventListener("submit", saveComplaint);
   await Promise.all([loadTypes(), drawZones(map).catch(() => status("片区加载失败")),
     loadKinds(), loadDeferrals(), loadDepartments()]);
-  $("#search").focus();
+  ready = true;
+  document.body.dataset.ready = "true";
+  if (pendingSearch) search();
+  else $("#search").focus();
 }
 
 // ---- keyboard -------------------------------------------------------------------------
 function wireKeyboard() {
-  $("#search-form").addEventListener("submit", (event) => { event.preventDefault(); search(); });
   document.addEventListener("keydown", (event) => {
     if (event.altKey && ["1", "2", "3", "4"].includes(event.key)) {
       event.preventDefault();

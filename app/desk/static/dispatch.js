@@ -28,6 +28,7 @@ async function start() {
   fillTeams(zones);
   await refresh();
   connectLive();
+  document.body.dataset.ready = "true";
   const poll = Number(document.body.dataset.pollSeconds || 15);
   if (poll > 0) setInterval(refresh, poll * 1000);
 }
