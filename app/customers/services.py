@@ -15,7 +15,10 @@ RECENT = 5
 
 
 def _digits_of(column):
-    return sa.func.regexp_replace(column, r"\D", "", "g")
+    # Literals, not bound parameters: the expression must be the one the trigram index holds
+    # (migration 0005), or PostgreSQL cannot use the index.
+    return sa.func.regexp_replace(column, sa.literal_column(r"'\D'"), sa.literal_column("''"),
+                                  sa.literal_column("'g'"))
 
 
 def _like(text):

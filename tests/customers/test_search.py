@@ -1,5 +1,8 @@
 """The hotline finds the caller by phone, account number or address, with their orders."""
 
+import sqlalchemy as sa
+
+from app.customers.models import Customer
 from app.extensions import db
 from app.workorders.services import cancel
 
@@ -87,3 +90,20 @@ def test_open_complaints_show_on_the_card(client, make):
     card = search(client, agent, "HY88")["items"][0]
     (complaint,) = card["open_complaints"]
     assert complaint["number"] == resp.json["number"] and complaint["kind_label"] == "供水质量"
+
+
+def test_the_search_can_use_the_trigram_indexes():
+    """With sequential scans off, each fragment match goes through its index (migration 0005)."""
+    from sqlalchemy.dialects import postgresql
+
+    from app.customers import services
+
+    db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+    where, _ = services._matches("5351234")
+    stmt = sa.select(Customer.id).where(where)
+    sql = str(stmt.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+    plan = "\n".join(db.session.scalars(sa.text(f"EXPLAIN {sql}")))
+    for index in ("ix_customers_address_trgm", "ix_customers_name_trgm",
+                  "ix_customers_account_no_trgm", "ix_customers_phone_digits_trgm"):
+        assert index in plan, plan
+    db.session.rollback()
