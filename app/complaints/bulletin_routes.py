@@ -17,6 +17,12 @@ from app.extensions import db
 
 BULLETIN_READERS = ("department_lead", "general_manager", "dispatcher", "admin")
 FORMATS_DOC = "format=json (default), csv (UTF-8 with BOM, for Excel) or html (printable, 中文)"
+# The same 200 may be CSV or HTML as well as JSON: say so in the OpenAPI document.
+OTHER_FORMATS = {"responses": {"200": {"content": {
+    "application/json": {"schema": ComplaintBulletinSchema},
+    "text/csv": {"schema": {"type": "string"}},
+    "text/html": {"schema": {"type": "string"}},
+}}}}
 
 
 def _render(data, fmt):
@@ -34,6 +40,7 @@ class BulletinWeekViews(MethodView):
     @blp.auth(*BULLETIN_READERS)
     @blp.arguments(ComplaintBulletinQueryArgsSchema, location="query")
     @blp.response(200, ComplaintBulletinSchema, description=FORMATS_DOC)
+    @blp.doc(**OTHER_FORMATS)
     def get(self, args, year, week):
         """The weekly bulletin (每周通报) for any ISO week, computed now, per department"""
         try:
@@ -69,6 +76,7 @@ class StoredBulletinByIdViews(MethodView):
     @blp.auth(*BULLETIN_READERS)
     @blp.arguments(ComplaintFormatArgsSchema, location="query")
     @blp.response(200, ComplaintBulletinSchema, description=FORMATS_DOC)
+    @blp.doc(**OTHER_FORMATS)
     def get(self, args, bulletin_id):
         """One stored bulletin, exactly as produced, in the format asked"""
         stored = db.session.get(ComplaintBulletin, bulletin_id)
