@@ -14,7 +14,14 @@ migrate = Migrate()
 
 
 class ErrorSchema(ma.Schema):
-    """The one error shape of every status: {"code", "message", "errors"}."""
+    """The one error shape of every status: {"code", "message", "errors"}.
+
+    A few errors add detail keys beside these (an illegal transition names the allowed
+    actions in "allowed"); clients can rely on the three always being there.
+    """
+
+    class Meta:
+        unknown = ma.INCLUDE
 
     code = ma.fields.String(required=True, metadata={"example": "validation_error"})
     message = ma.fields.String(required=True)
