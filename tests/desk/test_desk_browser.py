@@ -134,7 +134,8 @@ def test_a_deficiency_tolerant_acceptance_is_recorded_and_listed_as_coming_due(p
     form.locator("[name=signer_name]").fill("赵总")
     for box in form.locator("#deferral-proof input").all():
         box.check()
-    form.locator("#deferral-missing input[value='基础设备配套费发票']").check()
+    # ticked already: the notice screen found it missing
+    assert form.locator("#deferral-missing input[value='基础设备配套费发票']").is_checked()
     due = page.evaluate("new Date(Date.now() + 3 * 864e5).toISOString().slice(0, 10)")
     form.locator("[name=due_on]").fill(due)
     form.locator("button[type=submit]").click()
@@ -177,3 +178,20 @@ def test_no_stray_null_text_when_there_is_nothing_to_warn_about(page_at, make):
     page.keyboard.press("Enter")
     page.wait_for_selector("#preview-route:has-text('片区')")
     assert "null" not in page.inner_text("#preview") and "null" not in page.inner_text("#results")
+
+
+def test_arrow_keys_move_between_several_callers_and_enter_picks_one(page_at, make):
+    make.zone()
+    for n, name in enumerate(["周一", "周二", "周三"]):
+        make.customer(account_no=f"HY3000000{n}", name=name, address=f"海阳市凤鸣路{n}号")
+    page = page_at("/desk/", token=token_of(make, make.user("hotline_agent")))
+    page.wait_for_selector("body[data-ready]")
+    page.keyboard.type("凤鸣路")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".customer-card >> nth=2")
+    assert page.evaluate("document.activeElement.textContent").startswith("周一")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".customer-card.selected:has-text('周三')")
+    assert page.input_value("#account-no") == "HY30000002"

@@ -39,6 +39,11 @@ function wireKeyboard() {
     if (event.altKey && ["1", "2", "3", "4"].includes(event.key)) {
       event.preventDefault();
       showTab(["order", "notice", "deferral", "complaint"][Number(event.key) - 1]);
+    } else if (["ArrowDown", "ArrowUp"].includes(event.key) && document.activeElement.matches(".pick, #search")) {
+      const picks = $$(".customer-card .pick");
+      const at = picks.indexOf(document.activeElement);
+      const next = picks[Math.max(0, Math.min(picks.length - 1, at + (event.key === "ArrowDown" ? 1 : -1)))];
+      if (next) { event.preventDefault(); next.focus(); }
     } else if (event.key === "/" && !/INPUT|TEXTAREA|SELECT/.test(document.activeElement.tagName)) {
       event.preventDefault();
       $("#search").focus();
@@ -320,7 +325,12 @@ async function renderDeferralForm() {
   fill($("#deferral-missing"), h("legend", {}, "容缺材料(仅非关键材料)"),
     ...(deferrable.length ? deferrable.map((m) => check("missing", m.name))
       : [h("p", { class: "muted" }, "此业务没有可容缺的材料")]));
-  $$('#deferral-missing input[name=missing]').forEach((input, i) => { input.value = deferrable[i].name; });
+  // What the notice screen found missing is ticked already: the agent confirms, not retypes.
+  const have = new Set($$("#notice-entry input[name=have]:checked").map((i) => i.value));
+  $$('#deferral-missing input[name=missing]').forEach((input, i) => {
+    input.value = deferrable[i].name;
+    input.checked = !have.has(input.value);
+  });
 }
 
 async function saveDeferral(event) {
