@@ -33,7 +33,7 @@ from bench import bench_app, drop_database
 
 SQUARE = ("SRID=4326;MULTIPOLYGON(((121.10 36.72,121.22 36.72,121.22 36.82,121.10 36.82,"
           "121.10 36.72)))")
-SECRET = "bench-emergency-secret"
+SECRET = "bench-emergency-secret-of-32-bytes-or-more"
 
 
 def seed():
@@ -60,21 +60,33 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start(url, redis_url, port):
+def start(url, redis_url, port, processes):
+    """The worker and gunicorn, appended to `processes` as they start (for the cleanup)."""
     env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "TAPLINE_MODE": "demo",
            "SECRET_KEY": SECRET, "LIVE_CHANNEL_PREFIX": f"tapline-bench-{os.getpid()}"}
-    worker = subprocess.Popen([sys.executable, "worker.py"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    web = subprocess.Popen([sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", "2",
-                            "--threads", "8", "-b", f"127.0.0.1:{port}", "wsgi:app"], env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
+    processes.append(subprocess.Popen([sys.executable, "worker.py"], **quiet))
+    processes.append(subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", "2", "--threads", "8",
+         "--graceful-timeout", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"], **quiet))
+    for _ in range(60):
         try:
-            requests.get(f"http://127.0.0.1:{port}/api/openapi.json", timeout=1)
-            return [worker, web]
-        except requests.ConnectionError:
-            time.sleep(0.2)
+            requests.get(f"http://127.0.0.1:{port}/api/openapi.json", timeout=5)
+            return
+        except requests.RequestException:
+            time.sleep(0.5)
     raise RuntimeError("gunicorn did not start")
+
+
+def stop(processes):
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 class StreamReader(threading.Thread):
@@ -89,7 +101,10 @@ class StreamReader(threading.Thread):
 
     def run(self):
         while True:
-            line = self.resp.readline().decode()
+            try:
+                line = self.resp.readline().decode()
+            except Exception:  # the connection is closed at the end of the run
+                return
             if not line:
                 return
             if line.startswith("data: "):
@@ -176,9 +191,9 @@ def main(argv=None):
         tokens_ = seed()
         db.session.remove()
         db.engine.dispose()
-    port, processes = free_port(), []
+    port, processes, stream = free_port(), [], None
     try:
-        processes = start(url.render_as_string(False), redis_url, port)
+        start(url.render_as_string(False), redis_url, port, processes)
         stream = StreamReader(port, tokens_["technician"])
         stream.start()
         poller = Poller(port, tokens_["technician"], args.poll_seconds)
@@ -188,10 +203,9 @@ def main(argv=None):
         poller.stop.set()
         report(results, poller, args.poll_seconds)
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(10)
+        if stream is not None:
+            stream.conn.close()
+        stop(processes)
         if not args.keep:
             drop_database(url)
 
