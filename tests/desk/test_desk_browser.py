@@ -94,7 +94,7 @@ def test_one_time_notification_for_a_resident_transfer_lists_the_rules_materials
     agent = make.user("hotline_agent")
     page = page_at("/desk/")
     sign_in(page, agent)
-    page.wait_for_selector("#who:not(:empty)")
+    page.wait_for_selector("body[data-ready]")
     page.keyboard.press("Alt+2")
     page.select_option("#notice-business", "transfer")
     page.select_option("#notice-kind", "resident")
@@ -122,7 +122,7 @@ def test_a_deficiency_tolerant_acceptance_is_recorded_and_listed_as_coming_due(p
     agent = make.user("hotline_agent")
     page = page_at("/desk/")
     sign_in(page, agent)
-    page.wait_for_selector("#who:not(:empty)")
+    page.wait_for_selector("body[data-ready]")
     page.keyboard.press("Alt+2")
     page.select_option("#notice-business", "new_construction")
     page.select_option("#notice-kind", "developer")
@@ -195,3 +195,11 @@ def test_arrow_keys_move_between_several_callers_and_enter_picks_one(page_at, ma
     page.keyboard.press("Enter")
     page.wait_for_selector(".customer-card.selected:has-text('周三')")
     assert page.input_value("#account-no") == "HY30000002"
+
+
+@pytest.mark.parametrize("key", ["Alt+2", "Alt+3"])
+def test_switching_screens_while_the_page_is_still_starting_is_harmless(page_at, make, key):
+    page = page_at("/desk/", token=token_of(make, make.user("hotline_agent")))
+    page.keyboard.press(key)  # before the catalogue lists have arrived
+    page.wait_for_selector("body[data-ready]")
+    page.wait_for_selector("#materials" if key == "Alt+2" else "#deferral-proof input")

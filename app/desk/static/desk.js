@@ -15,12 +15,12 @@ $("#search-form").addEventListener("submit", (event) => {
   if (ready) search();
   else pendingSearch = true;
 });
+wireKeyboard(); // keys work from the first paint; what needs data waits for start()
 signIn.start(["hotline_agent", "dispatcher", "admin"], start);
 
 async function start() {
   map = createMap($("#order-map"));
   map.on("click", (e) => setLocation({ lat: e.latlng.lat, lon: e.latlng.lng }));
-  wireKeyboard();
   wireOrderForm();
   wireNotice();
   wireDeferrals();
@@ -29,6 +29,8 @@ async function start() {
     loadKinds(), loadDeferrals(), loadDepartments()]);
   ready = true;
   document.body.dataset.ready = "true";
+  if (!$('[data-panel="notice"]').hidden && !state.entry) loadEntry();
+  if (!$('[data-panel="deferral"]').hidden) renderDeferralForm();
   if (pendingSearch) search();
   else $("#search").focus();
 }
@@ -58,8 +60,9 @@ function wireKeyboard() {
 function showTab(name) {
   $$("[role=tab]").forEach((t) => t.setAttribute("aria-selected", String(t.dataset.tab === name)));
   $$(".tab-panel").forEach((p) => { p.hidden = p.dataset.panel !== name; });
-  if (name === "order") setTimeout(() => map.invalidateSize(), 0);
-  if (name === "deferral") renderDeferralForm();
+  if (name === "order") setTimeout(() => map?.invalidateSize(), 0);
+  if (name === "deferral" && ready) renderDeferralForm();
+  if (name === "notice" && ready && !state.entry) loadEntry();
 }
 
 // ---- search ---------------------------------------------------------------------------
@@ -249,13 +252,12 @@ function wireNotice() {
   $("#notice-applicant").addEventListener("input", debounce(produceNotice, 300));
   $("#print-notice").addEventListener("click", () => window.print());
   $("#copy-sms").addEventListener("click", () => navigator.clipboard?.writeText($("#notice-sms").value));
-  $('[data-tab="notice"]').addEventListener("click", () => state.entry || loadEntry());
-  document.addEventListener("keydown", (e) => { if (e.altKey && e.key === "2" && !state.entry) loadEntry(); });
 }
 
 async function loadEntry() {
   const business = $("#notice-business").value;
   const kind = $("#notice-kind").value;
+  if (!business || !kind) return; // the lists are still loading: start() comes back here
   const ticket = ++state.entryTicket;
   const entry = await api(`/api/desk/notices/${business}/${kind}`);
   if (ticket !== state.entryTicket) return; // the agent already picked another one
@@ -315,6 +317,7 @@ function wireDeferrals() {
 async function renderDeferralForm() {
   if (!state.entry) await loadEntry();
   const e = state.entry;
+  if (!e) return; // still starting: start() renders it once the lists are in
   const form = $("#deferral-form");
   $("#deferral-business").textContent = `业务:${e.business_name}(${e.applicant_kind_name})— 在「一次性告知」中切换`;
   const [proof, label] = PROOFS[form.signer_kind.value];
