@@ -35,6 +35,7 @@ function showLogin(message = "") {
     try {
       await login(form.username.value.trim(), form.password.value);
       connectStream();
+      updateBadge(); // this user's queue, left from an earlier session, if any
       outbox.flush();
       location.hash = "#/";
       route();
@@ -109,6 +110,7 @@ function start() {
     if (left && !confirm(`还有 ${left} 个步骤未发送,将在您再次登录后发送。确定退出?`)) return;
     source?.close();
     auth.clear();
+    updateBadge();
     showLogin();
   };
   $("#outbox").onclick = () => outbox.flush();
