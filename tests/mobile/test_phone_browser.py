@@ -377,3 +377,26 @@ def test_a_forged_or_expired_id_check_code_shows_a_warning(contexts, field_visit
     response = customer.goto(f"/verify/{expired}")
     assert response.status == 410 and "二维码已过期" in customer.inner_text("body")
     assert "customer_verified_id" not in [e.kind for e in events_of(order.id)]
+
+
+def test_an_expired_sign_in_is_renewed_before_the_queue_is_sent(contexts, field_visit, app):
+    """Back after hours: the access token has expired, the refresh token renews it."""
+    tech, order, dispatcher = field_visit
+    assign(order, tech, dispatcher)
+    phone = contexts().new_page()
+    sign_in(phone, tech.user)
+    expired = jwt.encode({"sub": str(tech.user_id), "typ": "access", "role": "technician",
+                          "jti": "old", "iat": datetime.now(UTC) - timedelta(hours=2),
+                          "exp": datetime.now(UTC) - timedelta(hours=1)},
+                         app.config["SECRET_KEY"], algorithm="HS256")
+    phone.evaluate("""(token) => {
+      const saved = JSON.parse(localStorage.getItem("tapline.m.auth"));
+      localStorage.setItem("tapline.m.auth", JSON.stringify({ ...saved, access_token: token }));
+    }""", expired)
+    phone.reload()
+    open_order(phone, order)
+    step(phone, "accept")
+    expect_status(phone, "已接单")
+    assert phone.evaluate("JSON.parse(localStorage.getItem('tapline.m.auth')).access_token") \
+        != expired
+    assert [e.kind for e in events_of(order.id)][-1] == "accept"
