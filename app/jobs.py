@@ -140,6 +140,8 @@ def _get_process_app():
 
 def _kick_relay_after_commit(session):
     """Right after a commit that wrote outbox rows, try to relay them at once."""
+    if session.in_nested_transaction():
+        return  # only a savepoint was released; the real commit is still to come
     if not session.info.pop("outbox_pending", False) or not has_app_context():
         return
     if current_app.config.get("OUTBOX_RELAY_ON_COMMIT", True):
@@ -150,7 +152,8 @@ def _kick_relay_after_commit(session):
 
 
 def _forget_pending_on_rollback(session, previous_transaction=None):
-    session.info.pop("outbox_pending", None)
+    if previous_transaction is None or not previous_transaction.nested:
+        session.info.pop("outbox_pending", None)
 
 
 def init_session_hooks():

@@ -73,3 +73,16 @@ def test_redis_outage_delays_the_job_and_loses_nothing(app, client, make, run_jo
     run_jobs()
     job = queue("emergency").fetch_job(job_id)
     assert job.get_status() == "finished"
+
+
+def test_a_savepoint_inside_the_transaction_does_not_lose_the_relay(make, run_jobs):
+    order_id = make.work_order().id
+    with db.session.begin_nested():
+        enqueue_after_commit("tests.sample_jobs.ping", order_id)
+    with db.session.begin_nested():
+        pass  # a later savepoint, released before the real commit
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.sent_at.is_(None))) == 0
+    run_jobs()
+    assert pings(order_id) == 1
