@@ -75,7 +75,10 @@ def _leave(order, kind, reason, payload=None):
         WorkOrderEvent.work_order_id == order.id).order_by(WorkOrderEvent.id.desc()).limit(1))
     if last == kind:
         return None  # nothing changed since the same decision
-    return record_event(order, kind, ROUTER, reason=reason, payload=payload)
+    event = record_event(order, kind, ROUTER, reason=reason, payload=payload)
+    if kind == "awaiting_dispatcher":  # the console shows it at once, not on its next poll
+        _alert(order, "order_waiting", f"waiting:{order.id}", reason=reason)
+    return event
 
 
 def _offers_made(order_id):
