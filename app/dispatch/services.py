@@ -55,6 +55,15 @@ def reassign(order, technician, by, reason):
     return _hand_over(order, technician)
 
 
+def cancelled(order, reason):
+    """An assigned order was cancelled: its offers end and its technician is told."""
+    if order.technician is None:
+        return
+    _close_offers(order, "withdrawn")
+    notify([order.technician.user_id], "order_cancelled", {**order_summary(order),
+           "reason": reason}, dedupe_key=f"cancelled:{order.id}")
+
+
 def accept(order, user):
     """The assigned technician takes the order; an emergency's acceptance timer stops."""
     _own(order, user)

@@ -160,8 +160,12 @@ def create_work_order(data, user):
 
 
 def cancel(order, reason, user):
+    from app.dispatch import services as dispatch  # dispatch builds on this module
+
     order.cancel_reason = reason
-    return transition(order, "cancel", user, reason=reason)
+    event = transition(order, "cancel", user, reason=reason)
+    dispatch.cancelled(order, reason)
+    return event
 
 
 def _active_type(code):
