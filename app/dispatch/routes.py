@@ -16,6 +16,7 @@ from app.dispatch.schemas import (
 )
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import Blueprint, db
+from app.visits.idempotency import idempotent  # one mechanism for every phone step
 from app.workorders.schemas import WorkOrderDetailSchema
 from app.workorders.services import get_for
 
@@ -80,31 +81,32 @@ class ReassignViews(MethodView):
 @blp.route("/workorders/<int:order_id>/accept")
 class AcceptViews(MethodView):
     @blp.auth("technician")
+    @idempotent
     @blp.response(200, WorkOrderDetailSchema)
     def post(self, order_id):
         """Accept an order assigned to me (stops an emergency's acceptance timer)"""
         order = get_for(current_user(), order_id, lock=True)
         services.accept(order, current_user())
-        db.session.commit()
         return order
 
 
 @blp.route("/workorders/<int:order_id>/decline")
 class DeclineViews(MethodView):
     @blp.auth("technician")
+    @idempotent
     @blp.arguments(DeclineSchema)
     @blp.response(200, WorkOrderDetailSchema)
     def post(self, body, order_id):
         """Decline an order assigned to me, with a reason; it is routed again"""
         order = get_for(current_user(), order_id, lock=True)
         services.decline(order, current_user(), body["reason"])
-        db.session.commit()
         return order
 
 
 @blp.route("/technicians/me/positions")
 class PositionViews(MethodView):
     @blp.auth("technician")
+    @idempotent
     @blp.arguments(PositionBatchSchema)
     @blp.response(200, PositionResultSchema)
     def post(self, body):
@@ -114,9 +116,7 @@ class PositionViews(MethodView):
             .with_for_update())
         if technician is None:
             raise NotFound("没有维修工档案 / no technician record for this user")
-        result = positions.record_positions(technician, body["positions"])
-        db.session.commit()
-        return result
+        return positions.record_positions(technician, body["positions"])
 
 
 @blp.route("/dispatch/queue")
