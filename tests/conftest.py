@@ -6,6 +6,7 @@ emptied afterwards; the reference rows seeded by the migrations are put back.
 """
 
 import os
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -15,10 +16,10 @@ from app import create_app
 from app.config import TestConfig
 from app.extensions import db
 from app.jobs import QUEUES, queue, redis_conn
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import Factories
 
 os.environ.setdefault("TAPLINE_MODE", "test")
-REFERENCE_TABLES = ("skills", "work_order_types")
 NEVER_TRUNCATE = {"alembic_version", "spatial_ref_sys"}
 
 
@@ -51,34 +52,38 @@ def app():
     app = create_app(TestConfig)
     _fresh_schema(app)
     with app.app_context():
-        reference = {
-            name: [dict(r._mapping) for r in db.session.execute(sa.text(f"SELECT * FROM {name}"))]
-            for name in REFERENCE_TABLES
-        }
-        db.session.remove()
-    app.config["REFERENCE_ROWS"] = reference
+        app.config["REFERENCE_ROWS"] = _seeded_rows()
     return app
 
 
+def _seeded_rows():
+    """Rows the migrations seed (skills, order types, the notice catalogue, ...), by table."""
+    with db.engine.connect() as conn:
+        present = set(_tables(conn))
+        return {
+            table.name: rows
+            for table in db.metadata.sorted_tables
+            if table.name in present
+            for rows in [[dict(r._mapping) for r in conn.execute(sa.select(table))]]
+            if rows
+        }
+
+
+def _tables(conn):
+    names = conn.scalars(sa.text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+    return [name for name in names if name not in NEVER_TRUNCATE]
+
+
 def _reset_database(app):
+    seeded = app.config["REFERENCE_ROWS"]
     with db.engine.begin() as conn:
-        tables = [
-            name
-            for name in conn.scalars(
-                sa.text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-            )
-            if name not in NEVER_TRUNCATE
-        ]
-        conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        for name in REFERENCE_TABLES:
-            for row in app.config["REFERENCE_ROWS"][name]:
-                cols = ", ".join(row)
-                conn.execute(
-                    sa.text(
-                        f"INSERT INTO {name} ({cols}) VALUES ({', '.join(':' + c for c in row)})"
-                    ),
-                    row,
-                )
+        conn.execute(sa.text(f"TRUNCATE {', '.join(_tables(conn))} RESTART IDENTITY CASCADE"))
+        for name, rows in seeded.items():  # in dependency order, as sorted_tables gave them
+            conn.execute(db.metadata.tables[name].insert(), rows)
+            if "id" in rows[0]:  # identities restarted: go on after the seed's ids
+                conn.execute(sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
+                    f'(SELECT max(id) FROM "{name}"))'))
 
 
 @pytest.fixture(autouse=True)
@@ -113,3 +118,27 @@ def run_jobs(app):
         return worker
 
     return run
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The test app on a real threaded HTTP server, on the tests' database."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session (Playwright's sync API allows one per thread)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -1,22 +1,13 @@
-"""Desk fixtures: the seeded catalogue put back for every test, and a real browser on a real
-server of the test app (copy this pattern for other browser tests)."""
+"""Desk fixtures: the catalogue seed as the migration writes it, desk pages in the session's
+browser (tests/conftest.py) at 1366x768, and a reader of a user's live stream."""
 
 import importlib.util
 import pathlib
 import threading
 
 import pytest
-import sqlalchemy as sa
-from werkzeug.serving import make_server
-
-from app.desk.models import NoticeEntry
-from app.extensions import db
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
 
 
 def _seed_migration():
@@ -28,38 +19,6 @@ def _seed_migration():
 
 
 SEED = _seed_migration()
-
-
-@pytest.fixture(autouse=True)
-def notice_catalogue(app):
-    """The conftest empties every table after a test; put the migration's seed back."""
-    if not db.session.scalar(sa.select(sa.func.count()).select_from(NoticeEntry)):
-        db.session.add_all(NoticeEntry(**row) for row in SEED.catalogue_rows())
-        db.session.commit()
-
-
-@pytest.fixture(scope="session")
-def live_server(app):
-    """The test app on a real threaded HTTP server; same database as the test."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Module scope: Playwright's sync API allows one running instance per thread, and
-    # tests/mobile starts its own; a session-wide one here would still be running then.
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                    args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -83,11 +42,6 @@ def page_at(browser, live_server):
     for context in contexts:
         context.close()
     assert not errors, f"JavaScript errors: {errors}"
-
-
-def screenshot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
 
 
 class StreamReader:

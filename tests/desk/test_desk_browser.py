@@ -7,7 +7,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.workorders.models import WorkOrder
-from tests.desk.conftest import screenshot, token_of
+from tests.browser import screenshot
+from tests.desk.conftest import token_of
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser

@@ -1,49 +1,20 @@
-"""Phone fixtures: a real server of the test app and Debian's chromium at 360x740 (the pattern
-of tests/desk/conftest.py), a technician with an order assigned, and helpers for the steps."""
+"""Phone fixtures: browser contexts at 360x740 with geolocation (the session's live server
+and browser come from tests/conftest.py), a technician with an order, and step helpers."""
 
-import pathlib
 import random
 import struct
-import threading
 import zlib
 
 import pytest
-from werkzeug.serving import make_server
 
 from app.dispatch import services as dispatch
 from app.extensions import db
+from tests import browser as browser_support
 from tests.factories import PASSWORD
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
 SITE = (121.1605, 36.7702)  # the order's location; the phone arrives ~30 m away
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True,
          "has_touch": True, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
-
-
-@pytest.fixture(scope="session")
-def live_server(app):
-    """The test app on a real threaded HTTP server; same database as the test."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                    args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -113,8 +84,7 @@ def wait_for_service_worker(page):
 
 
 def screenshot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"mobile-{name}.png"), full_page=False)
+    browser_support.screenshot(page, f"mobile-{name}")
 
 
 def png_bytes(width=64, height=48):
