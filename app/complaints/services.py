@@ -1,6 +1,5 @@
 """Complaint intake and hand-off (R4.1-R4.3); verbs flush, never commit."""
 
-import sqlalchemy as sa
 from flask import current_app
 
 from app.auth.models import User
@@ -8,7 +7,7 @@ from app.calendar import services as calendar
 from app.calendar.rules import local_date
 from app.complaints import access, clocks, documents, events, people, rules
 from app.complaints.models import Complaint
-from app.customers.models import Customer
+from app.customers import services as customers
 from app.database import utcnow
 from app.errors import Conflict, Invalid
 from app.extensions import db
@@ -22,7 +21,7 @@ INTAKE_FIELDS = ("kind", "channel", "description", "customer_request", "justifie
 def intake(data, user, now=None):
     """Record a complaint (用户投诉记录表): closed at once, or waiting for its hand-off."""
     now = now or utcnow()
-    customer = _customer(data.get("account_no"))
+    customer = customers.by_account_no(data.get("account_no"))
     department = access.department(data["department_id"]) if data.get("department_id") else None
     complaint = Complaint(
         number=next_number("CP", now=now), status="pending_handoff", customer=customer,
@@ -43,15 +42,6 @@ def intake(data, user, now=None):
     else:
         _start_handoff(complaint, user, now)
     return complaint
-
-
-def _customer(account_no):
-    if not account_no:
-        return None
-    customer = db.session.scalar(sa.select(Customer).where(Customer.account_no == account_no))
-    if customer is None:
-        raise Invalid(errors={"account_no": [f"户号不存在 / no customer {account_no}"]})
-    return customer
 
 
 def _caller(data, customer):

@@ -6,12 +6,22 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.customers.models import Customer
-from app.errors import NotFound
+from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.workorders.models import WorkOrder
 from app.workorders.states import OPEN_STATUSES
 
 RECENT = 5
+
+
+def by_account_no(account_no):
+    """The customer with this 户号; None when none was given; an unknown one is bad input."""
+    if not account_no:
+        return None
+    customer = db.session.scalar(sa.select(Customer).where(Customer.account_no == account_no))
+    if customer is None:
+        raise Invalid(errors={"account_no": [f"户号不存在 / no customer {account_no}"]})
+    return customer
 
 
 def _digits_of(column):

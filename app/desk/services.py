@@ -7,13 +7,13 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
-from app.customers.models import Customer
+from app.customers import services as customers
 from app.database import point_wkt, utcnow
 from app.dispatch import queries as spatial
 from app.dispatch.models import Team
-from app.errors import Invalid
 from app.extensions import db
 from app.workorders import deadlines
+from app.workorders import services as workorders
 from app.workorders.models import WorkOrder, WorkOrderType
 from app.workorders.states import OPEN_STATUSES
 
@@ -34,8 +34,8 @@ def order_types():
 
 
 def preview(args):
-    order_type = _order_type(args["type"])
-    customer = _customer(args.get("account_no"))
+    order_type = workorders.active_type(args["type"])
+    customer = customers.by_account_no(args.get("account_no"))
     lonlat = _lonlat(args, customer)
     zone = spatial.zone_for_point(*lonlat) if lonlat else None
     due, rule, unconfirmed = deadlines.deadline_for(order_type, utcnow())
@@ -84,22 +84,6 @@ def _nearby_same_type(type_code, lonlat, radius_m):
         ).options(selectinload(WorkOrder.type)).order_by(metres).limit(20)
     ).all()
     return [(order, round(distance, 1)) for order, distance in rows]
-
-
-def _order_type(code):
-    order_type = db.session.get(WorkOrderType, code)
-    if order_type is None or not order_type.active:
-        raise Invalid(errors={"type": [f"未知工单类型 / unknown work-order type: {code}"]})
-    return order_type
-
-
-def _customer(account_no):
-    if not account_no:
-        return None
-    customer = db.session.scalar(sa.select(Customer).where(Customer.account_no == account_no))
-    if customer is None:
-        raise Invalid(errors={"account_no": [f"户号不存在 / no customer {account_no}"]})
-    return customer
 
 
 def _lonlat(args, customer):

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from app.calendar.rules import local_date
-from app.customers.models import Customer
+from app.customers import services as customers
 from app.database import point_wkt, utcnow
 from app.dispatch import queries as spatial
 from app.errors import Invalid, NotFound
@@ -89,8 +89,8 @@ def next_number(prefix="WO", now=None):
 
 
 def create_work_order(data, user):
-    order_type = _active_type(data["type"])
-    customer = _customer(data.get("account_no"))
+    order_type = active_type(data["type"])
+    customer = customers.by_account_no(data.get("account_no"))
     if customer is None and not (data.get("caller_name") and data.get("caller_phone")):
         raise Invalid(
             errors={
@@ -168,20 +168,12 @@ def cancel(order, reason, user):
     return event
 
 
-def _active_type(code):
+def active_type(code):
+    """An order type that may be used now; an unknown or retired one is bad input."""
     order_type = db.session.get(WorkOrderType, code)
     if order_type is None or not order_type.active:
         raise Invalid(errors={"type": [f"未知工单类型 / unknown work-order type: {code}"]})
     return order_type
-
-
-def _customer(account_no):
-    if not account_no:
-        return None
-    customer = db.session.scalar(sa.select(Customer).where(Customer.account_no == account_no))
-    if customer is None:
-        raise Invalid(errors={"account_no": [f"户号不存在 / no customer {account_no}"]})
-    return customer
 
 
 def _position(data, customer):
