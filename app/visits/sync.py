@@ -19,9 +19,8 @@ from sqlalchemy.dialects.postgresql import insert
 from app.database import utcnow
 from app.errors import Conflict, Invalid, NotFound, error_body
 from app.extensions import db
-from app.visits import idempotency
+from app.visits import idempotency, services
 from app.visits.models import IdempotencyKey
-from app.visits.services import BATCH_MEMO
 from app.visits.steps import STEPS
 
 log = logging.getLogger(__name__)
@@ -50,8 +49,10 @@ def deliver(user, raw_items):
     items = [_resolve(raw) for raw in raw_items]
     _claim_all(user.id, [item for item in items if item.result is None])
     finished, outcomes = {}, []
-    db.session.info[BATCH_MEMO] = {}
+    db.session.info[services.BATCH_MEMO] = {}
     try:
+        services.lock_batch(user, {item.order_id for item in items
+                                   if item.result is None and STEPS[item.action].order_scoped})
         for item in items:
             if item.result is None:
                 if item.key in finished:  # the same step queued twice in one batch
@@ -61,7 +62,7 @@ def deliver(user, raw_items):
                 finished[item.key] = item.result
                 outcomes.append(item)
     finally:
-        db.session.info.pop(BATCH_MEMO, None)
+        db.session.info.pop(services.BATCH_MEMO, None)
     _finish_all([item for item in outcomes if item.result["status"] < 500])
     return [{"idempotency_key": item.key, "device_time": item.device_time,
              "received_at": received_at, "_row_id": item.row_id, **item.result}
@@ -159,7 +160,7 @@ def _run(user, item):
     except ma.ValidationError as exc:
         status, body = 422, error_body(422, errors=exc.messages)
     except Exception as exc:
-        db.session.info[BATCH_MEMO].clear()  # a rolled-back savepoint may drop its locks
+        db.session.info[services.BATCH_MEMO].clear()  # a rolled-back savepoint may drop its locks
         refused = idempotency.error_response(exc)
         if refused is None:
             log.exception("sync item %s failed", item.key)

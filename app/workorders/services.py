@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.calendar.rules import local_date
 from app.customers import services as customers
@@ -43,7 +44,6 @@ def record_event(
     to_status=None,
 ):
     event = WorkOrderEvent(
-        work_order=order,
         kind=kind,
         reason=reason,
         device_time=device_time,
@@ -55,8 +55,20 @@ def record_event(
         server_time=utcnow(),
         **actor_fields(actor),
     )
+    _attach(event, order)
     db.session.add(event)
     return event
+
+
+def _attach(event, order):
+    """event.work_order = order, without marking a stored order whose events are not loaded
+    as changed: the flush then has one row to insert and no order to look through."""
+    state = sa.inspect(order)
+    if state.persistent and "events" not in state.dict:
+        event.work_order_id = order.id
+        set_committed_value(event, "work_order", order)
+    else:
+        event.work_order = order
 
 
 def transition(order, action, actor, **event_fields):
@@ -187,12 +199,17 @@ def _position(data, customer):
 
 def get_for(user, order_id, lock=False):
     """The order if this user may see it; a technician's foreign order is 404 (R7)."""
-    stmt = sa.select(WorkOrder).where(WorkOrder.id == order_id)
-    if user.role == "technician":
-        stmt = stmt.where(WorkOrder.technician.has(user_id=user.id))
+    stmt = visible_to(user, sa.select(WorkOrder).where(WorkOrder.id == order_id))
     if lock:
         stmt = stmt.with_for_update()
     order = db.session.scalar(stmt)
     if order is None:
         raise NotFound(f"工单不存在 / work order {order_id} not found")
     return order
+
+
+def visible_to(user, stmt):
+    """`stmt` on work orders narrowed to those this user may see (R7)."""
+    if user.role == "technician":
+        stmt = stmt.where(WorkOrder.technician.has(user_id=user.id))
+    return stmt

@@ -3,9 +3,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.visits.models import IdempotencyKey
+from app.visits.models import IdempotencyKey, Visit
 from app.workorders.models import WorkOrder, WorkOrderEvent
-from tests.visits.kit import iso, now
+from tests.visits.kit import assigned_order, iso, now
 
 
 def sync(ph, items):
@@ -139,3 +139,48 @@ def test_accept_and_decline_queued_offline_run_the_dispatch_services(client, mak
     accept = db.session.scalar(sa.select(WorkOrderEvent).where(
         WorkOrderEvent.work_order_id == order.id, WorkOrderEvent.kind == "accept"))
     assert accept.device_time.isoformat() == accepted_at
+
+
+def _same_shape(event):
+    return (event.kind, event.from_status, event.to_status, event.device_time, event.payload,
+            event.reason, event.accuracy_m, event.actor_id)
+
+
+def test_interleaved_orders_in_a_batch_end_as_single_requests_leave_them(phone, make):
+    """Two orders' steps interleaved, a refused arrival and a foreign order in between: every
+    result, event and visit is what the same steps sent one by one give."""
+    ph, live = phone
+    batch_a, _ = assigned_order(make, tech=ph.tech)
+    batch_b, _ = assigned_order(make, tech=ph.tech)
+    stranger = make.work_order()
+    at = now() - timedelta(minutes=30)
+    steps = [("depart", {}), ("arrive", {"position": {"lat": 95, "lon": 121.16}}),  # 422
+             ("arrive", {"position": {"lat": 36.77, "lon": 121.16}, "accuracy_m": 5}),
+             ("checklist", {"item": "uniform"}), ("checklist", {"item": "uniform"}),  # 409
+             ("checklist", {"item": "id_shown"}), ("complete", {"note": "好了"})]
+    bodies = [{**body, "device_time": iso(at + timedelta(minutes=i))}
+              for i, (_, body) in enumerate(steps)]
+    names = [name for name, _ in steps]
+    singles = [ph.post(live.id, name, body) for name, body in zip(names, bodies, strict=True)]
+    items = []
+    for i, (name, body) in enumerate(zip(names, bodies, strict=True)):
+        for order in (batch_a, stranger, batch_b):
+            items.append({"idempotency_key": f"{order.id}-{i}", "body": body,
+                          "path": f"/api/workorders/{order.id}/{name}"})
+    results = sync(ph, items).json["results"]
+
+    assert [r["status"] for r in results[1::3]] == [404, 422, 404, 404, 404, 404, 404]
+    expected = [(s.status_code, s.json.get("kind"), s.json.get("status")) for s in singles]
+    assert [s for s, _, _ in expected] == [200, 422, 200, 201, 409, 201, 200]
+    for batch_results in (results[0::3], results[2::3]):
+        assert [(r["status"], r["body"].get("kind"), r["body"].get("status"))
+                for r in batch_results] == expected
+    want = [_same_shape(e) for e in order_events(live.id)]
+    for order in (batch_a, batch_b):
+        assert [_same_shape(e) for e in order_events(order.id)] == want
+        visit, live_visit = (db.session.get(Visit, o.id) for o in (order, live))
+        assert (visit.checklist.keys(), visit.arrival_distance_m, visit.arrival_flagged) == (
+            live_visit.checklist.keys(), live_visit.arrival_distance_m,
+            live_visit.arrival_flagged)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(WorkOrderEvent).where(
+        WorkOrderEvent.work_order_id == stranger.id, WorkOrderEvent.kind == "depart")) == 0
