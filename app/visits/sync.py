@@ -27,6 +27,10 @@ log = logging.getLogger(__name__)
 ORDER_PATH = re.compile(r"^/api/workorders/(\d+)/([a-z-]+)$")
 PATHS = {"/api/signatures": "sign"}
 TABLE = IdempotencyKey.__table__
+# Sent as one executemany: SQLAlchemy batches it into multi-row INSERTs (insertmanyvalues)
+# from one cached compilation, where .values([...]) compiled 500 rows' SQL on every batch.
+CLAIM = (insert(TABLE).on_conflict_do_nothing(constraint="uq_idempotency_keys_user_key")
+         .returning(TABLE.c.key, TABLE.c.id))
 
 
 @dataclass
@@ -112,14 +116,11 @@ def _claim_all(user_id, items):
     now = utcnow()
     rows = {item.key: item for item in items}
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        claimed = dict(conn.execute(
-            insert(TABLE).values([
-                {"user_id": user_id, "key": item.key, "method": item.method, "path": item.path,
-                 "body_sha256": item.digest, "status": "in_progress", "created_at": now}
-                for item in rows.values()
-            ]).on_conflict_do_nothing(constraint="uq_idempotency_keys_user_key")
-            .returning(TABLE.c.key, TABLE.c.id)
-        ).all())
+        claimed = dict(conn.execute(CLAIM, [
+            {"user_id": user_id, "key": item.key, "method": item.method, "path": item.path,
+             "body_sha256": item.digest, "status": "in_progress", "created_at": now}
+            for item in rows.values()
+        ]).all())
         existing = conn.execute(sa.select(TABLE).where(
             TABLE.c.user_id == user_id, TABLE.c.key.in_(set(rows) - set(claimed)))).all()
         judged = {row.key: _judge(conn, row, rows[row.key]) for row in existing}
