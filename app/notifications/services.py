@@ -34,6 +34,16 @@ def notify(user_ids, kind, payload, dedupe_key=None):
             _after_commit(user_id, {"id": row, "kind": kind, "payload": payload})
 
 
+def mark():
+    """How many live pushes this session holds for after its commit (see drop_since)."""
+    return len(db.session.info.setdefault("live_events", []))
+
+
+def drop_since(mark):
+    """A savepoint rolled back: its notifications are gone, so their live pushes must go too."""
+    del db.session.info.setdefault("live_events", [])[mark:]
+
+
 def _after_commit(user_id, message):
     db.session.info.setdefault("live_events", []).append((user_id, message))
 

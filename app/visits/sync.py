@@ -2,9 +2,10 @@
 
 Every item names a step by path (/api/workorders/12/arrive) or by action and work_order_id,
 carries its Idempotency-Key and the phone's time, and is dispatched to the same service code
-as the single endpoint, inside its own SAVEPOINT: one refused item changes nothing of its
-own and does not stop the others. A key already used by a single request (or an earlier
-batch) gives that stored result again, so a step is never applied twice.
+as the single endpoint. A batch whose steps are all accepted runs in one SAVEPOINT; once any
+is refused, the batch is run again item by item, each in its own SAVEPOINT: one refused item
+changes nothing of its own and does not stop the others. A key already used by a single
+request (or an earlier batch) gives that stored result again, so a step is never applied twice.
 """
 
 import logging
@@ -19,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert
 from app.database import utcnow
 from app.errors import Conflict, Invalid, NotFound, error_body
 from app.extensions import db
+from app.notifications import services as live
 from app.visits import idempotency, services
 from app.visits.models import IdempotencyKey
 from app.visits.steps import STEPS
@@ -52,25 +54,65 @@ def deliver(user, raw_items):
     received_at = utcnow()
     items = [_resolve(raw) for raw in raw_items]
     _claim_all(user.id, [item for item in items if item.result is None])
-    finished, outcomes = {}, []
+    pending = [item for item in items if item.result is None]
     db.session.info[services.BATCH_MEMO] = {}
     try:
-        services.lock_batch(user, {item.order_id for item in items
-                                   if item.result is None and STEPS[item.action].order_scoped})
-        for item in items:
-            if item.result is None:
-                if item.key in finished:  # the same step queued twice in one batch
-                    item.result = {**finished[item.key], "replayed": True}
-                    continue
-                item.result = _run(user, item)
-                finished[item.key] = item.result
-                outcomes.append(item)
+        services.lock_batch(user, {item.order_id for item in pending
+                                   if STEPS[item.action].order_scoped})
+        outcomes = _all_at_once(user, pending)
+        if outcomes is None:  # something was refused: each item on its own
+            outcomes = _one_by_one(user, pending, _run)
     finally:
         db.session.info.pop(services.BATCH_MEMO, None)
     _finish_all([item for item in outcomes if item.result["status"] < 500])
     return [{"idempotency_key": item.key, "device_time": item.device_time,
              "received_at": received_at, "_row_id": item.row_id, **item.result}
             for item in items]
+
+
+def _one_by_one(user, items, run):
+    """Run each item with `run`; a step queued twice in one batch runs once."""
+    finished, outcomes = {}, []
+    for item in items:
+        if item.key in finished:
+            item.result = {**finished[item.key], "replayed": True}
+            continue
+        item.result = finished[item.key] = run(user, item)
+        outcomes.append(item)
+    return outcomes
+
+
+def _all_at_once(user, items):
+    """The usual batch, where every step is accepted, in one SAVEPOINT instead of one each.
+
+    On the first refusal everything it did is undone (rows, queued live events, the batch's
+    cache) and None tells the caller to run the items one by one, each in its own SAVEPOINT:
+    the results are the same either way, only cheaper when nothing is refused.
+    """
+    mark = live.mark()
+    savepoint = db.session.begin_nested()
+    try:
+        outcomes = _one_by_one(user, items, _apply)
+    except Exception:
+        savepoint.rollback()
+        live.drop_since(mark)
+        db.session.info[services.BATCH_MEMO].clear()
+        for item in items:
+            item.result = None
+        return None
+    savepoint.commit()
+    return outcomes
+
+
+def _apply(user, item):
+    """One item, raising on refusal (for _all_at_once)."""
+    step = STEPS[item.action]
+    loader, dumper = _schemas(item.action)
+    data = loader.load(item.body)
+    obj = step.handler(user, item.order_id, data) if step.order_scoped else \
+        step.handler(user, data)
+    db.session.flush()
+    return {"status": step.status, "body": dumper.dump(obj), "replayed": False}
 
 
 def release_claims(results):
@@ -149,18 +191,15 @@ def _schemas(action):
 
 
 def _run(user, item):
-    step = STEPS[item.action]
-    loader, dumper = _schemas(item.action)
+    """One item in its own SAVEPOINT: a refusal becomes its result and undoes only itself."""
+    mark = live.mark()
     try:
         with db.session.begin_nested():
-            data = loader.load(item.body)
-            obj = step.handler(user, item.order_id, data) if step.order_scoped else \
-                step.handler(user, data)
-            db.session.flush()
-            status, body = step.status, dumper.dump(obj)
+            return _apply(user, item)
     except ma.ValidationError as exc:
         status, body = 422, error_body(422, errors=exc.messages)
     except Exception as exc:
+        live.drop_since(mark)
         db.session.info[services.BATCH_MEMO].clear()  # a rolled-back savepoint may drop its locks
         refused = idempotency.error_response(exc)
         if refused is None:

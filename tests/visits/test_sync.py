@@ -184,3 +184,38 @@ def test_interleaved_orders_in_a_batch_end_as_single_requests_leave_them(phone, 
             live_visit.arrival_flagged)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(WorkOrderEvent).where(
         WorkOrderEvent.work_order_id == stranger.id, WorkOrderEvent.kind == "depart")) == 0
+
+
+def test_a_refused_item_does_not_publish_the_others_live_events_twice(client, make, storage_dir):
+    """A refusal makes the batch run again item by item: what the first pass queued is dropped."""
+    import json
+    import time
+
+    from app.jobs import redis_conn
+    from app.notifications.models import Notification
+    from app.notifications.services import channel_for
+    from tests.visits.kit import Phone
+
+    order, tech = assigned_order(make, accept=False)
+    dispatcher_id = make.user("dispatcher").id
+    listener = redis_conn().pubsub(ignore_subscribe_messages=True)
+    listener.subscribe(channel_for(dispatcher_id))
+    ph = Phone(client, make, tech)
+    results = sync(ph, [
+        {"idempotency_key": "d-1", "action": "decline", "work_order_id": order.id,
+         "body": {"reason": "车辆故障"}},
+        {"idempotency_key": "d-2", "path": f"/api/workorders/{order.id}/arrive",
+         "body": {"position": {"lat": 99, "lon": 121.16}}},
+    ]).json["results"]
+    assert [r["status"] for r in results] == [200, 422]
+    heard, deadline = [], time.monotonic() + 1.5
+    while time.monotonic() < deadline:
+        message = listener.get_message(timeout=0.1)
+        if message:
+            heard.append(json.loads(message["data"])["kind"])
+    listener.close()
+    assert heard.count("assignment_declined") == 1
+    stored = db.session.scalars(sa.select(Notification.id).where(
+        Notification.recipient_id == dispatcher_id,
+        Notification.kind == "assignment_declined")).all()
+    assert len(stored) == 1
