@@ -25,3 +25,18 @@ def utcnow():
 def point_wkt(lon, lat):
     """EWKT for a WGS-84 (city frame) point, as GeoAlchemy2 accepts it."""
     return f"SRID=4326;POINT({lon} {lat})"
+
+
+# What Alembic's autogenerate must leave alone: PostGIS's own tables, and the trigram
+# expression indexes of migration 0005, which it cannot compare (so it would drop them).
+POSTGIS_TABLES = {"spatial_ref_sys", "topology", "layer"}
+
+
+def alembic_include_object(obj, name, type_, reflected, compare_to):
+    from geoalchemy2 import alembic_helpers
+
+    if type_ == "table" and name in POSTGIS_TABLES:
+        return False
+    if type_ == "index" and name and name.endswith("_trgm"):
+        return False
+    return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)

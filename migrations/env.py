@@ -6,14 +6,7 @@ from flask import current_app
 from alembic import context
 from geoalchemy2 import alembic_helpers
 
-# PostGIS owns these tables; autogenerate must not try to drop them.
-POSTGIS_TABLES = {"spatial_ref_sys", "topology", "layer"}
-
-
-def include_object(obj, name, type_, reflected, compare_to):
-    if type_ == "table" and name in POSTGIS_TABLES:
-        return False
-    return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)
+from app.database import alembic_include_object as include_object
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
