@@ -14,6 +14,7 @@ from app.complaints.bulletin_schemas import (
 from app.complaints.models import ComplaintBulletin
 from app.errors import Invalid, NotFound
 from app.extensions import db
+from app.queries import paginate
 
 BULLETIN_READERS = ("department_lead", "general_manager", "dispatcher", "admin")
 FORMATS_DOC = "format=json (default), csv (UTF-8 with BOM, for Excel) or html (printable, 中文)"
@@ -62,13 +63,8 @@ class StoredBulletinViews(MethodView):
                              ("department_id", "department_id")):
             if args.get(name) is not None:
                 stmt = stmt.where(getattr(ComplaintBulletin, column) == args[name])
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-        items = db.session.scalars(
-            stmt.order_by(ComplaintBulletin.iso_year.desc(), ComplaintBulletin.iso_week.desc(),
-                          ComplaintBulletin.department_id)
-            .limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"])
-        ).all()
-        return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+        return paginate(stmt, args, ComplaintBulletin.iso_year.desc(),
+                        ComplaintBulletin.iso_week.desc(), ComplaintBulletin.department_id)
 
 
 @blp.route("/bulletins/<int:bulletin_id>")

@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from app.complaints import access
 from app.complaints.models import Complaint
-from app.extensions import db
+from app.queries import contains_pattern, paginate
 
 EQUALITY_FILTERS = ("kind", "department_id", "sensitive", "work_order_id")
 
@@ -22,7 +22,7 @@ def filtered(args, user):
     if args.get("received_to"):
         stmt = stmt.where(Complaint.received_at < args["received_to"])
     if args.get("q"):
-        like = "%" + args["q"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        like = contains_pattern(args["q"])
         stmt = stmt.where(sa.or_(*(
             column.ilike(like, escape="\\") for column in
             (Complaint.number, Complaint.caller_name, Complaint.caller_phone, Complaint.address)
@@ -32,10 +32,5 @@ def filtered(args, user):
 
 def page(args, user):
     stmt = filtered(args, user)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    items = db.session.scalars(
-        stmt.options(selectinload(Complaint.department), selectinload(Complaint.work_order))
-        .order_by(Complaint.received_at.desc(), Complaint.id.desc())
-        .limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"])
-    ).all()
-    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+    return paginate(stmt, args, Complaint.received_at.desc(), Complaint.id.desc(), options=(
+        selectinload(Complaint.department), selectinload(Complaint.work_order)))

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from app.customers.models import Customer
 from app.errors import Invalid, NotFound
 from app.extensions import db
+from app.queries import contains_pattern
 from app.workorders.models import WorkOrder
 from app.workorders.states import OPEN_STATUSES
 
@@ -31,17 +32,12 @@ def _digits_of(column):
                                   sa.literal_column("'g'"))
 
 
-def _like(text):
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _matches(q):
     """Conditions and a rank: exact phone or account number first, then partial matches."""
     digits = re.sub(r"\D", "", q)
-    conditions = [Customer.account_no.ilike(_like(q), escape="\\"),
-                  Customer.address.ilike(_like(q), escape="\\"),
-                  Customer.name.ilike(_like(q), escape="\\")]
+    conditions = [Customer.account_no.ilike(contains_pattern(q), escape="\\"),
+                  Customer.address.ilike(contains_pattern(q), escape="\\"),
+                  Customer.name.ilike(contains_pattern(q), escape="\\")]
     exact = [sa.func.upper(Customer.account_no) == q.upper()]
     if len(digits) >= 4:
         conditions.append(_digits_of(Customer.phone).like(f"%{digits}%"))
@@ -103,7 +99,7 @@ def _attach_complaints(by_id):
 def _orphan_orders(q):
     """A repeat caller without an account: their open orders match by phone or address."""
     digits = re.sub(r"\D", "", q)
-    conditions = [WorkOrder.address.ilike(_like(q), escape="\\")]
+    conditions = [WorkOrder.address.ilike(contains_pattern(q), escape="\\")]
     if len(digits) >= 4:
         conditions.append(_digits_of(WorkOrder.caller_phone).like(f"%{digits}%"))
     return db.session.scalars(

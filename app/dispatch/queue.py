@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.database import utcnow
-from app.extensions import db
+from app.queries import paginate
 from app.workorders.deadlines import sla_state_sql
 from app.workorders.models import WorkOrder
 from app.workorders.states import OPEN_STATUSES
@@ -34,15 +34,10 @@ def page(args, now=None):
         WorkOrder.status.in_(OPEN_STATUSES), reason.is_not(None))
     if args.get("team_id") is not None:
         stmt = stmt.where(WorkOrder.team_id == args["team_id"])
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    rows = db.session.execute(
-        stmt.options(selectinload(WorkOrder.type), selectinload(WorkOrder.zone),
-                     selectinload(WorkOrder.customer))
-        .order_by(rank, WorkOrder.priority.desc(), WorkOrder.deadline_at, WorkOrder.id)
-        .limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"])
-    ).all()
-    items = []
-    for order, why in rows:
+    page = paginate(stmt, args, rank, WorkOrder.priority.desc(), WorkOrder.deadline_at,
+                    WorkOrder.id, rows=True, options=(
+                        selectinload(WorkOrder.type), selectinload(WorkOrder.zone),
+                        selectinload(WorkOrder.customer)))
+    for order, why in page["items"]:
         order.queue_reason = why
-        items.append(order)
-    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+    return {**page, "items": [order for order, _ in page["items"]]}

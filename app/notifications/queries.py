@@ -6,6 +6,7 @@ from app.database import utcnow
 from app.errors import NotFound
 from app.extensions import db
 from app.notifications.models import Notification
+from app.queries import paginate
 
 
 def _mine(user_id):
@@ -22,11 +23,7 @@ def page(user_id, args):
     if args.get("unread") is not None:
         stmt = stmt.where(Notification.read_at.is_(None) if args["unread"]
                           else Notification.read_at.is_not(None))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    items = db.session.scalars(stmt.order_by(Notification.id.desc()).limit(args["per_page"])
-                               .offset((args["page"] - 1) * args["per_page"])).all()
-    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"],
-            "unread": unread_count(user_id)}
+    return {**paginate(stmt, args, Notification.id.desc()), "unread": unread_count(user_id)}
 
 
 def mark_one(user_id, notification_id):

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.planning import build, loading, planner, reasons
 from app.planning import settings as planning_settings
 from app.planning.models import Plan, PlanRoute, PlanStop
+from app.queries import paginate
 
 
 def propose_plan(team_id, day, user):
@@ -79,11 +80,5 @@ def list_plans(args):
     for name in ("team_id", "day", "status"):
         if args.get(name) is not None:
             stmt = stmt.where(getattr(Plan, name) == args[name])
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    items = db.session.scalars(
-        stmt.options(selectinload(Plan.stops),
-                     selectinload(Plan.routes).selectinload(PlanRoute.stops))
-        .order_by(Plan.day.desc(), Plan.id.desc())
-        .limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"])
-    ).all()
-    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+    return paginate(stmt, args, Plan.day.desc(), Plan.id.desc(), options=(
+        selectinload(Plan.stops), selectinload(Plan.routes).selectinload(PlanRoute.stops)))

@@ -14,6 +14,7 @@ from app.database import utcnow
 from app.dispatch.models import Technician
 from app.errors import Conflict, NotFound
 from app.extensions import db
+from app.queries import paginate
 from app.visits.models import SatisfactionForm
 from app.visits.services import locked_order, visit_for
 from app.workorders.models import WorkOrder, WorkOrderEvent
@@ -136,13 +137,8 @@ def satisfaction_page(args):
     """Answers for reports, with averages over everything the filters select."""
     conditions = _report_filters(args)
     stmt = sa.select(SatisfactionForm).where(*conditions)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    items = db.session.scalars(
-        stmt.order_by(SatisfactionForm.submitted_at.desc(), SatisfactionForm.id.desc())
-        .limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"])
-    ).all()
-    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"],
-            "summary": _summary(conditions)}
+    page = paginate(stmt, args, SatisfactionForm.submitted_at.desc(), SatisfactionForm.id.desc())
+    return {**page, "summary": _summary(conditions)}
 
 
 def _report_filters(args):

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.extensions import db
+from app.queries import contains_pattern, paginate
 from app.workorders.deadlines import sla_state_sql
 from app.workorders.models import WorkOrder
 
@@ -32,7 +32,7 @@ def filtered(args, user):
     if args.get("created_to"):
         stmt = stmt.where(WorkOrder.created_at < args["created_to"])
     if args.get("q"):
-        like = f"%{_escape_like(args['q'])}%"
+        like = contains_pattern(args["q"])
         stmt = stmt.where(
             sa.or_(
                 WorkOrder.number.ilike(like, escape="\\"),
@@ -45,19 +45,8 @@ def filtered(args, user):
 
 def page(args, user):
     stmt = filtered(args, user)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    items = db.session.scalars(
-        stmt.options(
-            selectinload(WorkOrder.type),
-            selectinload(WorkOrder.zone),
-            selectinload(WorkOrder.customer),
-        )
-        .order_by(WorkOrder.priority.desc(), WorkOrder.created_at.desc(), WorkOrder.id.desc())
-        .limit(args["per_page"])
-        .offset((args["page"] - 1) * args["per_page"])
-    ).all()
-    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
-
-
-def _escape_like(text):
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return paginate(
+        stmt, args, WorkOrder.priority.desc(), WorkOrder.created_at.desc(), WorkOrder.id.desc(),
+        options=(selectinload(WorkOrder.type), selectinload(WorkOrder.zone),
+                 selectinload(WorkOrder.customer)),
+    )

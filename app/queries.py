@@ -1,0 +1,24 @@
+"""Query helpers every area shares: one page of rows with its total, and LIKE patterns."""
+
+import sqlalchemy as sa
+
+from app.extensions import db
+
+
+def paginate(stmt, args, *order_by, options=(), rows=False):
+    """{"items", "total", "page", "per_page"} for `stmt`: one COUNT, then one page in order.
+
+    `rows=True` keeps whole result rows (for a select of several columns), not just the first.
+    """
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    page = (stmt.options(*options).order_by(*order_by)
+            .limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"]))
+    result = db.session.execute(page) if rows else db.session.scalars(page)
+    return {"items": result.all(), "total": total, "page": args["page"],
+            "per_page": args["per_page"]}
+
+
+def contains_pattern(text):
+    """An ILIKE pattern matching `text` anywhere, its % and _ taken literally (escape '\\')."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
