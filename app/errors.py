@@ -102,8 +102,8 @@ def http_error_payload(error):
     data = getattr(error, "data", None) or {}
     errors = data.get("errors") or _flatten_webargs(data.get("messages") or {})
     message = data.get("message")
-    if message is None and error.code == 400 and error.description:
-        message = error.description
+    if message is None and error.code == 400 and error.description != type(error).description:
+        message = error.description  # a reason given where it was raised, not werkzeug's default
     status = error.code or 500
     return error_body(status, message, errors), status, data.get("headers", {})
 

@@ -161,3 +161,11 @@ def test_order_for_a_customer_not_yet_flushed_takes_the_customers_point(make):
     order = create_work_order({"type": "general_repair", "channel": "hotline",
                                "account_no": "HY99"}, make.user("hotline_agent"))
     assert order.zone_id == zone.id and order.caller_phone == "13800009999"
+
+
+def test_malformed_json_is_explained_in_our_words(client, make):
+    headers = {**make.headers(make.user("hotline_agent")), "Content-Type": "application/json"}
+    resp = client.post("/api/workorders", headers=headers, data="{not json")
+    assert resp.status_code == 400 and resp.json["code"] == "bad_request"
+    assert resp.json["message"].startswith("请求格式错误")
+    assert resp.json["errors"] == {"json": ["Invalid JSON body."]}
