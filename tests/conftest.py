@@ -7,6 +7,7 @@ emptied afterwards; the reference rows seeded by the migrations are put back.
 
 import os
 import threading
+import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -88,7 +89,9 @@ def _reset_database(app):
 
 @pytest.fixture(autouse=True)
 def _app_context(app):
-    """Every test runs in an app context on a clean database and a clean Redis db."""
+    """Every test runs in an app context on a clean database, a clean Redis db and live
+    channels of its own (pub/sub ignores db numbers: other runs and tests stay unheard)."""
+    app.config["LIVE_CHANNEL_PREFIX"] = f"tapline-test-{uuid.uuid4().hex[:12]}"
     with app.app_context():
         redis_conn().flushdb()
         yield

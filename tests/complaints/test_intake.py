@@ -18,6 +18,7 @@ from app.complaints.models import (
 from app.extensions import db
 from app.jobs import redis_conn
 from app.notifications.models import Notification
+from app.notifications.services import channel_for
 from app.outbox import OutboxMessage
 from app.workorders.models import DailySequence
 from tests.complaints.conftest import complaint_body, count, event_kinds, notifications
@@ -80,7 +81,7 @@ def test_make_up_saturday_is_a_working_day_and_holidays_alert_the_duty_staff(cli
 
 def test_duty_alert_is_also_a_live_event(office):
     pubsub = redis_conn().pubsub()
-    pubsub.subscribe(f"tapline:user:{office.agent.id}")  # no roster: the agent on the call
+    pubsub.subscribe(channel_for(office.agent.id))  # no roster: the agent on the call
     assert pubsub.get_message(timeout=2)["type"] == "subscribe"
     complaint = services.intake(complaint_body(office), office.agent,
                                 now=datetime(2026, 10, 4, 20, 0, tzinfo=TZ))

@@ -1,6 +1,5 @@
 """Dispatch fixtures: office hours pinned open or closed, and small helpers."""
 
-import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -9,15 +8,6 @@ from app.dispatch import suggestions
 from app.extensions import db
 from app.notifications.models import Notification
 from app.workorders.models import WorkOrderEvent
-
-
-@pytest.fixture(autouse=True)
-def _own_live_channels(app):
-    """Redis pub/sub ignores db numbers: keep other suites' live events off our channels."""
-    before = app.config.get("LIVE_CHANNEL_PREFIX", "tapline")
-    app.config["LIVE_CHANNEL_PREFIX"] = f"tapline-test-{uuid.uuid4().hex[:8]}"
-    yield
-    app.config["LIVE_CHANNEL_PREFIX"] = before
 
 
 @pytest.fixture
