@@ -30,9 +30,10 @@ bench: ## run every bench/bench_*.py, or only BENCH=bench_name
 	$(SERVICES) ensure-packages && scripts/venv.sh && \
 	$(SERVICES) run -- scripts/run-bench.sh $(BENCH)
 
-lint: ## ruff check app tests
+lint: ## ruff check and ruff format --check on the Python code
 	@scripts/venv.sh
-	.venv/bin/ruff check app tests
+	.venv/bin/ruff check app tests bench worker.py wsgi.py
+	.venv/bin/ruff format --check app tests bench worker.py wsgi.py migrations
 
 venv: ## create .venv, or reinstall requirements.lock into it when the lock changed
 	@scripts/venv.sh

@@ -11,11 +11,19 @@ def paginate(stmt, args, *order_by, options=(), rows=False):
     `rows=True` keeps whole result rows (for a select of several columns), not just the first.
     """
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    page = (stmt.options(*options).order_by(*order_by)
-            .limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"]))
+    page = (
+        stmt.options(*options)
+        .order_by(*order_by)
+        .limit(args["per_page"])
+        .offset((args["page"] - 1) * args["per_page"])
+    )
     result = db.session.execute(page) if rows else db.session.scalars(page)
-    return {"items": result.all(), "total": total, "page": args["page"],
-            "per_page": args["per_page"]}
+    return {
+        "items": result.all(),
+        "total": total,
+        "page": args["page"],
+        "per_page": args["per_page"],
+    }
 
 
 def contains_pattern(text):

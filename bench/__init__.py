@@ -12,8 +12,9 @@ import sqlalchemy as sa
 def bench_url(name):
     from app.config import _db_url
 
-    base = _db_url(os.environ.get("DATABASE_URL",
-                                  "postgresql+psycopg://postgres@127.0.0.1:54329/tapline"))
+    base = _db_url(
+        os.environ.get("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:54329/tapline")
+    )
     return sa.engine.make_url(base).set(database=name)
 
 
@@ -46,8 +47,7 @@ def bench_app(name, **config):
 
     url = bench_url(name)
     create_database(url)
-    settings = {"MODE": "demo", "SQLALCHEMY_DATABASE_URI": url.render_as_string(False),
-                **config}
+    settings = {"MODE": "demo", "SQLALCHEMY_DATABASE_URI": url.render_as_string(False), **config}
     app = create_app(type("BenchConfig", (Config,), settings))
     with app.app_context():
         upgrade()

@@ -31,8 +31,9 @@ from app.dispatch.models import ServiceZone, Skill, Team, Technician
 from app.extensions import db
 from bench import bench_app, drop_database
 
-SQUARE = ("SRID=4326;MULTIPOLYGON(((121.10 36.72,121.22 36.72,121.22 36.82,121.10 36.82,"
-          "121.10 36.72)))")
+SQUARE = (
+    "SRID=4326;MULTIPOLYGON(((121.10 36.72,121.22 36.72,121.22 36.82,121.10 36.82,121.10 36.72)))"
+)
 SECRET = "bench-emergency-secret-of-32-bytes-or-more"
 
 
@@ -41,13 +42,26 @@ def seed():
     db.session.add(team)
     db.session.flush()
     db.session.add(ServiceZone(code="QXZ", name="城区", team_id=team.id, geom=SQUARE))
-    people = {role: User(username=f"bench_{role}", password_hash="-", display_name=role,
-                         role=role, team_id=team.id)
-              for role in ("technician", "hotline_agent", "dispatcher")}
+    people = {
+        role: User(
+            username=f"bench_{role}",
+            password_hash="-",
+            display_name=role,
+            role=role,
+            team_id=team.id,
+        )
+        for role in ("technician", "hotline_agent", "dispatcher")
+    }
     db.session.add_all(people.values())
     db.session.flush()
-    tech = Technician(user_id=people["technician"].id, employee_no="QX001", name="值班师傅",
-                      team_id=team.id, base_point=point_wkt(121.16, 36.77), on_call=True)
+    tech = Technician(
+        user_id=people["technician"].id,
+        employee_no="QX001",
+        name="值班师傅",
+        team_id=team.id,
+        base_point=point_wkt(121.16, 36.77),
+        on_call=True,
+    )
     tech.skills = [db.session.query(Skill).filter_by(code="emergency").one()]
     db.session.add(tech)
     db.session.commit()
@@ -62,13 +76,37 @@ def free_port():
 
 def start(url, redis_url, port, processes):
     """The worker and gunicorn, appended to `processes` as they start (for the cleanup)."""
-    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "TAPLINE_MODE": "demo",
-           "SECRET_KEY": SECRET, "LIVE_CHANNEL_PREFIX": f"tapline-bench-{os.getpid()}"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "REDIS_URL": redis_url,
+        "TAPLINE_MODE": "demo",
+        "SECRET_KEY": SECRET,
+        "LIVE_CHANNEL_PREFIX": f"tapline-bench-{os.getpid()}",
+    }
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
     processes.append(subprocess.Popen([sys.executable, "worker.py"], **quiet))
-    processes.append(subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", "2", "--threads", "8",
-         "--graceful-timeout", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"], **quiet))
+    processes.append(
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-k",
+                "gthread",
+                "-w",
+                "2",
+                "--threads",
+                "8",
+                "--graceful-timeout",
+                "2",
+                "-b",
+                f"127.0.0.1:{port}",
+                "wsgi:app",
+            ],
+            **quiet,
+        )
+    )
     for _ in range(60):
         try:
             requests.get(f"http://127.0.0.1:{port}/api/openapi.json", timeout=5)
@@ -131,8 +169,9 @@ class Poller(threading.Thread):
 
     def run(self):
         while not self.stop.wait(self.every):
-            items = requests.get(self.url, headers=self.headers, timeout=10,
-                                 params={"per_page": 200}).json()["items"]
+            items = requests.get(
+                self.url, headers=self.headers, timeout=10, params={"per_page": 200}
+            ).json()["items"]
             now = time.monotonic()
             for item in items:
                 if item["kind"] == "emergency_assignment":
@@ -140,18 +179,31 @@ class Poller(threading.Thread):
 
 
 def one_emergency(port, tokens_, stream, i):
-    body = {"type": "emergency_repair", "channel": "hotline", "caller_name": "抢修来电",
-            "caller_phone": "13800000000", "address": f"海阳市方圆街道{i}号",
-            "location": {"lon": 121.16 + i * 1e-4, "lat": 36.77}, "description": "主管爆裂"}
+    body = {
+        "type": "emergency_repair",
+        "channel": "hotline",
+        "caller_name": "抢修来电",
+        "caller_phone": "13800000000",
+        "address": f"海阳市方圆街道{i}号",
+        "location": {"lon": 121.16 + i * 1e-4, "lat": 36.77},
+        "description": "主管爆裂",
+    }
     started = time.monotonic()
-    resp = requests.post(f"http://127.0.0.1:{port}/api/workorders", json=body, timeout=10,
-                         headers={"Authorization": f"Bearer {tokens_['hotline_agent']}"})
+    resp = requests.post(
+        f"http://127.0.0.1:{port}/api/workorders",
+        json=body,
+        timeout=10,
+        headers={"Authorization": f"Bearer {tokens_['hotline_agent']}"},
+    )
     assert resp.status_code == 201, resp.text
     order_id = resp.json()["id"]
     arrived = stream.wait_for(order_id)
-    cancel = requests.post(f"http://127.0.0.1:{port}/api/workorders/{order_id}/cancel",
-                           json={"reason": "基准测试结束 / benchmark done"}, timeout=10,
-                           headers={"Authorization": f"Bearer {tokens_['dispatcher']}"})
+    cancel = requests.post(
+        f"http://127.0.0.1:{port}/api/workorders/{order_id}/cancel",
+        json={"reason": "基准测试结束 / benchmark done"},
+        timeout=10,
+        headers={"Authorization": f"Bearer {tokens_['dispatcher']}"},
+    )
     assert cancel.status_code == 200, cancel.text
     return order_id, started, arrived
 
@@ -166,16 +218,23 @@ def report(results, poller, every):
     polled = [(poller.seen[o] - started) * 1000 for o, started, _ in results if o in poller.seen]
     med, p95 = statistics.median(sse), pct(sse, 95)
     print(f"{len(results)} emergencies, {lost} not seen on the stream within 10 s")
-    print(f"  SSE (POST -> event on stream)   median {med:8.1f} ms  p95 {p95:8.1f} ms  "
-          f"max {max(sse):8.1f} ms")
-    print(f"    targets median <= 1000 ms: {'met' if med <= 1000 else 'NOT met'}; "
-          f"p95 <= 2000 ms: {'met' if p95 <= 2000 else 'NOT met'}")
+    print(
+        f"  SSE (POST -> event on stream)   median {med:8.1f} ms  p95 {p95:8.1f} ms  "
+        f"max {max(sse):8.1f} ms"
+    )
+    print(
+        f"    targets median <= 1000 ms: {'met' if med <= 1000 else 'NOT met'}; "
+        f"p95 <= 2000 ms: {'met' if p95 <= 2000 else 'NOT met'}"
+    )
     if polled:
         pmed, pp95 = statistics.median(polled), pct(polled, 95)
-        print(f"  baseline polling every {every:g} s     median {pmed:8.1f} ms  p95 {pp95:8.1f} ms"
-              f"  ({len(polled)} seen)")
-        print(f"  ratio baseline/SSE              median {pmed / med:8.1f} x  p95 "
-              f"{pp95 / p95:8.1f} x")
+        print(
+            f"  baseline polling every {every:g} s     median {pmed:8.1f} ms  p95 {pp95:8.1f} ms"
+            f"  ({len(polled)} seen)"
+        )
+        print(
+            f"  ratio baseline/SSE              median {pmed / med:8.1f} x  p95 {pp95 / p95:8.1f} x"
+        )
 
 
 def main(argv=None):

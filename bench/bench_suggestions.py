@@ -45,28 +45,41 @@ def points_inside(rng, n):
 def make_zones(conn, rng):
     seeds = [tuple(p) for p in points_inside(rng, ZONES)]
     for i, geom in enumerate(split_zones(seeds), 1):
-        conn.execute(sa.text("INSERT INTO teams (id, code, name, kind) VALUES (:i, :c, :n, "
-                             "'field')"), {"i": i, "c": f"B{i}", "n": f"班组{i}"})
-        conn.execute(sa.text("INSERT INTO service_zones (id, code, name, team_id, geom) VALUES "
-                             "(:i, :c, :n, :i, ST_GeomFromEWKT(:g))"),
-                     {"i": i, "c": f"BZ{i}", "n": f"片区{i}", "g": ewkt(geom)})
+        conn.execute(
+            sa.text("INSERT INTO teams (id, code, name, kind) VALUES (:i, :c, :n, 'field')"),
+            {"i": i, "c": f"B{i}", "n": f"班组{i}"},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO service_zones (id, code, name, team_id, geom) VALUES "
+                "(:i, :c, :n, :i, ST_GeomFromEWKT(:g))"
+            ),
+            {"i": i, "c": f"BZ{i}", "n": f"片区{i}", "g": ewkt(geom)},
+        )
 
 
 def populate(engine, n, seed=11):
     rng = np.random.default_rng(seed)
     now = utcnow()
     with engine.begin() as conn:
-        conn.execute(sa.text("TRUNCATE technician_skills, technicians, users, service_zones, "
-                             "teams, work_orders RESTART IDENTITY CASCADE"))
+        conn.execute(
+            sa.text(
+                "TRUNCATE technician_skills, technicians, users, service_zones, "
+                "teams, work_orders RESTART IDENTITY CASCADE"
+            )
+        )
         make_zones(conn, rng)
         base = points_inside(rng, n)
         raw = conn.connection.dbapi_connection
         with raw.cursor() as cur:
-            with cur.copy("COPY users (username, password_hash, display_name, role, active, "
-                          "created_at) FROM STDIN") as copy:
+            with cur.copy(
+                "COPY users (username, password_hash, display_name, role, active, "
+                "created_at) FROM STDIN"
+            ) as copy:
                 for i in range(n):
                     copy.write_row((f"bt{i}", "-", f"师傅{i}", "technician", True, now))
-        conn.execute(sa.text("""
+        conn.execute(
+            sa.text("""
             INSERT INTO technicians (user_id, employee_no, name, team_id, base_point, status,
                                      on_call, max_open_orders, created_at)
             SELECT u.id, 'B' || u.id, u.display_name, 1, ST_SetSRID(ST_MakePoint(x, y), 4326),
@@ -75,26 +88,35 @@ def populate(engine, n, seed=11):
                    random() < 0.2, 8, now()
             FROM unnest(CAST(:xs AS float8[]), CAST(:ys AS float8[]))
                  WITH ORDINALITY AS p(x, y, i)
-            JOIN users u ON u.id = p.i"""), {"xs": base[:, 0].tolist(), "ys": base[:, 1].tolist()})
-        conn.execute(sa.text("""
+            JOIN users u ON u.id = p.i"""),
+            {"xs": base[:, 0].tolist(), "ys": base[:, 1].tolist()},
+        )
+        conn.execute(
+            sa.text("""
             UPDATE technicians t SET team_id = z.team_id FROM service_zones z
-            WHERE ST_Contains(z.geom, t.base_point)"""))
+            WHERE ST_Contains(z.geom, t.base_point)""")
+        )
         # Half were seen within the last ten minutes, up to ~2 km from base; the rest are stale.
-        conn.execute(sa.text("""
+        conn.execute(
+            sa.text("""
             UPDATE technicians SET
               last_position = ST_SetSRID(ST_MakePoint(
                   ST_X(base_point) + (random() - 0.5) * 0.04,
                   ST_Y(base_point) + (random() - 0.5) * 0.04), 4326),
               last_position_at = CASE WHEN random() < 0.5 THEN :fresh ELSE :stale END"""),
-                     {"fresh": now - timedelta(minutes=5), "stale": now - timedelta(hours=3)})
-        conn.execute(sa.text("""
+            {"fresh": now - timedelta(minutes=5), "stale": now - timedelta(hours=3)},
+        )
+        conn.execute(
+            sa.text("""
             INSERT INTO technician_skills (technician_id, skill_id)
             SELECT t.id, s.id FROM technicians t JOIN skills s ON s.code = ANY(:skills)
             WHERE random() < CASE s.code WHEN 'plumbing' THEN 0.8 ELSE 0.3 END"""),
-                     {"skills": list(SKILLS)})
+            {"skills": list(SKILLS)},
+        )
         user_id = conn.scalar(sa.text("SELECT min(id) FROM users"))
         # Open load: on average one order per technician, up to the limit for a few.
-        conn.execute(sa.text("""
+        conn.execute(
+            sa.text("""
             INSERT INTO work_orders (number, type_code, channel, status, priority, address,
               description, limited_mobility, property_side, flags, technician_id, team_id,
               deadline_at, deadline_rule, calendar_unconfirmed, sla_state,
@@ -105,11 +127,18 @@ def populate(engine, n, seed=11):
             FROM (SELECT g, 1 + floor(power(random(), 2) * :n)::int AS tid
                   FROM generate_series(1, :n) g) pick
             JOIN technicians t ON t.id = pick.tid"""),
-                     {"u": user_id, "n": n})
+            {"u": user_id, "n": n},
+        )
     # A production database is vacuumed as it goes; fresh bulk inserts are not (hint bits).
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        for table in ("users", "technicians", "technician_skills", "work_orders", "teams",
-                      "service_zones"):
+        for table in (
+            "users",
+            "technicians",
+            "technician_skills",
+            "work_orders",
+            "teams",
+            "service_zones",
+        ):
             conn.execute(sa.text(f"VACUUM (ANALYZE) {table}"))
 
 
@@ -118,9 +147,13 @@ def order_points(engine, count, seed=5):
     out = []
     with engine.connect() as conn:
         for lon, lat in points_inside(rng, count * 2):
-            team = conn.scalar(sa.text("SELECT team_id FROM service_zones WHERE ST_Contains(geom,"
-                                       " ST_SetSRID(ST_MakePoint(:x, :y), 4326))"),
-                               {"x": lon, "y": lat})
+            team = conn.scalar(
+                sa.text(
+                    "SELECT team_id FROM service_zones WHERE ST_Contains(geom,"
+                    " ST_SetSRID(ST_MakePoint(:x, :y), 4326))"
+                ),
+                {"x": lon, "y": lat},
+            )
             if team:
                 out.append((float(lon), float(lat), team))
             if len(out) == count:
@@ -130,10 +163,19 @@ def order_points(engine, count, seed=5):
 
 def params_for(point, skill_id, now):
     lon, lat, team = point
-    return {"now": now, "skill_id": skill_id, "emergency": False, "office": True,
-            "fresh_since": now - timedelta(minutes=30), "preempt_before": now,
-            "deadline": now + timedelta(days=3), "exclude": [], "lon": lon, "lat": lat,
-            "teams": [team]}
+    return {
+        "now": now,
+        "skill_id": skill_id,
+        "emergency": False,
+        "office": True,
+        "fresh_since": now - timedelta(minutes=30),
+        "preempt_before": now,
+        "deadline": now + timedelta(days=3),
+        "exclude": [],
+        "lon": lon,
+        "lat": lat,
+        "teams": [team],
+    }
 
 
 def postgis(params):
@@ -152,8 +194,10 @@ FROM technicians t LEFT JOIN (SELECT technician_id, count(*) AS load FROM work_o
 
 def haversine(lon1, lat1, lon2, lat2):
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
     return 12742000 * math.asin(math.sqrt(a))
 
 
@@ -162,8 +206,12 @@ def python_scan(rows, params):
     fresh_since = params["fresh_since"]
     best = []
     for r in rows:
-        if (r.team_id != team or r.status == "off_duty" or skill not in r.skills
-                or r.load >= r.max_open_orders):
+        if (
+            r.team_id != team
+            or r.status == "off_duty"
+            or skill not in r.skills
+            or r.load >= r.max_open_orders
+        ):
             continue
         fresh = r.last_position_at is not None and r.last_position_at >= fresh_since
         x, y = (r.lx, r.ly) if fresh else (r.bx, r.by)
@@ -191,8 +239,12 @@ def pct(values, q):
 def check_same_answer(db, sample):
     """The two methods must agree on who comes first, or the race means nothing."""
     rows = db.session.execute(FETCH_ALL).all()
-    agree = sum(1 for p in sample if (postgis(p) or [{}])[0].get("technician_id")
-                == (python_scan(rows, p) or [(0, 0, None)])[0][2])
+    agree = sum(
+        1
+        for p in sample
+        if (postgis(p) or [{}])[0].get("technician_id")
+        == (python_scan(rows, p) or [(0, 0, None)])[0][2]
+    )
     return agree, len(sample)
 
 
@@ -211,8 +263,14 @@ def run_size(app, db, n, queries_count):
     memory = timed(lambda p: python_scan(rows, p), baseline_points)
     agree, total = check_same_answer(db, points[:30])
     db.session.rollback()
-    return {"n": n, "setup_s": setup, "spatial": spatial, "baseline": baseline,
-            "memory": memory, "agree": f"{agree}/{total}"}
+    return {
+        "n": n,
+        "setup_s": setup,
+        "spatial": spatial,
+        "baseline": baseline,
+        "memory": memory,
+        "agree": f"{agree}/{total}",
+    }
 
 
 TARGETS = {10_000: 10.0, 100_000: 25.0}
@@ -223,18 +281,32 @@ def report(r):
     b50, b95 = pct(r["baseline"], 50), pct(r["baseline"], 95)
     m50 = pct(r["memory"], 50)
     target = TARGETS.get(r["n"])
-    verdict = f"target p95 <= {target:g} ms: {'met' if s95 <= target else 'NOT met'}" \
-        if target else "no latency target"
-    print(f"{r['n']:>7} technicians (setup {r['setup_s']:.1f} s, {len(r['spatial'])} queries, "
-          f"same top candidate {r['agree']})")
+    verdict = (
+        f"target p95 <= {target:g} ms: {'met' if s95 <= target else 'NOT met'}"
+        if target
+        else "no latency target"
+    )
+    print(
+        f"{r['n']:>7} technicians (setup {r['setup_s']:.1f} s, {len(r['spatial'])} queries, "
+        f"same top candidate {r['agree']})"
+    )
     print(f"    PostGIS KNN suggestion   p50 {s50:7.2f} ms  p95 {s95:7.2f} ms   ({verdict})")
-    print(f"    baseline fetch + scan    p50 {b50:7.2f} ms  p95 {b95:7.2f} ms   "
-          f"({len(r['baseline'])} queries)")
-    print(f"    ratio baseline/PostGIS   p50 {b50 / s50:7.1f} x   p95 {b95 / s95:7.1f} x"
-          + ("   (target >= 10x at 10k: " + ("met)" if b50 / s50 >= 10 else "NOT met)")
-             if r["n"] == 10_000 else ""))
-    print(f"    in-memory scan only      p50 {m50:7.2f} ms   (ratio {m50 / s50:.1f} x; rows "
-          "preloaded, so stale in practice)")
+    print(
+        f"    baseline fetch + scan    p50 {b50:7.2f} ms  p95 {b95:7.2f} ms   "
+        f"({len(r['baseline'])} queries)"
+    )
+    print(
+        f"    ratio baseline/PostGIS   p50 {b50 / s50:7.1f} x   p95 {b95 / s95:7.1f} x"
+        + (
+            "   (target >= 10x at 10k: " + ("met)" if b50 / s50 >= 10 else "NOT met)")
+            if r["n"] == 10_000
+            else ""
+        )
+    )
+    print(
+        f"    in-memory scan only      p50 {m50:7.2f} ms   (ratio {m50 / s50:.1f} x; rows "
+        "preloaded, so stale in practice)"
+    )
 
 
 def main(argv=None):

@@ -22,11 +22,22 @@ from werkzeug.serving import make_server
 
 os.environ.setdefault("TAPLINE_MODE", "demo")
 
-STEPS_PER_ORDER = [("depart", {}), ("arrive", {"position": {"lat": 36.77, "lon": 121.16}})] + [
-    ("checklist", {"item": item}) for item in (
-        "uniform", "id_shown", "purpose_stated", "consent_to_enter", "shoe_covers",
-        "site_cleaned", "thanked")
-] + [("complete", {"note": "已处理"})]
+STEPS_PER_ORDER = (
+    [("depart", {}), ("arrive", {"position": {"lat": 36.77, "lon": 121.16}})]
+    + [
+        ("checklist", {"item": item})
+        for item in (
+            "uniform",
+            "id_shown",
+            "purpose_stated",
+            "consent_to_enter",
+            "shoe_covers",
+            "site_cleaned",
+            "thanked",
+        )
+    ]
+    + [("complete", {"note": "已处理"})]
+)
 
 
 def build_app(url):
@@ -50,8 +61,9 @@ def _ensure_database(url):
     url = sa.engine.make_url(url)
     admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                           {"n": url.database}):
+        if not conn.scalar(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": url.database}
+        ):
             conn.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
     admin.dispose()
 
@@ -68,21 +80,38 @@ def seed(app, orders):
     run = uuid.uuid4().hex[:8]
     with app.app_context():
         team = Team(code=f"B{run}", name="压测班组")
-        agent = User(username=f"bench-agent-{run}", password_hash="-", display_name="坐席",
-                     role="hotline_agent")
-        user = User(username=f"bench-tech-{run}", password_hash="-", display_name="师傅",
-                    role="technician")
+        agent = User(
+            username=f"bench-agent-{run}",
+            password_hash="-",
+            display_name="坐席",
+            role="hotline_agent",
+        )
+        user = User(
+            username=f"bench-tech-{run}", password_hash="-", display_name="师傅", role="technician"
+        )
         db.session.add_all([team, agent, user])
         db.session.flush()
-        tech = Technician(user_id=user.id, employee_no=f"B{run}", name="压测师傅",
-                          team_id=team.id, base_point=point_wkt(121.16, 36.77))
+        tech = Technician(
+            user_id=user.id,
+            employee_no=f"B{run}",
+            name="压测师傅",
+            team_id=team.id,
+            base_point=point_wkt(121.16, 36.77),
+        )
         db.session.add(tech)
         ids = []
         for _ in range(orders):
-            order = create_work_order({
-                "type": "general_repair", "channel": "hotline", "caller_name": "压测",
-                "caller_phone": "13900000000", "address": "海阳市压测路1号",
-                "location": {"lon": 121.16, "lat": 36.77}}, agent)
+            order = create_work_order(
+                {
+                    "type": "general_repair",
+                    "channel": "hotline",
+                    "caller_name": "压测",
+                    "caller_phone": "13900000000",
+                    "address": "海阳市压测路1号",
+                    "location": {"lon": 121.16, "lat": 36.77},
+                },
+                agent,
+            )
             order.technician_id = tech.id
             transition(order, "assign", "system:bench")
             transition(order, "accept", user)
@@ -99,9 +128,14 @@ def queued_steps(order_ids, count):
     for order_id in order_ids:
         for name, body in STEPS_PER_ORDER:
             device_time = (start + timedelta(seconds=len(steps))).isoformat()
-            steps.append({"idempotency_key": uuid.uuid4().hex, "method": "POST",
-                          "path": f"/api/workorders/{order_id}/{name}",
-                          "body": {**body, "device_time": device_time}})
+            steps.append(
+                {
+                    "idempotency_key": uuid.uuid4().hex,
+                    "method": "POST",
+                    "path": f"/api/workorders/{order_id}/{name}",
+                    "body": {**body, "device_time": device_time},
+                }
+            )
     return steps[:count]
 
 
@@ -114,8 +148,11 @@ def serve(app):
 def run_singles(session, base, steps):
     started = time.perf_counter()
     for step in steps:
-        resp = session.post(base + step["path"], json=step["body"],
-                            headers={"Idempotency-Key": step["idempotency_key"]})
+        resp = session.post(
+            base + step["path"],
+            json=step["body"],
+            headers={"Idempotency-Key": step["idempotency_key"]},
+        )
         assert resp.status_code in (200, 201), (step, resp.status_code, resp.text[:300])
     return time.perf_counter() - started
 
@@ -134,8 +171,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=500)
     args = parser.parse_args(argv)
-    url = os.environ.get("BENCH_DATABASE_URL",
-                         "postgresql+psycopg://postgres@127.0.0.1:54329/tapline_bench")
+    url = os.environ.get(
+        "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:54329/tapline_bench"
+    )
     app = build_app(url)
     orders = -(-args.steps // len(STEPS_PER_ORDER))
     token, ids = seed(app, 2 * orders + 2)
@@ -143,18 +181,20 @@ def main(argv=None):
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token}"
     warm = queued_steps(ids[:2], 2 * len(STEPS_PER_ORDER))
-    run_singles(session, base, warm[:len(STEPS_PER_ORDER)])  # warm-up, not measured
-    run_batch(session, base, warm[len(STEPS_PER_ORDER):])
-    singles = run_singles(session, base, queued_steps(ids[2:2 + orders], args.steps))
-    batch = run_batch(session, base, queued_steps(ids[2 + orders:], args.steps))
+    run_singles(session, base, warm[: len(STEPS_PER_ORDER)])  # warm-up, not measured
+    run_batch(session, base, warm[len(STEPS_PER_ORDER) :])
+    singles = run_singles(session, base, queued_steps(ids[2 : 2 + orders], args.steps))
+    batch = run_batch(session, base, queued_steps(ids[2 + orders :], args.steps))
     server.shutdown()
     n = args.steps
     print(f"{n} queued steps over HTTP on 127.0.0.1 (werkzeug, one keep-alive connection)")
     print(f"  single requests: {singles:7.3f} s in all, {singles / n * 1000:7.2f} ms per step")
     print(f"  one /api/sync:   {batch:7.3f} s in all, {batch / n * 1000:7.2f} ms per step")
     met = singles / batch >= 5 and batch < 3
-    print(f"  batch is {singles / batch:.1f}x faster "
-          f"(target: >= 5x and < 3 s: {'met' if met else 'NOT met'})")
+    print(
+        f"  batch is {singles / batch:.1f}x faster "
+        f"(target: >= 5x and < 3 s: {'met' if met else 'NOT met'})"
+    )
 
 
 if __name__ == "__main__":

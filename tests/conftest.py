@@ -82,9 +82,12 @@ def _reset_database(app):
         for name, rows in seeded.items():  # in dependency order, as sorted_tables gave them
             conn.execute(db.metadata.tables[name].insert(), rows)
             if "id" in rows[0]:  # identities restarted: go on after the seed's ids
-                conn.execute(sa.text(
-                    f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
-                    f'(SELECT max(id) FROM "{name}"))'))
+                conn.execute(
+                    sa.text(
+                        f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
+                        f'(SELECT max(id) FROM "{name}"))'
+                    )
+                )
 
 
 @pytest.fixture(autouse=True)

@@ -82,7 +82,13 @@ def test_a_savepoint_inside_the_transaction_does_not_lose_the_relay(make, run_jo
     with db.session.begin_nested():
         pass  # a later savepoint, released before the real commit
     db.session.commit()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.sent_at.is_(None))) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.sent_at.is_(None))
+        )
+        == 0
+    )
     run_jobs()
     assert pings(order_id) == 1

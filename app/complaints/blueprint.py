@@ -12,5 +12,10 @@ Handling: resolved within 24 hours of the hand-off, 48 hours in a special case (
 reason, given before the 24 hours pass); a progress call is owed before the 24-hour mark.
 Every clock alerts at 75% of its time and at breach."""
 
-blp = Blueprint("complaints", __name__, url_prefix="/api/complaints",
-                description=DESCRIPTION, template_folder="templates")
+blp = Blueprint(
+    "complaints",
+    __name__,
+    url_prefix="/api/complaints",
+    description=DESCRIPTION,
+    template_folder="templates",
+)

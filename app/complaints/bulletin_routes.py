@@ -19,18 +19,27 @@ from app.queries import paginate
 BULLETIN_READERS = ("department_lead", "general_manager", "dispatcher", "admin")
 FORMATS_DOC = "format=json (default), csv (UTF-8 with BOM, for Excel) or html (printable, 中文)"
 # The same 200 may be CSV or HTML as well as JSON: say so in the OpenAPI document.
-OTHER_FORMATS = {"responses": {"200": {"content": {
-    "application/json": {"schema": ComplaintBulletinSchema},
-    "text/csv": {"schema": {"type": "string"}},
-    "text/html": {"schema": {"type": "string"}},
-}}}}
+OTHER_FORMATS = {
+    "responses": {
+        "200": {
+            "content": {
+                "application/json": {"schema": ComplaintBulletinSchema},
+                "text/csv": {"schema": {"type": "string"}},
+                "text/html": {"schema": {"type": "string"}},
+            }
+        }
+    }
+}
 
 
 def _render(data, fmt):
     if fmt == "csv":
         name = f"complaint-bulletin-{data['year']}-W{data['week']:02d}.csv"
-        return Response(views.bulletin_csv(data), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(
+            views.bulletin_csv(data),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
     if fmt == "html":
         return Response(views.bulletin_html(data), mimetype="text/html")
     return data
@@ -59,12 +68,20 @@ class StoredBulletinViews(MethodView):
     def get(self, args):
         """Bulletins the weekly job stored, newest first"""
         stmt = sa.select(ComplaintBulletin)
-        for name, column in (("year", "iso_year"), ("week", "iso_week"),
-                             ("department_id", "department_id")):
+        for name, column in (
+            ("year", "iso_year"),
+            ("week", "iso_week"),
+            ("department_id", "department_id"),
+        ):
             if args.get(name) is not None:
                 stmt = stmt.where(getattr(ComplaintBulletin, column) == args[name])
-        return paginate(stmt, args, ComplaintBulletin.iso_year.desc(),
-                        ComplaintBulletin.iso_week.desc(), ComplaintBulletin.department_id)
+        return paginate(
+            stmt,
+            args,
+            ComplaintBulletin.iso_year.desc(),
+            ComplaintBulletin.iso_week.desc(),
+            ComplaintBulletin.department_id,
+        )
 
 
 @blp.route("/bulletins/<int:bulletin_id>")

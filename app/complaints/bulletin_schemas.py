@@ -82,5 +82,4 @@ class ComplaintDutyShiftSchema(ma.Schema):
 
 
 class ComplaintRecipientsSchema(ma.Schema):
-    user_ids = ma.fields.List(IdField(), required=True,
-                              validate=ma.validate.Length(0, 50))
+    user_ids = ma.fields.List(IdField(), required=True, validate=ma.validate.Length(0, 50))

@@ -20,8 +20,13 @@ STAGE_ZH = {"warning": "即将超时(已用75%时限)", "breached": "已超时"}
 
 
 def start(complaint, kind, started_at, due_at):
-    clock = ComplaintClock(complaint_id=complaint.id, kind=kind, started_at=started_at,
-                           warn_at=rules.warn_at(started_at, due_at), due_at=due_at)
+    clock = ComplaintClock(
+        complaint_id=complaint.id,
+        kind=kind,
+        started_at=started_at,
+        warn_at=rules.warn_at(started_at, due_at),
+        due_at=due_at,
+    )
     db.session.add(clock)
     db.session.flush()
     for moment in (clock.warn_at, clock.due_at):
@@ -33,10 +38,13 @@ def start(complaint, kind, started_at, due_at):
 
 
 def running(complaint, kind):
-    return db.session.scalar(sa.select(ComplaintClock).where(
-        ComplaintClock.complaint_id == complaint.id, ComplaintClock.kind == kind,
-        ComplaintClock.stopped_at.is_(None),
-    ))
+    return db.session.scalar(
+        sa.select(ComplaintClock).where(
+            ComplaintClock.complaint_id == complaint.id,
+            ComplaintClock.kind == kind,
+            ComplaintClock.stopped_at.is_(None),
+        )
+    )
 
 
 def stop(complaint, kind, reason, now, actor):
@@ -46,8 +54,15 @@ def stop(complaint, kind, reason, now, actor):
         return None
     if now > clock.due_at and clock.breached_at is None:
         clock.breached_at = now
-        events.record(complaint, "clock_breached", actor, at=now, clock=kind,
-                      due_at=clock.due_at.isoformat(), late_stop=True)
+        events.record(
+            complaint,
+            "clock_breached",
+            actor,
+            at=now,
+            clock=kind,
+            due_at=clock.due_at.isoformat(),
+            late_stop=True,
+        )
     clock.stopped_at, clock.stop_reason = now, reason
     db.session.flush()  # free the one-running-clock slot before a new clock of this kind
     return clock
@@ -80,7 +95,8 @@ def sweep(now):
         sa.and_(ComplaintClock.breached_at.is_(None), ComplaintClock.due_at < now),
     )
     ids = db.session.scalars(
-        sa.select(ComplaintClock.complaint_id).distinct()
+        sa.select(ComplaintClock.complaint_id)
+        .distinct()
         .where(ComplaintClock.stopped_at.is_(None), owed)
         .order_by(ComplaintClock.complaint_id)
     ).all()
@@ -101,15 +117,23 @@ def _alert(complaint, clock, stage, now):
     recipients = _recipients(complaint, clock.kind, stage)
     label = CLOCK_LABELS_ZH[clock.kind]
     payload = {
-        "complaint_id": complaint.id, "number": complaint.number, "clock": clock.kind,
-        "stage": stage, "due_at": clock.due_at.isoformat(),
+        "complaint_id": complaint.id,
+        "number": complaint.number,
+        "clock": clock.kind,
+        "stage": stage,
+        "due_at": clock.due_at.isoformat(),
         "message": f"投诉{complaint.number}{label}{STAGE_ZH[stage]}",
     }
-    notify(recipients, "complaint_clock", payload,
-           dedupe_key=f"complaint-clock:{clock.id}:{stage}")
-    events.record(complaint, f"clock_{stage}", "system:complaint-clock", at=now,
-                  clock=clock.kind, due_at=clock.due_at.isoformat(),
-                  recipients=sorted(recipients))
+    notify(recipients, "complaint_clock", payload, dedupe_key=f"complaint-clock:{clock.id}:{stage}")
+    events.record(
+        complaint,
+        f"clock_{stage}",
+        "system:complaint-clock",
+        at=now,
+        clock=clock.kind,
+        due_at=clock.due_at.isoformat(),
+        recipients=sorted(recipients),
+    )
     return 1
 
 

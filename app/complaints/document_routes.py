@@ -32,8 +32,9 @@ class DocumentViews(MethodView):
     def post(self, files, form, complaint_id):
         """Attach a file (JPEG, PNG, PDF, MP3 or WAV; size-limited) to the archive"""
         complaint = access.get_for(current_user(), complaint_id, lock=True)
-        document = documents.add_attachment(complaint, files["file"], form.get("title"),
-                                            current_user())
+        document = documents.add_attachment(
+            complaint, files["file"], form.get("title"), current_user()
+        )
         db.session.commit()
         return document
 
@@ -45,9 +46,11 @@ class DocumentByIdViews(MethodView):
     def get(self, complaint_id, document_id):
         """Download one archived document"""
         complaint = access.get_for(current_user(), complaint_id)
-        document = db.session.scalar(sa.select(ComplaintDocument).where(
-            ComplaintDocument.id == document_id, ComplaintDocument.complaint_id == complaint.id
-        ))
+        document = db.session.scalar(
+            sa.select(ComplaintDocument).where(
+                ComplaintDocument.id == document_id, ComplaintDocument.complaint_id == complaint.id
+            )
+        )
         if document is None:
             raise NotFound(f"文件不存在 / document {document_id} not found")
         response = Response(documents.read(document), mimetype=document.content_type)

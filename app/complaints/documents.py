@@ -23,8 +23,15 @@ ALLOWED = (
     ("audio/mpeg", ".mp3", (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2")),
 )
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-RECORD_RELATIONS = ("customer", "department", "received_by", "work_order", "contacts",
-                    "replies", "follow_ups")
+RECORD_RELATIONS = (
+    "customer",
+    "department",
+    "received_by",
+    "work_order",
+    "contacts",
+    "replies",
+    "follow_ups",
+)
 
 
 def sniff(data):
@@ -46,13 +53,23 @@ def add_attachment(complaint, upload, title, user):
         raise Invalid(errors={"file": [f"文件过大 / file over {limit} bytes"]})
     kind = sniff(data)
     if kind is None:
-        raise Invalid(errors={"file": ["仅接受JPEG、PNG、PDF、MP3、WAV / "
-                                       "only JPEG, PNG, PDF, MP3 or WAV files"]})
+        raise Invalid(
+            errors={
+                "file": ["仅接受JPEG、PNG、PDF、MP3、WAV / only JPEG, PNG, PDF, MP3 or WAV files"]
+            }
+        )
     filename = os.path.basename(upload.filename or "") or f"attachment{kind[1]}"
-    document = store(complaint, "attachment", title or filename, filename[:200], kind[0], data,
-                     user)
-    events.record(complaint, "document_added", user, document_id=document.id,
-                  sha256=document.sha256, filename=document.filename)
+    document = store(
+        complaint, "attachment", title or filename, filename[:200], kind[0], data, user
+    )
+    events.record(
+        complaint,
+        "document_added",
+        user,
+        document_id=document.id,
+        sha256=document.sha256,
+        filename=document.filename,
+    )
     return document
 
 
@@ -75,15 +92,22 @@ def render_record(complaint, phone=None):
 
 
 def archive_reply(complaint, reply, user):
-    lines = [f"投诉编号 / Complaint: {complaint.number}", f"答复 / Reply #{reply.id}",
-             f"SHA-256: {reply.body_sha256}", ""]
+    lines = [
+        f"投诉编号 / Complaint: {complaint.number}",
+        f"答复 / Reply #{reply.id}",
+        f"SHA-256: {reply.body_sha256}",
+        "",
+    ]
     for approval in reply.approvals:
-        lines.append(f"{approval.decision} by {approval.signer_name} at "
-                     f"{approval.signed_at.isoformat()} (sha256 {approval.body_sha256})")
+        lines.append(
+            f"{approval.decision} by {approval.signer_name} at "
+            f"{approval.signed_at.isoformat()} (sha256 {approval.body_sha256})"
+        )
     data = ("\n".join(lines) + "\n\n" + reply.body + "\n").encode("utf-8")
     name = f"{complaint.number}-reply-{reply.id}.txt"
-    return store(complaint, "reply", f"已发出答复 #{reply.id}", name,
-                 "text/plain; charset=utf-8", data, user)
+    return store(
+        complaint, "reply", f"已发出答复 #{reply.id}", name, "text/plain; charset=utf-8", data, user
+    )
 
 
 def store(complaint, kind, title, filename, content_type, data, user):
@@ -91,8 +115,14 @@ def store(complaint, kind, title, filename, content_type, data, user):
     key = f"complaints/{complaint.id}/{digest}{os.path.splitext(filename)[1][:10]}"
     _write_once(os.path.join(current_app.config["STORAGE_DIR"], key), data)
     document = ComplaintDocument(
-        complaint_id=complaint.id, kind=kind, title=title[:200], filename=filename,
-        content_type=content_type, size=len(data), sha256=digest, storage_key=key,
+        complaint_id=complaint.id,
+        kind=kind,
+        title=title[:200],
+        filename=filename,
+        content_type=content_type,
+        size=len(data),
+        sha256=digest,
+        storage_key=key,
         created_by_id=getattr(user, "id", None),
     )
     db.session.add(document)
@@ -109,8 +139,9 @@ def read(document):
     except FileNotFoundError as exc:
         raise NotFound("归档文件缺失 / archived file missing") from exc
     if hashlib.sha256(data).hexdigest() != document.sha256:
-        raise Conflict("归档文件校验失败 / archived file does not match its checksum",
-                       code="archive_corrupted")
+        raise Conflict(
+            "归档文件校验失败 / archived file does not match its checksum", code="archive_corrupted"
+        )
     return data
 
 

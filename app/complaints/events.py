@@ -7,7 +7,13 @@ from app.workorders.services import actor_fields
 
 
 def record(complaint, what, actor, reason=None, at=None, **payload):
-    event = ComplaintEvent(complaint_id=complaint.id, kind=what, reason=reason,
-                           at=at or utcnow(), payload=payload, **actor_fields(actor))
+    event = ComplaintEvent(
+        complaint_id=complaint.id,
+        kind=what,
+        reason=reason,
+        at=at or utcnow(),
+        payload=payload,
+        **actor_fields(actor),
+    )
     db.session.add(event)
     return event

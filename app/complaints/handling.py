@@ -19,15 +19,32 @@ def log_contact(complaint, data, user, now=None):
     require_status(complaint, "in_progress")
     contacted_at = data.get("contacted_at") or now
     if contacted_at > now or contacted_at < complaint.received_at:
-        raise Invalid(errors={"contacted_at": ["联系时间须在受理之后、当前之前 / "
-                                               "must lie between receipt and now"]})
-    contact = ComplaintContact(complaint_id=complaint.id, kind=data["kind"], by_id=user.id,
-                               contacted_at=contacted_at, logged_at=now, summary=data["summary"])
+        raise Invalid(
+            errors={
+                "contacted_at": [
+                    "联系时间须在受理之后、当前之前 / must lie between receipt and now"
+                ]
+            }
+        )
+    contact = ComplaintContact(
+        complaint_id=complaint.id,
+        kind=data["kind"],
+        by_id=user.id,
+        contacted_at=contacted_at,
+        logged_at=now,
+        summary=data["summary"],
+    )
     db.session.add(contact)
     if data["kind"] == "progress_call":
         clocks.stop(complaint, "progress_call", "progress_call_logged", contacted_at, user)
-    events.record(complaint, "contact_logged", user, at=now, contact_kind=data["kind"],
-                  contacted_at=contacted_at.isoformat())
+    events.record(
+        complaint,
+        "contact_logged",
+        user,
+        at=now,
+        contact_kind=data["kind"],
+        contacted_at=contacted_at.isoformat(),
+    )
     db.session.flush()
     return contact
 
@@ -40,15 +57,22 @@ def extend(complaint, reason, user, now=None):
         raise Conflict("已延期过一次 / already extended to 48 hours", code="already_extended")
     clock = clocks.running(complaint, "resolution")
     if clock is None or not rules.may_extend(now, clock.started_at):
-        raise Conflict("24小时时限已过,不能再延期 / the 24-hour limit has passed",
-                       code="extension_too_late")
+        raise Conflict(
+            "24小时时限已过,不能再延期 / the 24-hour limit has passed", code="extension_too_late"
+        )
     started = clock.started_at
     clocks.stop(complaint, "resolution", "extended", now, user)
     complaint.resolution_due_at = rules.resolution_due(started, extended=True)
     clocks.start(complaint, "resolution", started, complaint.resolution_due_at)
     complaint.extension_reason, complaint.extended_by_id = reason, user.id
-    events.record(complaint, "extended", user, at=now, reason=reason,
-                  due_at=complaint.resolution_due_at.isoformat())
+    events.record(
+        complaint,
+        "extended",
+        user,
+        at=now,
+        reason=reason,
+        due_at=complaint.resolution_due_at.isoformat(),
+    )
     return complaint
 
 
@@ -57,8 +81,11 @@ def resolve(complaint, data, user, now=None):
     now = now or utcnow()
     require_status(complaint, "in_progress")
     if complaint.sensitive and not any(r.status == "sent" for r in complaint.replies):
-        raise Conflict("敏感投诉须先发出经总经理批准的答复 / a sensitive complaint needs its "
-                       "approved reply sent first", code="approved_reply_required")
+        raise Conflict(
+            "敏感投诉须先发出经总经理批准的答复 / a sensitive complaint needs its "
+            "approved reply sent first",
+            code="approved_reply_required",
+        )
     for kind in ("resolution", "progress_call"):
         clocks.stop(complaint, kind, "resolved", now, user)
     complaint.status, complaint.resolved_at = "resolved", now
@@ -75,14 +102,19 @@ def _open_follow_up(complaint, now):
     due, _rule, _unconfirmed = calendar.working_days_deadline(now, days)
     db.session.add(ComplaintFollowUp(complaint_id=complaint.id, opened_at=now, due_at=due))
     clocks.start(complaint, "follow_up", now, due)
-    notify({complaint.received_by_id}, "complaint_follow_up_due",
-           summary(complaint, f"投诉{complaint.number}已处理,请回访用户"))
+    notify(
+        {complaint.received_by_id},
+        "complaint_follow_up_due",
+        summary(complaint, f"投诉{complaint.number}已处理,请回访用户"),
+    )
 
 
 def open_follow_up(complaint):
-    return db.session.scalar(sa.select(ComplaintFollowUp).where(
-        ComplaintFollowUp.complaint_id == complaint.id, ComplaintFollowUp.done_at.is_(None)
-    ))
+    return db.session.scalar(
+        sa.select(ComplaintFollowUp).where(
+            ComplaintFollowUp.complaint_id == complaint.id, ComplaintFollowUp.done_at.is_(None)
+        )
+    )
 
 
 def follow_up(complaint, data, user, now=None):
@@ -94,13 +126,16 @@ def follow_up(complaint, data, user, now=None):
         setattr(visit, "reopened" if name == "reopen" else name, data[name])
     visit.done_at, visit.done_by_id = now, user.id
     clocks.stop(complaint, "follow_up", "done", now, user)
-    events.record(complaint, "followed_up", user, at=now, satisfied=data["satisfied"],
-                  reopen=data["reopen"])
+    events.record(
+        complaint, "followed_up", user, at=now, satisfied=data["satisfied"], reopen=data["reopen"]
+    )
     verdict = "满意" if data["satisfied"] else "不满意"
     message = f"投诉{complaint.number}回访完成,用户{verdict}:{data['final_result']}"
-    notify(people.department_people(complaint.department_id), "complaint_followed_up",
-           summary(complaint, message) | {"satisfied": data["satisfied"],
-                                          "reopened": data["reopen"]})
+    notify(
+        people.department_people(complaint.department_id),
+        "complaint_followed_up",
+        summary(complaint, message) | {"satisfied": data["satisfied"], "reopened": data["reopen"]},
+    )
     if data["reopen"]:
         _reopen(complaint, user, now)
     else:
@@ -112,8 +147,9 @@ def _reopen(complaint, user, now):
     complaint.status, complaint.resolved_at = "in_progress", None
     complaint.extension_reason = complaint.extended_by_id = None
     start_handling_clocks(complaint, now)
-    events.record(complaint, "reopened", user, at=now,
-                  due_at=complaint.resolution_due_at.isoformat())
+    events.record(
+        complaint, "reopened", user, at=now, due_at=complaint.resolution_due_at.isoformat()
+    )
 
 
 def _close(complaint, user, now):

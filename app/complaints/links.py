@@ -12,17 +12,32 @@ WORK_ORDER_CHANNEL = {"walk_in": "walk_in"}
 def open_work_order(complaint, data, user):
     """Create the order through the work-order service; the link lives on the complaint."""
     if complaint.work_order_id is not None:
-        raise Conflict("该投诉已关联工单 / this complaint already has a work order",
-                       code="already_linked", work_order_id=complaint.work_order_id)
+        raise Conflict(
+            "该投诉已关联工单 / this complaint already has a work order",
+            code="already_linked",
+            work_order_id=complaint.work_order_id,
+        )
     if complaint.status == "closed":
         raise Conflict("投诉已办结 / the complaint is closed", status=complaint.status)
     order = workorders.create_work_order(_order_data(complaint, data), user)
     complaint.work_order_id = order.id
-    workorders.record_event(order, "complaint_linked", user, payload={
-        "complaint_id": complaint.id, "complaint_number": complaint.number,
-    })
-    events.record(complaint, "work_order_opened", user, work_order_id=order.id,
-                  work_order_number=order.number, type=order.type_code)
+    workorders.record_event(
+        order,
+        "complaint_linked",
+        user,
+        payload={
+            "complaint_id": complaint.id,
+            "complaint_number": complaint.number,
+        },
+    )
+    events.record(
+        complaint,
+        "work_order_opened",
+        user,
+        work_order_id=order.id,
+        work_order_number=order.number,
+        type=order.type_code,
+    )
     db.session.flush()
     return order
 
@@ -32,8 +47,10 @@ def _order_data(complaint, data):
     if not address and complaint.customer is None:
         raise Invalid(errors={"address": ["需要地址 / an address is needed"]})
     found = {
-        "type": data["type"], "channel": WORK_ORDER_CHANNEL.get(complaint.channel, "hotline"),
-        "caller_name": complaint.caller_name, "caller_phone": complaint.caller_phone,
+        "type": data["type"],
+        "channel": WORK_ORDER_CHANNEL.get(complaint.channel, "hotline"),
+        "caller_name": complaint.caller_name,
+        "caller_phone": complaint.caller_phone,
         "description": data.get("description") or f"投诉{complaint.number}:{complaint.description}",
         "flags": {"complaint_id": complaint.id, "complaint_number": complaint.number},
     }

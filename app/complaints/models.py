@@ -10,15 +10,26 @@ from app.database import utcnow
 from app.extensions import db
 
 KINDS = ("water_quality", "service_quality", "proposal")
-KIND_LABELS_ZH = {"water_quality": "供水质量", "service_quality": "服务质量",
-                  "proposal": "提案、建议、批评与意见"}
+KIND_LABELS_ZH = {
+    "water_quality": "供水质量",
+    "service_quality": "服务质量",
+    "proposal": "提案、建议、批评与意见",
+}
 CHANNELS = ("hotline", "walk_in", "letter", "web", "gov_hotline", "media")
 STATUSES = ("pending_handoff", "in_progress", "resolved", "closed")
-STATUS_LABELS_ZH = {"pending_handoff": "待移交", "in_progress": "处理中",
-                    "resolved": "已处理待回访", "closed": "已办结归档"}
+STATUS_LABELS_ZH = {
+    "pending_handoff": "待移交",
+    "in_progress": "处理中",
+    "resolved": "已处理待回访",
+    "closed": "已办结归档",
+}
 CLOCK_KINDS = ("handoff", "resolution", "progress_call", "follow_up")
-CLOCK_LABELS_ZH = {"handoff": "移交时限", "resolution": "处理时限",
-                   "progress_call": "进度告知时限", "follow_up": "回访时限"}
+CLOCK_LABELS_ZH = {
+    "handoff": "移交时限",
+    "resolution": "处理时限",
+    "progress_call": "进度告知时限",
+    "follow_up": "回访时限",
+}
 CONTACT_KINDS = ("call_out", "call_in", "visit", "sms", "progress_call", "other")
 REPLY_STATUSES = ("draft", "submitted", "approved", "rejected", "sent")
 DOCUMENT_KINDS = ("record", "attachment", "reply")
@@ -62,9 +73,7 @@ class Complaint(db.Model):
     resolution: Mapped[str | None] = mapped_column(sa.Text)
     closed_at: Mapped[datetime | None] = _ts()
     closed_at_intake: Mapped[bool] = mapped_column(default=False)
-    work_order_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("work_orders.id"), unique=True
-    )
+    work_order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("work_orders.id"), unique=True)
     updated_at: Mapped[datetime] = _ts(default=utcnow, onupdate=utcnow)
 
     customer = relationship("Customer")
@@ -125,8 +134,13 @@ class ComplaintClock(db.Model):
     stop_reason: Mapped[str | None] = mapped_column(sa.String(40))
 
     __table_args__ = (
-        sa.Index("uq_complaint_clocks_running", "complaint_id", "kind", unique=True,
-                 postgresql_where=sa.text("stopped_at IS NULL")),
+        sa.Index(
+            "uq_complaint_clocks_running",
+            "complaint_id",
+            "kind",
+            unique=True,
+            postgresql_where=sa.text("stopped_at IS NULL"),
+        ),
     )
 
 

@@ -30,15 +30,17 @@ def supervisor_of(user_id):
 
 
 def general_managers():
-    return set(db.session.scalars(
-        sa.select(User.id).where(User.role == "general_manager", User.active)
-    ))
+    return set(
+        db.session.scalars(sa.select(User.id).where(User.role == "general_manager", User.active))
+    )
 
 
 def duty_staff(day):
     """Users rostered on duty (值班) for `day`."""
-    return set(db.session.scalars(
-        sa.select(ComplaintDutyShift.user_id)
-        .join(User, User.id == ComplaintDutyShift.user_id)
-        .where(ComplaintDutyShift.day == day, User.active)
-    ))
+    return set(
+        db.session.scalars(
+            sa.select(ComplaintDutyShift.user_id)
+            .join(User, User.id == ComplaintDutyShift.user_id)
+            .where(ComplaintDutyShift.day == day, User.active)
+        )
+    )

@@ -23,14 +23,28 @@ def filtered(args, user):
         stmt = stmt.where(Complaint.received_at < args["received_to"])
     if args.get("q"):
         like = contains_pattern(args["q"])
-        stmt = stmt.where(sa.or_(*(
-            column.ilike(like, escape="\\") for column in
-            (Complaint.number, Complaint.caller_name, Complaint.caller_phone, Complaint.address)
-        )))
+        stmt = stmt.where(
+            sa.or_(
+                *(
+                    column.ilike(like, escape="\\")
+                    for column in (
+                        Complaint.number,
+                        Complaint.caller_name,
+                        Complaint.caller_phone,
+                        Complaint.address,
+                    )
+                )
+            )
+        )
     return stmt
 
 
 def page(args, user):
     stmt = filtered(args, user)
-    return paginate(stmt, args, Complaint.received_at.desc(), Complaint.id.desc(), options=(
-        selectinload(Complaint.department), selectinload(Complaint.work_order)))
+    return paginate(
+        stmt,
+        args,
+        Complaint.received_at.desc(),
+        Complaint.id.desc(),
+        options=(selectinload(Complaint.department), selectinload(Complaint.work_order)),
+    )

@@ -36,8 +36,14 @@ def get(complaint, reply_id, lock=False):
 
 def draft(complaint, body, user, now=None):
     require_status(complaint, "in_progress", "resolved")
-    reply = ComplaintReply(complaint_id=complaint.id, body=body, body_sha256=sha256_of(body),
-                           status="draft", drafted_by_id=user.id, drafted_at=now or utcnow())
+    reply = ComplaintReply(
+        complaint_id=complaint.id,
+        body=body,
+        body_sha256=sha256_of(body),
+        status="draft",
+        drafted_by_id=user.id,
+        drafted_at=now or utcnow(),
+    )
     db.session.add(reply)
     db.session.flush()
     events.record(complaint, "reply_drafted", user, reply_id=reply.id, sha256=reply.body_sha256)
@@ -51,10 +57,18 @@ def submit(complaint, reply, leader_id, user, now=None):
     reply.status, reply.submitted_at = "submitted", now or utcnow()
     reply.leader_in_charge_id = leader.id if leader else None
     readers = people.general_managers() | ({leader.id} if leader else set())
-    notify(readers, "complaint_reply_for_approval", summary(
-        complaint, f"投诉{complaint.number}的答复待总经理批示") | {"reply_id": reply.id})
-    events.record(complaint, "reply_submitted", user, reply_id=reply.id,
-                  leader_in_charge_id=reply.leader_in_charge_id)
+    notify(
+        readers,
+        "complaint_reply_for_approval",
+        summary(complaint, f"投诉{complaint.number}的答复待总经理批示") | {"reply_id": reply.id},
+    )
+    events.record(
+        complaint,
+        "reply_submitted",
+        user,
+        reply_id=reply.id,
+        leader_in_charge_id=reply.leader_in_charge_id,
+    )
     return reply
 
 
@@ -63,20 +77,38 @@ def decide(complaint, reply, data, manager, now=None):
     _require_reply(reply, "submitted")
     seen = data.get("body_sha256")
     if seen is not None and seen != reply.body_sha256:
-        raise Conflict("答复内容与所阅不符 / the reply is not the text you read",
-                       code="reply_text_mismatch", body_sha256=reply.body_sha256)
+        raise Conflict(
+            "答复内容与所阅不符 / the reply is not the text you read",
+            code="reply_text_mismatch",
+            body_sha256=reply.body_sha256,
+        )
     approval = ComplaintApproval(
-        reply_id=reply.id, complaint_id=complaint.id, decision=data["decision"],
-        body=reply.body, body_sha256=sha256_of(reply.body), comment=data.get("comment", ""),
-        signer_id=manager.id, signer_name=manager.display_name, signed_at=now or utcnow(),
+        reply_id=reply.id,
+        complaint_id=complaint.id,
+        decision=data["decision"],
+        body=reply.body,
+        body_sha256=sha256_of(reply.body),
+        comment=data.get("comment", ""),
+        signer_id=manager.id,
+        signer_name=manager.display_name,
+        signed_at=now or utcnow(),
     )
     db.session.add(approval)
     reply.status = data["decision"]
-    events.record(complaint, f"reply_{data['decision']}", manager, reason=approval.comment or None,
-                  reply_id=reply.id, sha256=approval.body_sha256)
+    events.record(
+        complaint,
+        f"reply_{data['decision']}",
+        manager,
+        reason=approval.comment or None,
+        reply_id=reply.id,
+        sha256=approval.body_sha256,
+    )
     word = "已批准" if data["decision"] == "approved" else "未批准"
-    notify({reply.drafted_by_id}, "complaint_reply_decided", summary(
-        complaint, f"投诉{complaint.number}的答复{word}") | {"reply_id": reply.id})
+    notify(
+        {reply.drafted_by_id},
+        "complaint_reply_decided",
+        summary(complaint, f"投诉{complaint.number}的答复{word}") | {"reply_id": reply.id},
+    )
     db.session.flush()
     return approval
 
@@ -87,31 +119,46 @@ def mark_sent(complaint, reply, via, user, now=None):
     if reply.status == "sent":
         raise Conflict("答复已发出 / the reply was already sent", code="already_sent")
     if complaint.sensitive and not _approved(reply):
-        raise Conflict("敏感投诉的答复须经总经理批示签字后才能发出 / a sensitive complaint's "
-                       "reply needs a general manager's approval first", code="approval_required")
+        raise Conflict(
+            "敏感投诉的答复须经总经理批示签字后才能发出 / a sensitive complaint's "
+            "reply needs a general manager's approval first",
+            code="approval_required",
+        )
     if reply.status == "rejected":
-        raise Conflict("答复未获批准,请重新起草 / the reply was rejected; draft a new one",
-                       code="reply_rejected")
+        raise Conflict(
+            "答复未获批准,请重新起草 / the reply was rejected; draft a new one",
+            code="reply_rejected",
+        )
     reply.status, reply.sent_at = "sent", now or utcnow()
     reply.sent_by_id, reply.sent_via = user.id, via
-    events.record(complaint, "reply_sent", user, reply_id=reply.id, via=via,
-                  sha256=reply.body_sha256)
+    events.record(
+        complaint, "reply_sent", user, reply_id=reply.id, via=via, sha256=reply.body_sha256
+    )
     db.session.flush()
     documents.archive_reply(complaint, reply, user)
     return reply
 
 
 def _approved(reply):
-    return db.session.scalar(sa.select(sa.func.count()).where(
-        ComplaintApproval.reply_id == reply.id, ComplaintApproval.decision == "approved",
-        ComplaintApproval.body_sha256 == sha256_of(reply.body),
-    )) > 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count()).where(
+                ComplaintApproval.reply_id == reply.id,
+                ComplaintApproval.decision == "approved",
+                ComplaintApproval.body_sha256 == sha256_of(reply.body),
+            )
+        )
+        > 0
+    )
 
 
 def _require_reply(reply, *statuses):
     if reply.status not in statuses:
-        raise Conflict(f"答复当前状态为{reply.status} / the reply is {reply.status}",
-                       code="reply_state", reply_status=reply.status)
+        raise Conflict(
+            f"答复当前状态为{reply.status} / the reply is {reply.status}",
+            code="reply_state",
+            reply_status=reply.status,
+        )
 
 
 def _leader(user_id):

@@ -9,9 +9,7 @@ from app.extensions import db
 
 
 def _active_users(user_ids, field):
-    found = set(db.session.scalars(
-        sa.select(User.id).where(User.id.in_(user_ids), User.active)
-    ))
+    found = set(db.session.scalars(sa.select(User.id).where(User.id.in_(user_ids), User.active)))
     missing = sorted(set(user_ids) - found)
     if missing:
         raise Invalid(errors={field: [f"用户不存在或已停用 / no active user {missing}"]})
@@ -19,9 +17,11 @@ def _active_users(user_ids, field):
 
 def add_shift(data):
     _active_users([data["user_id"]], "user_id")
-    exists = db.session.scalar(sa.select(ComplaintDutyShift.id).where(
-        ComplaintDutyShift.day == data["day"], ComplaintDutyShift.user_id == data["user_id"]
-    ))
+    exists = db.session.scalar(
+        sa.select(ComplaintDutyShift.id).where(
+            ComplaintDutyShift.day == data["day"], ComplaintDutyShift.user_id == data["user_id"]
+        )
+    )
     if exists:
         raise Conflict("该用户当日已排班 / already on duty that day", shift_id=exists)
     shift = ComplaintDutyShift(**data)
@@ -34,7 +34,8 @@ def shifts_between(start, end):
     if not 0 <= (end - start).days <= 400:
         raise Invalid(errors={"to": ["from..to must span 0-400 days"]})
     return db.session.scalars(
-        sa.select(ComplaintDutyShift).where(ComplaintDutyShift.day.between(start, end))
+        sa.select(ComplaintDutyShift)
+        .where(ComplaintDutyShift.day.between(start, end))
         .order_by(ComplaintDutyShift.day, ComplaintDutyShift.id)
     ).all()
 
@@ -47,16 +48,20 @@ def remove_shift(shift_id):
 
 
 def recipients(department_id):
-    return sorted(db.session.scalars(sa.select(ComplaintRecipient.user_id).where(
-        ComplaintRecipient.department_id == department_id
-    )))
+    return sorted(
+        db.session.scalars(
+            sa.select(ComplaintRecipient.user_id).where(
+                ComplaintRecipient.department_id == department_id
+            )
+        )
+    )
 
 
 def set_recipients(department_id, user_ids):
     _active_users(user_ids, "user_ids")
-    db.session.execute(sa.delete(ComplaintRecipient).where(
-        ComplaintRecipient.department_id == department_id
-    ))
+    db.session.execute(
+        sa.delete(ComplaintRecipient).where(ComplaintRecipient.department_id == department_id)
+    )
     for user_id in sorted(set(user_ids)):
         db.session.add(ComplaintRecipient(department_id=department_id, user_id=user_id))
     db.session.flush()

@@ -62,8 +62,7 @@ class ComplaintByIdViews(MethodView):
 @blp.route("/<int:complaint_id>/record")
 class ComplaintRecordViews(MethodView):
     @blp.auth(*READERS)
-    @blp.response(200, description="用户投诉记录表 as printable HTML",
-                  content_type="text/html")
+    @blp.response(200, description="用户投诉记录表 as printable HTML", content_type="text/html")
     def get(self, complaint_id):
         """The written record (用户投诉记录表) as it stands, printable"""
         complaint = access.get_for(current_user(), complaint_id)

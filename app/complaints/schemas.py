@@ -14,8 +14,9 @@ from app.complaints.models import (
 from app.database import utcnow
 from app.schemas import IdField, LocationSchema, PageArgsSchema, page_of
 
-PHONE = ma.validate.Regexp(r"^\+?[0-9][0-9\- ]{4,30}$",
-                           error="not a phone number / 电话号码格式错误")
+PHONE = ma.validate.Regexp(
+    r"^\+?[0-9][0-9\- ]{4,30}$", error="not a phone number / 电话号码格式错误"
+)
 
 
 def _text(low, high, **kw):
@@ -23,8 +24,11 @@ def _text(low, high, **kw):
 
 
 class ComplaintCreateSchema(ma.Schema):
-    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(KINDS),
-                            metadata={"description": " | ".join(KIND_LABELS_ZH.values())})
+    kind = ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf(KINDS),
+        metadata={"description": " | ".join(KIND_LABELS_ZH.values())},
+    )
     channel = ma.fields.String(required=True, validate=ma.validate.OneOf(CHANNELS))
     account_no = _text(1, 32, metadata={"description": "户号"})
     caller_name = _text(1, 100)
@@ -46,19 +50,23 @@ class ComplaintCreateSchema(ma.Schema):
     def _consistent(self, data, **kwargs):
         errors = {}
         if not data.get("account_no") and not data.get("caller_name"):
-            errors["caller_name"] = ["给出户号,或来电人姓名和电话 / give an account number, "
-                                     "or the caller's name and phone"]
+            errors["caller_name"] = [
+                "给出户号,或来电人姓名和电话 / give an account number, "
+                "or the caller's name and phone"
+            ]
         if data.get("sensitive") and not data.get("sensitive_reason"):
             errors["sensitive_reason"] = ["敏感投诉须说明原因 / say why it is sensitive"]
         if data.get("satisfied_at_intake"):
             if not data.get("explanation"):
                 errors["explanation"] = ["记录所作解释 / record the explanation given"]
             if data.get("sensitive"):
-                errors["satisfied_at_intake"] = ["敏感投诉须经总经理批示答复 / a sensitive "
-                                                 "complaint needs an approved reply"]
+                errors["satisfied_at_intake"] = [
+                    "敏感投诉须经总经理批示答复 / a sensitive complaint needs an approved reply"
+                ]
         elif not data.get("department_id"):
-            errors["department_id"] = ["需移交的投诉须指定责任部门 / name the responsible "
-                                       "department"]
+            errors["department_id"] = [
+                "需移交的投诉须指定责任部门 / name the responsible department"
+            ]
         if errors:
             raise ma.ValidationError(errors)
 
@@ -68,8 +76,7 @@ class ComplaintQueryArgsSchema(PageArgsSchema):
     kind = ma.fields.String(validate=ma.validate.OneOf(KINDS))
     department_id = IdField()
     sensitive = ma.fields.Boolean()
-    work_order_id = IdField(metadata={"description": "The complaint a work order "
-                                                               "was opened from"})
+    work_order_id = IdField(metadata={"description": "The complaint a work order was opened from"})
     received_from = ma.fields.AwareDateTime()
     received_to = ma.fields.AwareDateTime()
     q = _text(1, 100, metadata={"description": "Number, caller name, phone or address"})
@@ -109,8 +116,11 @@ class ComplaintFollowUpCreateSchema(ma.Schema):
     @ma.validates_schema
     def _reopen_only_when_dissatisfied(self, data, **kwargs):
         if data.get("reopen") and data.get("satisfied"):
-            raise ma.ValidationError("只有不满意的回访可以重新处理 / only a dissatisfied "
-                                     "follow-up reopens the complaint", "reopen")
+            raise ma.ValidationError(
+                "只有不满意的回访可以重新处理 / only a dissatisfied "
+                "follow-up reopens the complaint",
+                "reopen",
+            )
 
 
 class ComplaintReplyCreateSchema(ma.Schema):
@@ -122,8 +132,7 @@ class ComplaintReplySubmitSchema(ma.Schema):
 
 
 class ComplaintApprovalCreateSchema(ma.Schema):
-    decision = ma.fields.String(required=True,
-                                validate=ma.validate.OneOf(("approved", "rejected")))
+    decision = ma.fields.String(required=True, validate=ma.validate.OneOf(("approved", "rejected")))
     comment = _text(0, 2000, load_default="", metadata={"description": "批示"})
     body_sha256 = ma.fields.String(
         validate=ma.validate.Regexp(r"^[0-9a-f]{64}$"),
@@ -132,8 +141,9 @@ class ComplaintApprovalCreateSchema(ma.Schema):
 
 
 class ComplaintReplySentSchema(ma.Schema):
-    via = ma.fields.String(required=True, validate=ma.validate.OneOf(
-        ("phone", "sms", "letter", "visit", "email")))
+    via = ma.fields.String(
+        required=True, validate=ma.validate.OneOf(("phone", "sms", "letter", "visit", "email"))
+    )
 
 
 class WorkOrderFromComplaintSchema(ma.Schema):

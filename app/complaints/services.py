@@ -14,8 +14,16 @@ from app.extensions import db
 from app.notifications.services import notify
 from app.workorders.services import next_number
 
-INTAKE_FIELDS = ("kind", "channel", "description", "customer_request", "justified",
-                 "explanation", "sensitive", "sensitive_reason")
+INTAKE_FIELDS = (
+    "kind",
+    "channel",
+    "description",
+    "customer_request",
+    "justified",
+    "explanation",
+    "sensitive",
+    "sensitive_reason",
+)
 
 
 def intake(data, user, now=None):
@@ -24,17 +32,28 @@ def intake(data, user, now=None):
     customer = customers.by_account_no(data.get("account_no"))
     department = access.department(data["department_id"]) if data.get("department_id") else None
     complaint = Complaint(
-        number=next_number("CP", now=now), status="pending_handoff", customer=customer,
+        number=next_number("CP", now=now),
+        status="pending_handoff",
+        customer=customer,
         **_caller(data, customer),
         department_id=department.id if department else None,
-        received_at=now, received_by_id=user.id,
+        received_at=now,
+        received_by_id=user.id,
         **{name: data[name] for name in INTAKE_FIELDS if name in data},
     )
     db.session.add(complaint)
     db.session.flush()
-    events.record(complaint, "received", user, at=now, channel=complaint.channel,
-                  kind=complaint.kind, justified=complaint.justified,
-                  sensitive=complaint.sensitive, department_id=complaint.department_id)
+    events.record(
+        complaint,
+        "received",
+        user,
+        at=now,
+        channel=complaint.channel,
+        kind=complaint.kind,
+        justified=complaint.justified,
+        sensitive=complaint.sensitive,
+        department_id=complaint.department_id,
+    )
     if complaint.sensitive:
         _report_sensitive(complaint, user, now)
     if data.get("satisfied_at_intake"):
@@ -61,8 +80,11 @@ def _close_at_intake(complaint, user, now):
     complaint.status, complaint.closed_at, complaint.closed_at_intake = "closed", now, True
     supervisors = people.supervisor_of(user.id)
     events.record(complaint, "closed_at_intake", user, at=now, informed=sorted(supervisors))
-    notify(supervisors, "complaint_closed_at_intake", summary(
-        complaint, f"投诉{complaint.number}已在受理时解释处理,用户满意,已归档"))
+    notify(
+        supervisors,
+        "complaint_closed_at_intake",
+        summary(complaint, f"投诉{complaint.number}已在受理时解释处理,用户满意,已归档"),
+    )
     documents.archive_record(complaint, "用户投诉记录表(受理即办结)", user)
 
 
@@ -88,18 +110,29 @@ def _alert_duty_staff(complaint, user, now):
     staff = people.duty_staff(local_date(now)) or {user.id}
     lead = complaint.department.lead_user_id if complaint.department else None
     lead_user = db.session.get(User, lead) if lead else None
-    payload = summary(complaint, f"非工作日收到投诉{complaint.number},请尽快电话告知"
-                       f"{complaint.department.name if complaint.department else '责任部门'}负责人")
-    payload.update(lead_name=lead_user.display_name if lead_user else None,
-                   lead_phone=lead_user.phone if lead_user else None)
+    payload = summary(
+        complaint,
+        f"非工作日收到投诉{complaint.number},请尽快电话告知"
+        f"{complaint.department.name if complaint.department else '责任部门'}负责人",
+    )
+    payload.update(
+        lead_name=lead_user.display_name if lead_user else None,
+        lead_phone=lead_user.phone if lead_user else None,
+    )
     notify(staff, "complaint_duty_alert", payload, dedupe_key=f"complaint:{complaint.id}:duty")
-    events.record(complaint, "duty_alerted", "system:complaint-clock", at=now,
-                  recipients=sorted(staff))
+    events.record(
+        complaint, "duty_alerted", "system:complaint-clock", at=now, recipients=sorted(staff)
+    )
 
 
 def summary(complaint, message):
-    return {"complaint_id": complaint.id, "number": complaint.number, "kind": complaint.kind,
-            "sensitive": complaint.sensitive, "message": message}
+    return {
+        "complaint_id": complaint.id,
+        "number": complaint.number,
+        "kind": complaint.kind,
+        "sensitive": complaint.sensitive,
+        "message": message,
+    }
 
 
 def flag_sensitive(complaint, reason, user, now=None):
@@ -116,17 +149,28 @@ def flag_sensitive(complaint, reason, user, now=None):
 def _report_sensitive(complaint, user, now):
     """The agent reports a sensitive complaint to the leaders first (先上报分管领导)."""
     readers = people.general_managers() | people.department_people(complaint.department_id)
-    events.record(complaint, "flagged_sensitive", user, at=now, reason=complaint.sensitive_reason,
-                  informed=sorted(readers))
-    notify(readers, "complaint_sensitive", summary(
-        complaint, f"敏感投诉{complaint.number}:{complaint.sensitive_reason}"))
+    events.record(
+        complaint,
+        "flagged_sensitive",
+        user,
+        at=now,
+        reason=complaint.sensitive_reason,
+        informed=sorted(readers),
+    )
+    notify(
+        readers,
+        "complaint_sensitive",
+        summary(complaint, f"敏感投诉{complaint.number}:{complaint.sensitive_reason}"),
+    )
 
 
 def require_status(complaint, *statuses):
     if complaint.status not in statuses:
-        raise Conflict(f"投诉当前状态为{complaint.status},不能执行此操作 / "
-                       f"not allowed while the complaint is {complaint.status}",
-                       status=complaint.status)
+        raise Conflict(
+            f"投诉当前状态为{complaint.status},不能执行此操作 / "
+            f"not allowed while the complaint is {complaint.status}",
+            status=complaint.status,
+        )
 
 
 def hand_off(complaint, data, user, now=None):
@@ -138,11 +182,21 @@ def hand_off(complaint, data, user, now=None):
     complaint.handed_off_at, complaint.handed_off_by_id = now, user.id
     clocks.stop(complaint, "handoff", "handed_off", now, user)
     start_handling_clocks(complaint, now)
-    events.record(complaint, "handed_off", user, at=now, reason=data.get("note"),
-                  department_id=department.id, due_at=complaint.handoff_due_at.isoformat())
+    events.record(
+        complaint,
+        "handed_off",
+        user,
+        at=now,
+        reason=data.get("note"),
+        department_id=department.id,
+        due_at=complaint.handoff_due_at.isoformat(),
+    )
     documents.archive_record(complaint, "移交用户投诉记录表", user)
-    notify(people.department_people(department.id), "complaint_handed_off",
-           summary(complaint, f"投诉{complaint.number}已移交{department.name},请24小时内处理"))
+    notify(
+        people.department_people(department.id),
+        "complaint_handed_off",
+        summary(complaint, f"投诉{complaint.number}已移交{department.name},请24小时内处理"),
+    )
     return complaint
 
 

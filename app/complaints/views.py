@@ -14,10 +14,22 @@ from app.complaints.models import (
     STATUS_LABELS_ZH,
 )
 
-CHANNEL_LABELS_ZH = {"hotline": "客服热线", "walk_in": "来访", "letter": "信函", "web": "网站",
-                     "gov_hotline": "12345政务热线", "media": "媒体"}
-CONTACT_LABELS_ZH = {"call_out": "致电用户", "call_in": "用户来电", "visit": "上门",
-                     "sms": "短信", "progress_call": "进度告知电话", "other": "其他"}
+CHANNEL_LABELS_ZH = {
+    "hotline": "客服热线",
+    "walk_in": "来访",
+    "letter": "信函",
+    "web": "网站",
+    "gov_hotline": "12345政务热线",
+    "media": "媒体",
+}
+CONTACT_LABELS_ZH = {
+    "call_out": "致电用户",
+    "call_in": "用户来电",
+    "visit": "上门",
+    "sms": "短信",
+    "progress_call": "进度告知电话",
+    "other": "其他",
+}
 
 
 def local_text(moment):
@@ -31,9 +43,13 @@ def local_text(moment):
 
 def record_context(complaint):
     return {
-        "c": complaint, "local": local_text, "kinds": KIND_LABELS_ZH,
-        "statuses": STATUS_LABELS_ZH, "channels": CHANNEL_LABELS_ZH,
-        "contacts": CONTACT_LABELS_ZH, "clocks": CLOCK_LABELS_ZH,
+        "c": complaint,
+        "local": local_text,
+        "kinds": KIND_LABELS_ZH,
+        "statuses": STATUS_LABELS_ZH,
+        "channels": CHANNEL_LABELS_ZH,
+        "contacts": CONTACT_LABELS_ZH,
+        "clocks": CLOCK_LABELS_ZH,
         "printed_at": datetime.now(TZ),
     }
 
@@ -43,8 +59,13 @@ def bulletin_title(data):
 
 
 def bulletin_html(data):
-    return render_template("complaints/bulletin.html", data=data, sections=SECTIONS,
-                           local=local_text, title=bulletin_title(data))
+    return render_template(
+        "complaints/bulletin.html",
+        data=data,
+        sections=SECTIONS,
+        local=local_text,
+        title=bulletin_title(data),
+    )
 
 
 def bulletin_csv(data):
@@ -56,8 +77,17 @@ def bulletin_csv(data):
     for section in data["departments"]:
         for name, title in SECTIONS.items():
             for item in section[name]:
-                writer.writerow([week, section["department"], title, item["number"],
-                                 local_text(item["at"]), item["label"], item["detail"]])
+                writer.writerow(
+                    [
+                        week,
+                        section["department"],
+                        title,
+                        item["number"],
+                        local_text(item["at"]),
+                        item["label"],
+                        item["detail"],
+                    ]
+                )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

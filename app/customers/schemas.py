@@ -69,7 +69,8 @@ class CustomerSearchSchema(ma.Schema):
 
 class CustomerQueryArgsSchema(ma.Schema):
     q = ma.fields.String(
-        required=True, validate=ma.validate.Length(2, 100),
+        required=True,
+        validate=ma.validate.Length(2, 100),
         metadata={"description": "电话、户号或地址 / phone, account number (户号) or address"},
     )
     limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(1, 50))

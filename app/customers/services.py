@@ -28,16 +28,19 @@ def by_account_no(account_no):
 def _digits_of(column):
     # Literals, not bound parameters: the expression must be the one the trigram index holds
     # (migration 0005), or PostgreSQL cannot use the index.
-    return sa.func.regexp_replace(column, sa.literal_column(r"'\D'"), sa.literal_column("''"),
-                                  sa.literal_column("'g'"))
+    return sa.func.regexp_replace(
+        column, sa.literal_column(r"'\D'"), sa.literal_column("''"), sa.literal_column("'g'")
+    )
 
 
 def _matches(q):
     """Conditions and a rank: exact phone or account number first, then partial matches."""
     digits = re.sub(r"\D", "", q)
-    conditions = [Customer.account_no.ilike(contains_pattern(q), escape="\\"),
-                  Customer.address.ilike(contains_pattern(q), escape="\\"),
-                  Customer.name.ilike(contains_pattern(q), escape="\\")]
+    conditions = [
+        Customer.account_no.ilike(contains_pattern(q), escape="\\"),
+        Customer.address.ilike(contains_pattern(q), escape="\\"),
+        Customer.name.ilike(contains_pattern(q), escape="\\"),
+    ]
     exact = [sa.func.upper(Customer.account_no) == q.upper()]
     if len(digits) >= 4:
         conditions.append(_digits_of(Customer.phone).like(f"%{digits}%"))
@@ -50,8 +53,11 @@ def search(q, limit=20):
     where, rank = _matches(q)
     total = db.session.scalar(sa.select(sa.func.count()).where(where).select_from(Customer))
     customers = db.session.scalars(
-        sa.select(Customer).where(where).options(selectinload(Customer.meters))
-        .order_by(rank, Customer.account_no).limit(limit)
+        sa.select(Customer)
+        .where(where)
+        .options(selectinload(Customer.meters))
+        .order_by(rank, Customer.account_no)
+        .limit(limit)
     ).all()
     _attach_orders(customers)
     return {"items": customers, "total": total, "other_open_orders": _orphan_orders(q)}
@@ -74,8 +80,10 @@ def _attach_orders(customers):
         return
     _attach_complaints(by_id)
     orders = db.session.scalars(
-        sa.select(WorkOrder).where(WorkOrder.customer_id.in_(by_id))
-        .options(selectinload(WorkOrder.type)).order_by(WorkOrder.created_at.desc())
+        sa.select(WorkOrder)
+        .where(WorkOrder.customer_id.in_(by_id))
+        .options(selectinload(WorkOrder.type))
+        .order_by(WorkOrder.created_at.desc())
     ).all()
     for order in orders:
         customer = by_id[order.customer_id]
@@ -89,7 +97,8 @@ def _attach_complaints(by_id):
     from app.complaints.models import Complaint
 
     complaints = db.session.scalars(
-        sa.select(Complaint).where(Complaint.customer_id.in_(by_id), Complaint.status != "closed")
+        sa.select(Complaint)
+        .where(Complaint.customer_id.in_(by_id), Complaint.status != "closed")
         .order_by(Complaint.received_at.desc())
     ).all()
     for complaint in complaints:
@@ -103,8 +112,13 @@ def _orphan_orders(q):
     if len(digits) >= 4:
         conditions.append(_digits_of(WorkOrder.caller_phone).like(f"%{digits}%"))
     return db.session.scalars(
-        sa.select(WorkOrder).where(
-            WorkOrder.customer_id.is_(None), WorkOrder.status.in_(OPEN_STATUSES),
+        sa.select(WorkOrder)
+        .where(
+            WorkOrder.customer_id.is_(None),
+            WorkOrder.status.in_(OPEN_STATUSES),
             sa.or_(*conditions),
-        ).options(selectinload(WorkOrder.type)).order_by(WorkOrder.created_at.desc()).limit(20)
+        )
+        .options(selectinload(WorkOrder.type))
+        .order_by(WorkOrder.created_at.desc())
+        .limit(20)
     ).all()

@@ -31,8 +31,10 @@ def load():
     """Write every missing demo row, keep the ones already there; counts of what is present."""
     mode = current_app.config["MODE"]
     if mode not in DEMO_MODES:
-        raise DemoRefused(f"演示数据只能在 demo/test 模式下加载 / demo data loads only with "
-                          f"TAPLINE_MODE=demo or test (now: {mode})")
+        raise DemoRefused(
+            f"演示数据只能在 demo/test 模式下加载 / demo data loads only with "
+            f"TAPLINE_MODE=demo or test (now: {mode})"
+        )
     types = db.session.execute(sa.select(WorkOrderType.code, WorkOrderType.skill_code)).all()
     plan = build_plan(dict(types))
     created = Counter()
@@ -41,24 +43,39 @@ def load():
     if teams[LEAD_DEPARTMENT].lead_user_id is None:
         teams[LEAD_DEPARTMENT].lead_user_id = users["lead01"].id
     zones = ensure(ServiceZone, "code", plan.zones, lambda z: _zone(z, teams), created)
-    techs = ensure(Technician, "employee_no", plan.technicians,
-                   _technician_builder(teams, users), created)
+    techs = ensure(
+        Technician, "employee_no", plan.technicians, _technician_builder(teams, users), created
+    )
     customers = ensure(Customer, "account_no", plan.customers, _customer, created)
-    meters = ensure(Meter, "number", [c["meter"] | {"customer": customers[c["account_no"]]}
-                                      for c in plan.customers], _meter, created)
+    meters = ensure(
+        Meter,
+        "number",
+        [c["meter"] | {"customer": customers[c["account_no"]]} for c in plan.customers],
+        _meter,
+        created,
+    )
     orders = load_orders(plan, users, techs, created)
     db.session.commit()
-    return {"teams": len(teams), "zones": len(zones), "users": len(users),
-            "technicians": len(techs), "customers": len(customers), "meters": len(meters),
-            "work_orders": orders, "created": sum(created.values())}
+    return {
+        "teams": len(teams),
+        "zones": len(zones),
+        "users": len(users),
+        "technicians": len(techs),
+        "customers": len(customers),
+        "meters": len(meters),
+        "work_orders": orders,
+        "created": sum(created.values()),
+    }
 
 
 def ensure(model, key, entries, build, created):
     """{key: row} for every entry; rows missing by their natural key are built and added."""
     column = getattr(model, key)
     wanted = [entry[key] for entry in entries]
-    rows = {getattr(row, key): row
-            for row in db.session.scalars(sa.select(model).where(column.in_(wanted)))}
+    rows = {
+        getattr(row, key): row
+        for row in db.session.scalars(sa.select(model).where(column.in_(wanted)))
+    }
     new = [build(entry) for entry in entries if entry[key] not in rows]
     db.session.add_all(new)
     db.session.flush()
@@ -81,15 +98,25 @@ def _user_builder(teams):
         if not hashed:  # one argon2 hash for the one shared demo password
             hashed.append(hash_password(DEMO_PASSWORD))
         team = teams[entry["team"]].id if entry["team"] else None
-        return User(username=entry["username"], password_hash=hashed[0], role=entry["role"],
-                    display_name=entry["display_name"], phone=entry["phone"], team_id=team)
+        return User(
+            username=entry["username"],
+            password_hash=hashed[0],
+            role=entry["role"],
+            display_name=entry["display_name"],
+            phone=entry["phone"],
+            team_id=team,
+        )
 
     return build
 
 
 def _zone(entry, teams):
-    return ServiceZone(code=entry["code"], name=entry["name"], team_id=teams[entry["team"]].id,
-                       geom=geo.ewkt(entry["geom"]))
+    return ServiceZone(
+        code=entry["code"],
+        name=entry["name"],
+        team_id=teams[entry["team"]].id,
+        geom=geo.ewkt(entry["geom"]),
+    )
 
 
 def _technician_builder(teams, users):
@@ -99,10 +126,15 @@ def _technician_builder(teams, users):
     def build(entry):
         position = entry["position"]
         return Technician(
-            user_id=users[entry["username"]].id, employee_no=entry["employee_no"],
-            name=entry["name"], phone=entry["phone"], team_id=teams[entry["team"]].id,
-            base_point=point_wkt(*entry["base"]), status=entry["status"],
-            on_call=entry["on_call"], skills=[skills[code] for code in entry["skills"]],
+            user_id=users[entry["username"]].id,
+            employee_no=entry["employee_no"],
+            name=entry["name"],
+            phone=entry["phone"],
+            team_id=teams[entry["team"]].id,
+            base_point=point_wkt(*entry["base"]),
+            status=entry["status"],
+            on_call=entry["on_call"],
+            skills=[skills[code] for code in entry["skills"]],
             last_position=point_wkt(*position) if position else None,
             last_position_at=now - timedelta(minutes=entry["position_age"]) if position else None,
         )
@@ -111,12 +143,22 @@ def _technician_builder(teams, users):
 
 
 def _customer(entry):
-    return Customer(account_no=entry["account_no"], name=entry["name"], phone=entry["phone"],
-                    address=entry["address"], location=point_wkt(*entry["location"]),
-                    limited_mobility=entry["limited_mobility"])
+    return Customer(
+        account_no=entry["account_no"],
+        name=entry["name"],
+        phone=entry["phone"],
+        address=entry["address"],
+        location=point_wkt(*entry["location"]),
+        limited_mobility=entry["limited_mobility"],
+    )
 
 
 def _meter(entry):
-    return Meter(number=entry["number"], customer_id=entry["customer"].id, model=entry["model"],
-                 diameter_mm=entry["diameter_mm"], installed_on=date(*entry["installed_on"]),
-                 last_reading=entry["last_reading"])
+    return Meter(
+        number=entry["number"],
+        customer_id=entry["customer"].id,
+        model=entry["model"],
+        diameter_mm=entry["diameter_mm"],
+        installed_on=date(*entry["installed_on"]),
+        last_reading=entry["last_reading"],
+    )

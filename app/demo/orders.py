@@ -12,8 +12,12 @@ from app.workorders import services
 from app.workorders.models import WorkOrder
 
 # Appointment windows handed out in turn; the last is after office hours (R6).
-WINDOWS = ((time(9), time(11)), (time(14), time(16)), (time(15, 30), time(17, 30)),
-           (time(18, 30), time(20)))
+WINDOWS = (
+    (time(9), time(11)),
+    (time(14), time(16)),
+    (time(15, 30), time(17, 30)),
+    (time(18, 30), time(20)),
+)
 DEMO_REASON = "演示数据 / demo data"
 
 
@@ -36,8 +40,13 @@ def load_orders(plan, users, techs, created):
 
 def _request(entry):
     """What the agent typed into the desk for this call."""
-    data = {"type": entry["type"], "channel": entry["channel"], "flags": {"demo": entry["marker"]},
-            "description": entry["description"], "property_side": entry["property_side"]}
+    data = {
+        "type": entry["type"],
+        "channel": entry["channel"],
+        "flags": {"demo": entry["marker"]},
+        "description": entry["description"],
+        "property_side": entry["property_side"],
+    }
     for name in ("account_no", "caller_name", "caller_phone", "address", "meter_number"):
         if entry.get(name):
             data[name] = entry[name]
@@ -50,16 +59,31 @@ def _walk(order, entry, users, tech):
     for action in entry["actions"]:
         if action == "assign":
             order.technician_id = tech.id
-            services.transition(order, "assign", users["dispatch01"], reason=DEMO_REASON,
-                                payload={"technician_id": tech.id, "mode": "manual"})
+            services.transition(
+                order,
+                "assign",
+                users["dispatch01"],
+                reason=DEMO_REASON,
+                payload={"technician_id": tech.id, "mode": "manual"},
+            )
         elif action == "schedule":
             order.appointment_start, order.appointment_end = _window(entry)
-            services.transition(order, "schedule", tech.user, payload={
-                "appointment_start": order.appointment_start.isoformat(),
-                "appointment_end": order.appointment_end.isoformat()})
+            services.transition(
+                order,
+                "schedule",
+                tech.user,
+                payload={
+                    "appointment_start": order.appointment_start.isoformat(),
+                    "appointment_end": order.appointment_end.isoformat(),
+                },
+            )
         elif action == "close":
-            services.transition(order, "close", users["agent01"], reason="回访满意 / "
-                                "follow-up call: the customer is satisfied")
+            services.transition(
+                order,
+                "close",
+                users["agent01"],
+                reason="回访满意 / follow-up call: the customer is satisfied",
+            )
         elif action == "cancel":
             services.cancel(order, entry["cancel_reason"], users["agent01"])
         else:
@@ -69,8 +93,11 @@ def _walk(order, entry, users, tech):
 def _where(action, entry):
     """Phone steps carry the phone's time and position (R3.5)."""
     if action == "depart":
-        return {"device_time": utcnow(), "position": tuple(entry["depart_from"]),
-                "accuracy_m": 15.0}
+        return {
+            "device_time": utcnow(),
+            "position": tuple(entry["depart_from"]),
+            "accuracy_m": 15.0,
+        }
     if action in ("arrive", "complete"):
         return {"device_time": utcnow(), "position": tuple(entry["point"]), "accuracy_m": 8.0}
     return {"device_time": utcnow()}

@@ -49,14 +49,23 @@ def build_plan(type_skills, seed=SEED):
 def _plan_town(plan, town, shape):
     team = f"TEAM-{town.key}"
     plan.teams.append({"code": team, "name": f"{town.team_name}({town.name})", "kind": "field"})
-    plan.zones.append({"code": f"ZONE-{town.key}", "name": f"{town.name}片区", "team": team,
-                       "geom": shape, "town": town})
+    plan.zones.append(
+        {
+            "code": f"ZONE-{town.key}",
+            "name": f"{town.name}片区",
+            "team": team,
+            "geom": shape,
+            "town": town,
+        }
+    )
 
 
 def _plan_staff(plan):
     plan.teams += [{"code": code, "name": name, "kind": "department"} for code, name in DEPARTMENTS]
-    plan.users += [{"username": username, "role": role, "display_name": name, "team": team,
-                    "phone": None} for username, role, name, team in STAFF]
+    plan.users += [
+        {"username": username, "role": role, "display_name": name, "team": team, "phone": None}
+        for username, role, name, team in STAFF
+    ]
 
 
 def _plan_technicians(plan, rng, people, shapes):
@@ -67,9 +76,15 @@ def _plan_technicians(plan, rng, people, shapes):
             number += 1
             plan.technicians.append(_technician(rng, people, town, area, slot, number))
     for tech in plan.technicians:
-        plan.users.append({"username": tech["username"], "role": "technician",
-                           "display_name": tech["name"], "team": tech["team"],
-                           "phone": tech["phone"]})
+        plan.users.append(
+            {
+                "username": tech["username"],
+                "role": "technician",
+                "display_name": tech["name"],
+                "team": tech["team"],
+                "phone": tech["phone"],
+            }
+        )
 
 
 def _technician(rng, people, town, area, slot, number):
@@ -81,10 +96,17 @@ def _technician(rng, people, town, area, slot, number):
     base = geo.point_near(rng, area, town.seed, 0.02)
     fresh = not off_duty and rng.random() < 0.7
     return {
-        "username": username, "employee_no": f"HYGS{number:04d}", "name": people.name(),
-        "phone": people.phone(), "team": f"TEAM-{town.key}", "skills": sorted(skills),
-        "base": base, "on_call": slot == 0, "status": "off_duty" if off_duty else "available",
-        "area": area, "town": town,
+        "username": username,
+        "employee_no": f"HYGS{number:04d}",
+        "name": people.name(),
+        "phone": people.phone(),
+        "team": f"TEAM-{town.key}",
+        "skills": sorted(skills),
+        "base": base,
+        "on_call": slot == 0,
+        "status": "off_duty" if off_duty else "available",
+        "area": area,
+        "town": town,
         # Where the phone last reported, and how long ago (minutes): fresh or hours old.
         "position": None if off_duty else geo.point_near(rng, area, base, 0.01),
         "position_age": rng.randint(1, 20) if fresh else rng.randint(180, 1200),
@@ -94,20 +116,30 @@ def _technician(rng, people, town, area, slot, number):
 def _customers(rng, people, town, shape, zone_number):
     area = geo.inner(shape)
     spread = 0.015 if town.urban else 0.035
-    return [_customer(rng, people, town, area, spread, f"0601{zone_number:02d}{n:04d}")
-            for n in range(1, town.customers + 1)]
+    return [
+        _customer(rng, people, town, area, spread, f"0601{zone_number:02d}{n:04d}")
+        for n in range(1, town.customers + 1)
+    ]
 
 
 def _customer(rng, people, town, area, spread, account_no):
     model, diameter = rng.choice(METER_MODELS)
     installed = rng.randint(2012, 2024)
     return {
-        "account_no": account_no, "name": people.name(), "phone": people.phone(),
-        "address": address(rng, town), "location": geo.point_near(rng, area, town.seed, spread),
-        "limited_mobility": False, "zone": f"ZONE-{town.key}",
-        "meter": {"number": f"HY{installed}{account_no[4:]}", "model": model,
-                  "diameter_mm": diameter, "installed_on": (installed, rng.randint(1, 12), 1),
-                  "last_reading": round(rng.uniform(20, 3000), 2)},
+        "account_no": account_no,
+        "name": people.name(),
+        "phone": people.phone(),
+        "address": address(rng, town),
+        "location": geo.point_near(rng, area, town.seed, spread),
+        "limited_mobility": False,
+        "zone": f"ZONE-{town.key}",
+        "meter": {
+            "number": f"HY{installed}{account_no[4:]}",
+            "model": model,
+            "diameter_mm": diameter,
+            "installed_on": (installed, rng.randint(1, 12), 1),
+            "last_reading": round(rng.uniform(20, 3000), 2),
+        },
     }
 
 

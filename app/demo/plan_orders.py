@@ -11,9 +11,15 @@ from app.demo.catalog import (
 
 VISIT = ("assign", "accept", "schedule", "depart", "arrive", "complete", "close")
 EMERGENCY_VISIT = tuple(a for a in VISIT if a != "schedule")  # no appointment: go at once
-REACHED_BY = {"assigned": "assign", "accepted": "accept", "scheduled": "schedule",
-              "en_route": "depart", "on_site": "arrive", "completed": "complete",
-              "closed": "close"}
+REACHED_BY = {
+    "assigned": "assign",
+    "accepted": "accept",
+    "scheduled": "schedule",
+    "en_route": "depart",
+    "on_site": "arrive",
+    "completed": "complete",
+    "closed": "close",
+}
 
 
 def actions_for(type_code, status, cancelled_before):
@@ -31,12 +37,17 @@ def plan_orders(rng, people, plan, type_skills):
     used, orders = set(), []
     for index, (type_code, status) in enumerate(ORDER_SCRIPT, start=1):
         earlier = [o["status"] for o in orders]
-        order = {"marker": f"D{index:03d}", "type": type_code, "status": status,
-                 "actions": actions_for(type_code, status, earlier.count("cancelled")),
-                 "technician": None, "cancel_reason": None,
-                 "description": rng.choice(DESCRIPTIONS[type_code]),
-                 "property_side": PROPERTY_SIDE.get(type_code, "unknown"),
-                 "channel": "repair_line" if type_code == "emergency_repair" else "hotline"}
+        order = {
+            "marker": f"D{index:03d}",
+            "type": type_code,
+            "status": status,
+            "actions": actions_for(type_code, status, earlier.count("cancelled")),
+            "technician": None,
+            "cancel_reason": None,
+            "description": rng.choice(DESCRIPTIONS[type_code]),
+            "property_side": PROPERTY_SIDE.get(type_code, "unknown"),
+            "channel": "repair_line" if type_code == "emergency_repair" else "hotline",
+        }
         if status == "unrouted":
             _unrouted(order, people, earlier.count("unrouted"))
         else:
@@ -73,9 +84,12 @@ def _place(order, rng, people, zone, customers, used):
     town = zone["town"]
     if order["type"] == "emergency_repair":
         street = rng.choice(town.streets)
-        order.update(caller_name=people.caller(), caller_phone=people.phone(),
-                     address=f"海阳市{town.name}{street}{'路段' if town.urban else '村主管道'}",
-                     point=geo.point_near(rng, geo.inner(zone["geom"]), town.seed, 0.02))
+        order.update(
+            caller_name=people.caller(),
+            caller_phone=people.phone(),
+            address=f"海阳市{town.name}{street}{'路段' if town.urban else '村主管道'}",
+            point=geo.point_near(rng, geo.inner(zone["geom"]), town.seed, 0.02),
+        )
         return
     mine = [c for c in customers if c["zone"] == zone["code"] and c["account_no"] not in used]
     customer = rng.choice(mine)
@@ -87,15 +101,17 @@ def _place(order, rng, people, zone, customers, used):
 
 def _unrouted(order, people, nth):
     point, address = OUTSIDE_POINTS[nth]
-    order.update(caller_name=people.caller(), caller_phone=people.phone(), address=address,
-                 point=point)
+    order.update(
+        caller_name=people.caller(), caller_phone=people.phone(), address=address, point=point
+    )
 
 
 def _follow(tech, order):
     """A technician on the way or at the door: the phone shows it, and they are busy."""
     if order["status"] == "en_route":
-        tech["position"] = tuple(round((a + b) / 2, 6) for a, b in zip(
-            tech["base"], order["point"], strict=True))
+        tech["position"] = tuple(
+            round((a + b) / 2, 6) for a, b in zip(tech["base"], order["point"], strict=True)
+        )
     elif order["status"] == "on_site":
         tech["position"] = order["point"]
     else:

@@ -19,8 +19,10 @@ CONFIRMATIONS = ("true_intent", "informed", "materials_true", "supply_in_time", 
 # §四(二): who signs the letter, and the proof each kind of signer gives.
 SIGNER_PROOF = {
     "citizen": ("id_copy", "以公民名义申请的,需在承诺书签名并提交身份证复印件"),
-    "entity": ("legal_rep_or_seal",
-               "以单位名义申请的,应由法定代表人(或授权代表)签字或加盖单位公章"),
+    "entity": (
+        "legal_rep_or_seal",
+        "以单位名义申请的,应由法定代表人(或授权代表)签字或加盖单位公章",
+    ),
     "agent": ("power_of_attorney", "委托办理的,被委托人应当提交委托书"),
 }
 
@@ -33,11 +35,20 @@ def create(data, user):
     if data["due_on"] < today:
         raise Invalid(errors={"due_on": ["补齐期限不能早于今天 / the deadline is in the past"]})
     acceptance = DeferredAcceptance(
-        number=next_number("RQ"), business=entry.business, applicant_kind=entry.applicant_kind,
-        applicant_name=data["applicant_name"], applicant_phone=data.get("applicant_phone"),
-        customer=_customer(data.get("account_no")), signer_kind=data["signer_kind"],
-        signer_name=data["signer_name"], commitment=data["commitment"], committed_on=today,
-        due_on=data["due_on"], status="open", note=data["note"], created_by_id=user.id,
+        number=next_number("RQ"),
+        business=entry.business,
+        applicant_kind=entry.applicant_kind,
+        applicant_name=data["applicant_name"],
+        applicant_phone=data.get("applicant_phone"),
+        customer=_customer(data.get("account_no")),
+        signer_kind=data["signer_kind"],
+        signer_name=data["signer_name"],
+        commitment=data["commitment"],
+        committed_on=today,
+        due_on=data["due_on"],
+        status="open",
+        note=data["note"],
+        created_by_id=user.id,
         items=[DeferredItem(name=name) for name in dict.fromkeys(data["missing"])],
     )
     db.session.add(acceptance)
@@ -120,8 +131,11 @@ def sign_agreement(acceptance):
     """The supply agreement may be signed only once every deferred material is in."""
     outstanding = [item.name for item in acceptance.items if item.supplied_at is None]
     if outstanding:
-        raise Conflict("容缺材料未补齐,不能签订供水配套协议书 / deferred materials still missing",
-                       code="materials_missing", missing=outstanding)
+        raise Conflict(
+            "容缺材料未补齐,不能签订供水配套协议书 / deferred materials still missing",
+            code="materials_missing",
+            missing=outstanding,
+        )
     if acceptance.status != "signed":
         acceptance.status, acceptance.agreement_signed_at = "signed", utcnow()
     db.session.flush()

@@ -2,15 +2,23 @@
 
 from flask import Blueprint, current_app, render_template
 
-pages = Blueprint("desk_pages", __name__, template_folder="templates", static_folder="static",
-                  static_url_path="/desk/static")
+pages = Blueprint(
+    "desk_pages",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/desk/static",
+)
 
 
 def _page(template):
     config = current_app.config
     # The console refreshes on every live event; the poll is only the safety net.
-    return render_template(template, tile_url=config.get("MAP_TILE_URL") or "",
-                           poll_seconds=config.get("CONSOLE_POLL_SECONDS", 15))
+    return render_template(
+        template,
+        tile_url=config.get("MAP_TILE_URL") or "",
+        poll_seconds=config.get("CONSOLE_POLL_SECONDS", 15),
+    )
 
 
 @pages.get("/desk/")

@@ -19,20 +19,33 @@ def collection(features):
 
 
 def feature(fid, geojson, **properties):
-    return {"type": "Feature", "id": fid, "geometry": json.loads(geojson),
-            "properties": {"id": fid, **properties}}
+    return {
+        "type": "Feature",
+        "id": fid,
+        "geometry": json.loads(geojson),
+        "properties": {"id": fid, **properties},
+    }
 
 
 def zones():
     rows = db.session.execute(
-        sa.select(ServiceZone.id, ServiceZone.code, ServiceZone.name, Team.id, Team.name,
-                  sa.func.ST_AsGeoJSON(ServiceZone.geom, 6))
-        .join(Team, Team.id == ServiceZone.team_id).order_by(ServiceZone.code)
+        sa.select(
+            ServiceZone.id,
+            ServiceZone.code,
+            ServiceZone.name,
+            Team.id,
+            Team.name,
+            sa.func.ST_AsGeoJSON(ServiceZone.geom, 6),
+        )
+        .join(Team, Team.id == ServiceZone.team_id)
+        .order_by(ServiceZone.code)
     ).all()
-    return collection([
-        feature(zid, geo, code=code, name=name, team_id=team_id, team_name=team_name)
-        for zid, code, name, team_id, team_name, geo in rows
-    ])
+    return collection(
+        [
+            feature(zid, geo, code=code, name=name, team_id=team_id, team_name=team_name)
+            for zid, code, name, team_id, team_name, geo in rows
+        ]
+    )
 
 
 def technicians():
@@ -45,7 +58,8 @@ def technicians():
     where = sa.func.coalesce(Technician.last_position, Technician.base_point)
     rows = db.session.execute(
         sa.select(Technician, Team.name, open_load, sa.func.ST_AsGeoJSON(where, 6))
-        .join(Team, Team.id == Technician.team_id).order_by(Technician.id)
+        .join(Team, Team.id == Technician.team_id)
+        .order_by(Technician.id)
     ).all()
     return collection([_technician(t, team, load, geo) for t, team, load, geo in rows])
 
@@ -54,8 +68,15 @@ def _technician(tech, team_name, load, geo):
     fresh_after = utcnow() - timedelta(minutes=current_app.config["POSITION_FRESH_MINUTES"])
     known = tech.last_position is not None
     return feature(
-        tech.id, geo, name=tech.name, employee_no=tech.employee_no, team_id=tech.team_id,
-        team_name=team_name, status=tech.status, on_call=tech.on_call, open_orders=load,
+        tech.id,
+        geo,
+        name=tech.name,
+        employee_no=tech.employee_no,
+        team_id=tech.team_id,
+        team_name=team_name,
+        status=tech.status,
+        on_call=tech.on_call,
+        open_orders=load,
         position_source="gps" if known else "base",
         position_at=tech.last_position_at.isoformat() if tech.last_position_at else None,
         stale=not known or tech.last_position_at is None or tech.last_position_at < fresh_after,
@@ -64,16 +85,35 @@ def _technician(tech, team_name, load, geo):
 
 def orders():
     rows = db.session.execute(
-        sa.select(WorkOrder, WorkOrderType.name_zh, WorkOrderType.is_emergency, sla_state_sql(),
-                  sa.func.ST_AsGeoJSON(WorkOrder.location, 6))
+        sa.select(
+            WorkOrder,
+            WorkOrderType.name_zh,
+            WorkOrderType.is_emergency,
+            sla_state_sql(),
+            sa.func.ST_AsGeoJSON(WorkOrder.location, 6),
+        )
         .join(WorkOrderType, WorkOrderType.code == WorkOrder.type_code)
         .where(WorkOrder.status.in_(OPEN_STATUSES), WorkOrder.location.is_not(None))
         .order_by(WorkOrder.id)
     ).all()
-    return collection([
-        feature(o.id, geo, number=o.number, type=o.type_code, type_name=type_name,
-                status=o.status, status_label=LABELS_ZH[o.status], priority=o.priority,
-                is_emergency=emergency, sla_state=sla, unrouted=o.zone_id is None,
-                zone_id=o.zone_id, technician_id=o.technician_id, address=o.address)
-        for o, type_name, emergency, sla, geo in rows
-    ])
+    return collection(
+        [
+            feature(
+                o.id,
+                geo,
+                number=o.number,
+                type=o.type_code,
+                type_name=type_name,
+                status=o.status,
+                status_label=LABELS_ZH[o.status],
+                priority=o.priority,
+                is_emergency=emergency,
+                sla_state=sla,
+                unrouted=o.zone_id is None,
+                zone_id=o.zone_id,
+                technician_id=o.technician_id,
+                address=o.address,
+            )
+            for o, type_name, emergency, sla, geo in rows
+        ]
+    )

@@ -89,9 +89,7 @@ class DeferredItem(db.Model):
     __tablename__ = "deferred_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    acceptance_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("deferred_acceptances.id"), index=True
-    )
+    acceptance_id: Mapped[int] = mapped_column(sa.ForeignKey("deferred_acceptances.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     supplied_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     supplied_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -19,11 +19,14 @@ class NoticeKindViews(MethodView):
     @blp.response(200, NoticeKindsSchema)
     def get(self):
         """Counter businesses and applicant kinds, with their Chinese and English names"""
+
         def rows(table):
             return [{"code": c, "name_zh": zh, "name_en": en} for c, (zh, en) in table.items()]
 
-        return {"businesses": rows(catalogue.BUSINESSES),
-                "applicant_kinds": rows(catalogue.APPLICANT_KINDS)}
+        return {
+            "businesses": rows(catalogue.BUSINESSES),
+            "applicant_kinds": rows(catalogue.APPLICANT_KINDS),
+        }
 
 
 @blp.route("/desk/notices")
@@ -63,5 +66,6 @@ class NoticeChecklistViews(MethodView):
     def post(self, body, business, applicant_kind):
         """What the caller still lacks, as printable text and SMS text (nothing is stored)"""
         entry = notices.entry_for(business, applicant_kind)
-        return notices.checklist(entry, body["have"], body["not_applicable"],
-                                 body.get("applicant"), current_user())
+        return notices.checklist(
+            entry, body["have"], body["not_applicable"], body.get("applicant"), current_user()
+        )

@@ -38,8 +38,15 @@ def update(entry, data, user):
     names = [item["name"] for item in data["materials"]]
     if len(names) != len(set(names)):
         raise Invalid(errors={"materials": ["材料名称重复 / duplicate material names"]})
-    for field in ("coverage", "conditions", "time_limit", "procedure", "materials", "notes",
-                  "source"):
+    for field in (
+        "coverage",
+        "conditions",
+        "time_limit",
+        "procedure",
+        "materials",
+        "notes",
+        "source",
+    ):
         setattr(entry, field, data[field])
     entry.version += 1
     entry.updated_at = utcnow()
@@ -57,7 +64,8 @@ def checklist(entry, have, not_applicable=(), applicant=None, user=None):
     stamp = datetime.now(TZ).strftime("%Y-%m-%d %H:%M")
     who = f"受理人:{user.display_name} " if user else ""
     return {
-        "entry": entry, "missing": lacking,
+        "entry": entry,
+        "missing": lacking,
         "printable_text": catalogue.printable_text(entry, lacking, applicant, f"{who}{stamp}"),
         "sms_text": catalogue.sms_text(entry, lacking),
     }

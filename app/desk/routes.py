@@ -13,8 +13,9 @@ from app.desk.schemas import (
 )
 from app.extensions import Blueprint
 
-blp = Blueprint("desk", __name__, url_prefix="/api",
-                description="热线坐席与调度台 / Desk and console")
+blp = Blueprint(
+    "desk", __name__, url_prefix="/api", description="热线坐席与调度台 / Desk and console"
+)
 
 STAFF = ("hotline_agent", "dispatcher", "department_lead", "general_manager", "admin")
 DISPATCH = ("dispatcher", "department_lead", "general_manager", "admin")

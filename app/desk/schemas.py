@@ -106,7 +106,8 @@ class NoticeQueryArgsSchema(ma.Schema):
 class ChecklistSchema(ma.Schema):
     have = ma.fields.List(ma.fields.String(validate=ma.validate.Length(1, 200)), load_default=list)
     not_applicable = ma.fields.List(
-        ma.fields.String(validate=ma.validate.Length(1, 200)), load_default=list,
+        ma.fields.String(validate=ma.validate.Length(1, 200)),
+        load_default=list,
         metadata={"description": "Conditional materials whose condition does not apply"},
     )
     applicant = ma.fields.String(validate=ma.validate.Length(1, 200))
@@ -141,8 +142,11 @@ class DeferralCreateSchema(ma.Schema):
     signer_kind = ma.fields.String(required=True, validate=ma.validate.OneOf(SIGNER_KINDS))
     signer_name = ma.fields.String(required=True, validate=ma.validate.Length(1, 100))
     commitment = ma.fields.Nested(CommitmentSchema, required=True)
-    missing = ma.fields.List(ma.fields.String(validate=ma.validate.Length(1, 200)),
-                             required=True, validate=ma.validate.Length(1, 50))
+    missing = ma.fields.List(
+        ma.fields.String(validate=ma.validate.Length(1, 200)),
+        required=True,
+        validate=ma.validate.Length(1, 50),
+    )
     due_on = ma.fields.Date(
         required=True,
         metadata={"description": "补齐期限:签订供水配套协议书之前 / due before the agreement"},
@@ -161,8 +165,9 @@ class DeferralSchema(ma.Schema):
     number = ma.fields.String()
     business = ma.fields.String()
     applicant_kind = ma.fields.String()
-    title = ma.fields.Function(lambda d: f"{BUSINESSES[d.business][0]}"
-                                         f"({APPLICANT_KINDS[d.applicant_kind][0]})")
+    title = ma.fields.Function(
+        lambda d: f"{BUSINESSES[d.business][0]}({APPLICANT_KINDS[d.applicant_kind][0]})"
+    )
     applicant_name = ma.fields.String()
     applicant_phone = ma.fields.Function(lambda d: mask_phone(d.applicant_phone), allow_none=True)
     customer_id = ma.fields.Integer(allow_none=True)

@@ -28,7 +28,8 @@ def departments():
 
 def order_types():
     return db.session.scalars(
-        sa.select(WorkOrderType).where(WorkOrderType.active.is_(True))
+        sa.select(WorkOrderType)
+        .where(WorkOrderType.active.is_(True))
         .order_by(WorkOrderType.is_emergency.desc(), WorkOrderType.code)
     ).all()
 
@@ -40,11 +41,16 @@ def preview(args):
     zone = spatial.zone_for_point(*lonlat) if lonlat else None
     due, rule, unconfirmed = deadlines.deadline_for(order_type, utcnow())
     return {
-        "type": order_type.code, "type_name": order_type.name_zh,
+        "type": order_type.code,
+        "type_name": order_type.name_zh,
         "is_emergency": order_type.is_emergency,
         "location": {"lon": lonlat[0], "lat": lonlat[1]} if lonlat else None,
-        "zone": zone, "team": zone.team if zone else None, "unrouted": zone is None,
-        "deadline_at": due, "deadline_rule": rule, "calendar_unconfirmed": unconfirmed,
+        "zone": zone,
+        "team": zone.team if zone else None,
+        "unrouted": zone is None,
+        "deadline_at": due,
+        "deadline_rule": rule,
+        "calendar_unconfirmed": unconfirmed,
         "duplicates": possible_duplicates(order_type.code, lonlat, customer),
     }
 
@@ -58,15 +64,19 @@ def possible_duplicates(type_code, lonlat, customer=None, radius_m=None):
             found[order.id] = {"reason": "same_customer", "distance_m": None, "order": order}
     if lonlat:
         for order, distance in _nearby_same_type(type_code, lonlat, radius_m):
-            found.setdefault(order.id, {"reason": "nearby_same_type", "distance_m": distance,
-                                        "order": order})
+            found.setdefault(
+                order.id, {"reason": "nearby_same_type", "distance_m": distance, "order": order}
+            )
     return list(found.values())
 
 
 def _open_orders(*where):
     return db.session.scalars(
-        sa.select(WorkOrder).where(WorkOrder.status.in_(OPEN_STATUSES), *where)
-        .options(selectinload(WorkOrder.type)).order_by(WorkOrder.created_at.desc()).limit(20)
+        sa.select(WorkOrder)
+        .where(WorkOrder.status.in_(OPEN_STATUSES), *where)
+        .options(selectinload(WorkOrder.type))
+        .order_by(WorkOrder.created_at.desc())
+        .limit(20)
     ).all()
 
 
@@ -76,12 +86,18 @@ def _nearby_same_type(type_code, lonlat, radius_m):
     # A degree box first so the GiST index narrows the rows; then the exact geodesic test.
     degrees = radius_m / (METRES_PER_DEGREE * max(math.cos(math.radians(lonlat[1])), 0.01))
     rows = db.session.execute(
-        sa.select(WorkOrder, metres).where(
-            WorkOrder.type_code == type_code, WorkOrder.status.in_(OPEN_STATUSES),
+        sa.select(WorkOrder, metres)
+        .where(
+            WorkOrder.type_code == type_code,
+            WorkOrder.status.in_(OPEN_STATUSES),
             sa.func.ST_DWithin(WorkOrder.location, point, degrees),
-            sa.func.ST_DWithin(sa.func.geography(WorkOrder.location), sa.func.geography(point),
-                               radius_m),
-        ).options(selectinload(WorkOrder.type)).order_by(metres).limit(20)
+            sa.func.ST_DWithin(
+                sa.func.geography(WorkOrder.location), sa.func.geography(point), radius_m
+            ),
+        )
+        .options(selectinload(WorkOrder.type))
+        .order_by(metres)
+        .limit(20)
     ).all()
     return [(order, round(distance, 1)) for order, distance in rows]
 

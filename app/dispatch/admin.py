@@ -10,8 +10,15 @@ from app.extensions import db
 from app.jobs import QUEUES, queue
 from app.workorders.models import WorkOrderType
 
-TYPE_FIELDS = ("name_zh", "name_en", "is_emergency", "deadline_working_days",
-               "response_minutes", "auto_assign", "active")
+TYPE_FIELDS = (
+    "name_zh",
+    "name_en",
+    "is_emergency",
+    "deadline_working_days",
+    "response_minutes",
+    "auto_assign",
+    "active",
+)
 
 
 class ServiceUnavailable(DomainError):
@@ -54,8 +61,11 @@ def remove_shift(shift_id):
 def save_type(code, data):
     """Create or change a work-order type; its skill is configuration, not code (R1.2, R2.1)."""
     order_type = db.session.get(WorkOrderType, code)
-    if "skill" in data and data["skill"] is not None and db.session.scalar(
-            sa.select(Skill.id).where(Skill.code == data["skill"])) is None:
+    if (
+        "skill" in data
+        and data["skill"] is not None
+        and db.session.scalar(sa.select(Skill.id).where(Skill.code == data["skill"])) is None
+    ):
         raise Invalid(errors={"skill": [f"技能不存在 / no skill {data['skill']}"]})
     if order_type is None:
         missing = [f for f in ("name_zh", "name_en") if not data.get(f)]
@@ -76,13 +86,25 @@ def auto_assign_settings(team_id):
     """Every active type with the type's default, the team's override and the result."""
     if db.session.get(Team, team_id) is None:
         raise NotFound(f"班组不存在 / team {team_id} not found")
-    overrides = dict(db.session.execute(sa.select(TeamAutoAssign.type_code,
-                     TeamAutoAssign.enabled).where(TeamAutoAssign.team_id == team_id)).all())
+    overrides = dict(
+        db.session.execute(
+            sa.select(TeamAutoAssign.type_code, TeamAutoAssign.enabled).where(
+                TeamAutoAssign.team_id == team_id
+            )
+        ).all()
+    )
     types = db.session.scalars(sa.select(WorkOrderType).order_by(WorkOrderType.code)).all()
-    return [{"type": t.code, "type_name": t.name_zh, "type_default": t.auto_assign,
-             "team_override": overrides.get(t.code),
-             "effective": t.is_emergency or overrides.get(t.code, t.auto_assign),
-             "is_emergency": t.is_emergency} for t in types]
+    return [
+        {
+            "type": t.code,
+            "type_name": t.name_zh,
+            "type_default": t.auto_assign,
+            "team_override": overrides.get(t.code),
+            "effective": t.is_emergency or overrides.get(t.code, t.auto_assign),
+            "is_emergency": t.is_emergency,
+        }
+        for t in types
+    ]
 
 
 def set_auto_assign(team_id, code, enabled, user):
@@ -96,8 +118,15 @@ def set_auto_assign(team_id, code, enabled, user):
         if row is not None:
             db.session.delete(row)
     elif row is None:
-        db.session.add(TeamAutoAssign(team_id=team_id, type_code=code, enabled=enabled,
-                                      updated_by_id=user.id, updated_at=utcnow()))
+        db.session.add(
+            TeamAutoAssign(
+                team_id=team_id,
+                type_code=code,
+                enabled=enabled,
+                updated_by_id=user.id,
+                updated_at=utcnow(),
+            )
+        )
     else:
         row.enabled, row.updated_by_id = enabled, user.id
     db.session.flush()
@@ -115,14 +144,22 @@ def failed_jobs(limit=50):
 def _failed_in(name, limit):
     registry = FailedJobRegistry(queue=queue(name))
     ids = registry.get_job_ids()[-limit:][::-1]
-    jobs = [job for job in registry.job_class.fetch_many(ids, connection=registry.connection)
-            if job is not None]
+    jobs = [
+        job
+        for job in registry.job_class.fetch_many(ids, connection=registry.connection)
+        if job is not None
+    ]
     return {"queue": name, "count": registry.count, "jobs": [_job(job) for job in jobs]}
 
 
 def _job(job):
     exc = (job.latest_result().exc_string if job.latest_result() else job.exc_info) or ""
-    return {"id": job.id, "job": job.args[0] if job.args else job.func_name,
-            "args": list(job.args[1:]), "enqueued_at": job.enqueued_at,
-            "ended_at": job.ended_at, "error": exc.strip().splitlines()[-1] if exc else None,
-            "retries_left": job.retries_left}
+    return {
+        "id": job.id,
+        "job": job.args[0] if job.args else job.func_name,
+        "args": list(job.args[1:]),
+        "enqueued_at": job.enqueued_at,
+        "ended_at": job.ended_at,
+        "error": exc.strip().splitlines()[-1] if exc else None,
+        "retries_left": job.retries_left,
+    }

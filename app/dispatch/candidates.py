@@ -82,8 +82,10 @@ def candidate_rows(params, want=10, k=40, cap=1_000_000):
     while True:
         rows = [dict(r._mapping) for r in db.session.execute(CANDIDATES, {**params, "k": k})]
         eligible = [r for r in rows if rules.eligible(r, params["emergency"])]
-        full = max(sum(r["fresh_position"] for r in rows),
-                   sum(not r["fresh_position"] for r in rows)) >= k
+        full = (
+            max(sum(r["fresh_position"] for r in rows), sum(not r["fresh_position"] for r in rows))
+            >= k
+        )
         if len(eligible) >= want or not full or k >= cap:
             return eligible
         k *= 4

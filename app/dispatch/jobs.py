@@ -16,8 +16,9 @@ PERIODIC = [
 
 def route_order(order_id):
     """Route a new order: assign it (emergencies always) or leave it for a dispatcher."""
-    order = db.session.scalar(sa.select(WorkOrder).where(WorkOrder.id == order_id)
-                              .with_for_update())
+    order = db.session.scalar(
+        sa.select(WorkOrder).where(WorkOrder.id == order_id).with_for_update()
+    )
     if order is None:
         return None
     decision = routing.route(order)

@@ -144,8 +144,11 @@ class AssignmentOffer(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     __table_args__ = (
-        sa.Index("ix_assignment_offers_pending_expiry", "expires_at",
-                 postgresql_where=sa.text("outcome = 'pending' AND expires_at IS NOT NULL")),
+        sa.Index(
+            "ix_assignment_offers_pending_expiry",
+            "expires_at",
+            postgresql_where=sa.text("outcome = 'pending' AND expires_at IS NOT NULL"),
+        ),
     )
 
 
@@ -155,9 +158,7 @@ class TechnicianPosition(db.Model):
     __tablename__ = "technician_positions"
 
     id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
-    technician_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("technicians.id", ondelete="CASCADE")
-    )
+    technician_id: Mapped[int] = mapped_column(sa.ForeignKey("technicians.id", ondelete="CASCADE"))
     device_time: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     received_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     position = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=False)

@@ -25,8 +25,12 @@ def _check(raw, now):
     except ma.ValidationError as exc:
         return None, exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
     config = current_app.config
-    errors = rules.ping_errors(ping, now, timedelta(days=config["POSITION_MAX_AGE_DAYS"]),
-                               timedelta(seconds=config["POSITION_MAX_AHEAD_SECONDS"]))
+    errors = rules.ping_errors(
+        ping,
+        now,
+        timedelta(days=config["POSITION_MAX_AGE_DAYS"]),
+        timedelta(seconds=config["POSITION_MAX_AHEAD_SECONDS"]),
+    )
     return (None, errors) if errors else (ping, {})
 
 
@@ -41,15 +45,26 @@ def record_positions(technician, items, now=None):
         else:
             accepted.append(ping)
     for ping in accepted:
-        db.session.execute(insert(TechnicianPosition).values(
-            technician_id=technician.id, device_time=ping["device_time"], received_at=now,
-            position=point_wkt(ping["lon"], ping["lat"]), accuracy_m=ping.get("accuracy_m"),
-        ).on_conflict_do_nothing(constraint="uq_technician_positions_ping"))
+        db.session.execute(
+            insert(TechnicianPosition)
+            .values(
+                technician_id=technician.id,
+                device_time=ping["device_time"],
+                received_at=now,
+                position=point_wkt(ping["lon"], ping["lat"]),
+                accuracy_m=ping.get("accuracy_m"),
+            )
+            .on_conflict_do_nothing(constraint="uq_technician_positions_ping")
+        )
     newest = max(accepted, key=lambda p: p["device_time"], default=None)
-    if newest and (technician.last_position_at is None
-                   or newest["device_time"] > technician.last_position_at):
+    if newest and (
+        technician.last_position_at is None or newest["device_time"] > technician.last_position_at
+    ):
         technician.last_position = point_wkt(newest["lon"], newest["lat"])
         technician.last_position_at = newest["device_time"]
     db.session.flush()
-    return {"accepted": len(accepted), "rejected": rejected,
-            "last_position_at": technician.last_position_at}
+    return {
+        "accepted": len(accepted),
+        "rejected": rejected,
+        "last_position_at": technician.last_position_at,
+    }

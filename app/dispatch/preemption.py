@@ -18,13 +18,21 @@ def displaced_orders(technician_id, now=None):
     """Jobs the technician cannot keep: on the way now, or an appointment inside the window."""
     now = now or utcnow()
     window = now + timedelta(minutes=current_app.config["PREEMPT_WINDOW_MINUTES"])
-    return list(db.session.scalars(
-        sa.select(WorkOrder).where(
-            WorkOrder.technician_id == technician_id, WorkOrder.priority < 2,
-            sa.or_(WorkOrder.status == "en_route",
-                   sa.and_(WorkOrder.status == "scheduled", WorkOrder.appointment_start < window)),
-        ).order_by(WorkOrder.id).with_for_update()
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(WorkOrder)
+            .where(
+                WorkOrder.technician_id == technician_id,
+                WorkOrder.priority < 2,
+                sa.or_(
+                    WorkOrder.status == "en_route",
+                    sa.and_(WorkOrder.status == "scheduled", WorkOrder.appointment_start < window),
+                ),
+            )
+            .order_by(WorkOrder.id)
+            .with_for_update()
+        )
+    )
 
 
 def preempt_for(emergency, technician):
@@ -33,22 +41,52 @@ def preempt_for(emergency, technician):
 
     for order in displaced_orders(technician.id):
         reason = f"被抢修工单 {emergency.number} 占用 / pre-empted by emergency {emergency.number}"
-        transition(order, "unassign", "system:router", reason=reason, payload={
-            "preempted_by": emergency.id, "technician_id": technician.id,
-        })
-        db.session.execute(sa.update(AssignmentOffer).where(
-            AssignmentOffer.work_order_id == order.id, AssignmentOffer.outcome == "pending",
-        ).values(outcome="withdrawn", decided_at=utcnow()))
-        record_event(order, "customer_notice_required", "system:router",
-                     reason="须告知用户上门改期 / the customer must be told the visit moves",
-                     payload={"caller_phone": order.caller_phone,
-                              "appointment_start": _iso(order.appointment_start)})
+        transition(
+            order,
+            "unassign",
+            "system:router",
+            reason=reason,
+            payload={
+                "preempted_by": emergency.id,
+                "technician_id": technician.id,
+            },
+        )
+        db.session.execute(
+            sa.update(AssignmentOffer)
+            .where(
+                AssignmentOffer.work_order_id == order.id,
+                AssignmentOffer.outcome == "pending",
+            )
+            .values(outcome="withdrawn", decided_at=utcnow())
+        )
+        record_event(
+            order,
+            "customer_notice_required",
+            "system:router",
+            reason="须告知用户上门改期 / the customer must be told the visit moves",
+            payload={
+                "caller_phone": order.caller_phone,
+                "appointment_start": _iso(order.appointment_start),
+            },
+        )
         owners = {order.first_contact_user_id, *dispatcher_ids()}
-        notify(owners, "tell_customer", {**order_summary(order), "preempted_by": emergency.number,
-               "caller_name": order.caller_name, "caller_phone": order.caller_phone},
-               dedupe_key=f"preempted:{order.id}:{emergency.id}")
-        notify([technician.user_id], "assignment_withdrawn", {**order_summary(order),
-               "reason": reason}, dedupe_key=f"preempted:{order.id}:{emergency.id}")
+        notify(
+            owners,
+            "tell_customer",
+            {
+                **order_summary(order),
+                "preempted_by": emergency.number,
+                "caller_name": order.caller_name,
+                "caller_phone": order.caller_phone,
+            },
+            dedupe_key=f"preempted:{order.id}:{emergency.id}",
+        )
+        notify(
+            [technician.user_id],
+            "assignment_withdrawn",
+            {**order_summary(order), "reason": reason},
+            dedupe_key=f"preempted:{order.id}:{emergency.id}",
+        )
         enqueue_after_commit("app.dispatch.jobs.route_order", order.id)
 
 

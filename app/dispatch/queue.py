@@ -11,8 +11,9 @@ from app.workorders.states import OPEN_STATUSES
 
 
 def _reason_sql(risk):
-    unaccepted_emergency = sa.and_(WorkOrder.priority == 2,
-                                   WorkOrder.status.in_(("new", "assigned")))
+    unaccepted_emergency = sa.and_(
+        WorkOrder.priority == 2, WorkOrder.status.in_(("new", "assigned"))
+    )
     return sa.case(
         (unaccepted_emergency, "unaccepted_emergency"),
         (sa.and_(WorkOrder.zone_id.is_(None), WorkOrder.status == "new"), "unrouted"),
@@ -31,13 +32,24 @@ def page(args, now=None):
     reason = _reason_sql(risk)
     rank = sa.case(*((reason == name, i) for i, name in enumerate(ORDER)), else_=len(ORDER))
     stmt = sa.select(WorkOrder, reason.label("queue_reason")).where(
-        WorkOrder.status.in_(OPEN_STATUSES), reason.is_not(None))
+        WorkOrder.status.in_(OPEN_STATUSES), reason.is_not(None)
+    )
     if args.get("team_id") is not None:
         stmt = stmt.where(WorkOrder.team_id == args["team_id"])
-    page = paginate(stmt, args, rank, WorkOrder.priority.desc(), WorkOrder.deadline_at,
-                    WorkOrder.id, rows=True, options=(
-                        selectinload(WorkOrder.type), selectinload(WorkOrder.zone),
-                        selectinload(WorkOrder.customer)))
+    page = paginate(
+        stmt,
+        args,
+        rank,
+        WorkOrder.priority.desc(),
+        WorkOrder.deadline_at,
+        WorkOrder.id,
+        rows=True,
+        options=(
+            selectinload(WorkOrder.type),
+            selectinload(WorkOrder.zone),
+            selectinload(WorkOrder.customer),
+        ),
+    )
     for order, why in page["items"]:
         order.queue_reason = why
     return {**page, "items": [order for order, _ in page["items"]]}

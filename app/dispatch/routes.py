@@ -35,8 +35,11 @@ def _technician(technician_id):
 def _order_for_change(order_id, body):
     order = get_for(current_user(), order_id, lock=True)
     if body.get("version") is not None and body["version"] != order.version_id:
-        raise Conflict("工单已被他人修改,请刷新 / the order changed meanwhile: reload",
-                       code="version_conflict", version=order.version_id)
+        raise Conflict(
+            "工单已被他人修改,请刷新 / the order changed meanwhile: reload",
+            code="version_conflict",
+            version=order.version_id,
+        )
     return order
 
 
@@ -58,8 +61,13 @@ class AssignViews(MethodView):
     def post(self, body, order_id):
         """Assign a new order; overriding the top suggestion needs override_reason"""
         order = _order_for_change(order_id, body)
-        services.assign(order, _technician(body["technician_id"]), current_user(),
-                        reason=body.get("reason"), override_reason=body.get("override_reason"))
+        services.assign(
+            order,
+            _technician(body["technician_id"]),
+            current_user(),
+            reason=body.get("reason"),
+            override_reason=body.get("override_reason"),
+        )
         db.session.commit()
         return order
 
@@ -72,8 +80,7 @@ class ReassignViews(MethodView):
     def post(self, body, order_id):
         """Move an assigned order to another technician, with a reason"""
         order = _order_for_change(order_id, body)
-        services.reassign(order, _technician(body["technician_id"]), current_user(),
-                          body["reason"])
+        services.reassign(order, _technician(body["technician_id"]), current_user(), body["reason"])
         db.session.commit()
         return order
 
@@ -112,8 +119,8 @@ class PositionViews(MethodView):
     def post(self, body):
         """Report up to 100 position pings; absurd ones are rejected one by one"""
         technician = db.session.scalar(
-            sa.select(Technician).where(Technician.user_id == current_user().id)
-            .with_for_update())
+            sa.select(Technician).where(Technician.user_id == current_user().id).with_for_update()
+        )
         if technician is None:
             raise NotFound("没有维修工档案 / no technician record for this user")
         return positions.record_positions(technician, body["positions"])

@@ -21,8 +21,13 @@ def eligible(row, emergency=False):
     already on an emergency is.
     """
     free = not row["has_emergency"] if emergency else row["load"] < row["max_open_orders"]
-    return (row["status"] != "off_duty" and row["has_skill"] and row["on_shift"]
-            and not row["already_offered"] and free)
+    return (
+        row["status"] != "off_duty"
+        and row["has_skill"]
+        and row["on_shift"]
+        and not row["already_offered"]
+        and free
+    )
 
 
 def rank_key(candidate, emergency=False):

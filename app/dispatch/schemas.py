@@ -59,9 +59,13 @@ class DeclineSchema(ma.Schema):
 
 class PositionBatchSchema(ma.Schema):
     positions = ma.fields.List(
-        ma.fields.Dict(), required=True, validate=ma.validate.Length(1, 100),
-        metadata={"description": "[{lat, lon, device_time, accuracy_m}], up to 100; "
-                                 "each item is accepted or rejected on its own"},
+        ma.fields.Dict(),
+        required=True,
+        validate=ma.validate.Length(1, 100),
+        metadata={
+            "description": "[{lat, lon, device_time, accuracy_m}], up to 100; "
+            "each item is accepted or rejected on its own"
+        },
     )
 
 
@@ -116,8 +120,12 @@ class WorkOrderTypeSchema(ma.Schema):
     code = ma.fields.String(dump_only=True)
     name_zh = ma.fields.String(validate=ma.validate.Length(1, 60))
     name_en = ma.fields.String(validate=ma.validate.Length(1, 60))
-    skill = ma.fields.String(attribute="skill_code", data_key="skill", allow_none=True,
-                             validate=ma.validate.Length(1, 40))
+    skill = ma.fields.String(
+        attribute="skill_code",
+        data_key="skill",
+        allow_none=True,
+        validate=ma.validate.Length(1, 40),
+    )
     is_emergency = ma.fields.Boolean()
     deadline_working_days = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(1, 60))
     response_minutes = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(1, 1440))
@@ -139,8 +147,9 @@ class AutoAssignSettingSchema(ma.Schema):
 
 
 class AutoAssignUpdateSchema(ma.Schema):
-    enabled = ma.fields.Boolean(required=True, allow_none=True,
-                                metadata={"description": "null removes the team's override"})
+    enabled = ma.fields.Boolean(
+        required=True, allow_none=True, metadata={"description": "null removes the team's override"}
+    )
 
 
 class FailedJobSchema(ma.Schema):

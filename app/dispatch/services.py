@@ -20,15 +20,23 @@ __all__ = ["assign", "reassign", "accept", "decline", "suggest", "dispatcher_ids
 
 
 def dispatcher_ids():
-    return list(db.session.scalars(
-        sa.select(User.id).where(User.role == "dispatcher", User.active.is_(True))
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(User.id).where(User.role == "dispatcher", User.active.is_(True))
+        )
+    )
 
 
 def order_summary(order):
-    return {"order_id": order.id, "number": order.number, "type": order.type_code,
-            "type_name": order.type.name_zh, "address": order.address,
-            "emergency": order.type.is_emergency, "deadline_at": order.deadline_at.isoformat()}
+    return {
+        "order_id": order.id,
+        "number": order.number,
+        "type": order.type_code,
+        "type_name": order.type.name_zh,
+        "address": order.address,
+        "emergency": order.type.is_emergency,
+        "deadline_at": order.deadline_at.isoformat(),
+    }
 
 
 def assign(order, technician, by, reason=None, override_reason=None, suggestion=None):
@@ -45,13 +53,20 @@ def reassign(order, technician, by, reason):
         raise Invalid(errors={"technician_id": ["已是当前承办人 / already the assignee"]})
     _check_technician(order, technician)
     previous = order.technician
-    payload = {"technician_id": technician.id, "technician_name": technician.name,
-               "previous_technician_id": previous.id if previous else None}
+    payload = {
+        "technician_id": technician.id,
+        "technician_name": technician.name,
+        "previous_technician_id": previous.id if previous else None,
+    }
     transition(order, "reassign", by, reason=reason, payload=payload)
     if previous:
         withdrawn = _close_offers(order, "withdrawn")
-        notify([previous.user_id], "assignment_withdrawn", {**order_summary(order),
-               "reason": reason}, dedupe_key=f"withdrawn:{order.id}:{withdrawn or utcnow()}")
+        notify(
+            [previous.user_id],
+            "assignment_withdrawn",
+            {**order_summary(order), "reason": reason},
+            dedupe_key=f"withdrawn:{order.id}:{withdrawn or utcnow()}",
+        )
     return _hand_over(order, technician)
 
 
@@ -60,8 +75,12 @@ def cancelled(order, reason):
     if order.technician is None:
         return
     _close_offers(order, "withdrawn")
-    notify([order.technician.user_id], "order_cancelled", {**order_summary(order),
-           "reason": reason}, dedupe_key=f"cancelled:{order.id}")
+    notify(
+        [order.technician.user_id],
+        "order_cancelled",
+        {**order_summary(order), "reason": reason},
+        dedupe_key=f"cancelled:{order.id}",
+    )
 
 
 def accept(order, user):
@@ -75,14 +94,21 @@ def accept(order, user):
 def decline(order, user, reason):
     """The assigned technician turns the order down: it returns to the queue, routed again."""
     technician = _own(order, user)
-    event = transition(order, "decline", user, reason=reason,
-                       payload={"technician_id": technician.id})
+    event = transition(
+        order, "decline", user, reason=reason, payload={"technician_id": technician.id}
+    )
     offers = _close_offers(order, "declined")
-    notify(dispatcher_ids(), "assignment_declined",
-           {**order_summary(order), "technician": technician.name, "reason": reason},
-           dedupe_key=f"declined:{order.id}:{offers[0] if offers else utcnow().isoformat()}")
-    enqueue_after_commit("app.dispatch.jobs.route_order", order.id,
-                         queue_name="emergency" if order.type.is_emergency else "default")
+    notify(
+        dispatcher_ids(),
+        "assignment_declined",
+        {**order_summary(order), "technician": technician.name, "reason": reason},
+        dedupe_key=f"declined:{order.id}:{offers[0] if offers else utcnow().isoformat()}",
+    )
+    enqueue_after_commit(
+        "app.dispatch.jobs.route_order",
+        order.id,
+        queue_name="emergency" if order.type.is_emergency else "default",
+    )
     return event
 
 
@@ -95,23 +121,31 @@ def _own(order, user):
 
 def _check_technician(order, technician):
     """Lock the technician (one emergency at a time) and refuse an unfit choice, before writing."""
-    db.session.execute(sa.select(Technician.id).where(Technician.id == technician.id)
-                       .with_for_update())
+    db.session.execute(
+        sa.select(Technician.id).where(Technician.id == technician.id).with_for_update()
+    )
     skill = order.type.skill_code
     if technician.status == "off_duty":
         raise Invalid(errors={"technician_id": ["该维修工不在岗 / technician is off duty"]})
     if skill and skill not in {s.code for s in technician.skills}:
         raise Invalid(errors={"technician_id": [f"缺少技能 {skill} / lacks skill {skill}"]})
     if order.type.is_emergency and _has_emergency(technician.id):
-        raise Conflict("该维修工已有抢修工单 / technician is already on an emergency",
-                       code="technician_on_emergency")
+        raise Conflict(
+            "该维修工已有抢修工单 / technician is already on an emergency",
+            code="technician_on_emergency",
+        )
 
 
 def _has_emergency(technician_id):
-    return db.session.scalar(sa.select(sa.exists().where(
-        WorkOrder.technician_id == technician_id, WorkOrder.priority == 2,
-        WorkOrder.status.in_(ACTIVE_STATUSES),
-    )))
+    return db.session.scalar(
+        sa.select(
+            sa.exists().where(
+                WorkOrder.technician_id == technician_id,
+                WorkOrder.priority == 2,
+                WorkOrder.status.in_(ACTIVE_STATUSES),
+            )
+        )
+    )
 
 
 def _decision(order, technician, by, override_reason, suggestion):
@@ -122,12 +156,17 @@ def _decision(order, technician, by, override_reason, suggestion):
     top = ranked[0]["technician_id"] if ranked else None
     mine = next((c for c in ranked if c["technician_id"] == technician.id), None)
     if not isinstance(by, str) and top is not None and technician.id != top and not override_reason:
-        raise Invalid("改派建议首选以外的人员须说明理由 / overriding the top suggestion needs a "
-                      "reason", errors={"override_reason": ["必填 / required"]})
+        raise Invalid(
+            "改派建议首选以外的人员须说明理由 / overriding the top suggestion needs a reason",
+            errors={"override_reason": ["必填 / required"]},
+        )
     return {
-        "technician_id": technician.id, "technician_name": technician.name,
-        "suggested_technician_id": top, "rank": mine["rank"] if mine else None,
-        "scope": suggestion["scope"], "override_reason": override_reason,
+        "technician_id": technician.id,
+        "technician_name": technician.name,
+        "suggested_technician_id": top,
+        "rank": mine["rank"] if mine else None,
+        "scope": suggestion["scope"],
+        "override_reason": override_reason,
         "reasons": _reasons(mine),
     }
 
@@ -146,18 +185,33 @@ def _hand_over(order, technician):
     order.technician = technician
     minutes = current_app.config["ACCEPT_TIMEOUT_MINUTES"]
     emergency = order.type.is_emergency
-    offer = AssignmentOffer(work_order_id=order.id, technician_id=technician.id, offered_at=now,
-                            expires_at=rules.acceptance_deadline(now, minutes) if emergency
-                            else None)
+    offer = AssignmentOffer(
+        work_order_id=order.id,
+        technician_id=technician.id,
+        offered_at=now,
+        expires_at=rules.acceptance_deadline(now, minutes) if emergency else None,
+    )
     db.session.add(offer)
     db.session.flush()
     kind = "emergency_assignment" if emergency else "assignment"
-    notify([technician.user_id], kind, {**order_summary(order), "offer_id": offer.id,
-           "accept_by": offer.expires_at.isoformat() if offer.expires_at else None},
-           dedupe_key=f"offer:{offer.id}")
+    notify(
+        [technician.user_id],
+        kind,
+        {
+            **order_summary(order),
+            "offer_id": offer.id,
+            "accept_by": offer.expires_at.isoformat() if offer.expires_at else None,
+        },
+        dedupe_key=f"offer:{offer.id}",
+    )
     if emergency:
-        enqueue_after_commit("app.dispatch.jobs.check_acceptance", order.id, offer.id,
-                             queue_name="emergency", delay_seconds=minutes * 60)
+        enqueue_after_commit(
+            "app.dispatch.jobs.check_acceptance",
+            order.id,
+            offer.id,
+            queue_name="emergency",
+            delay_seconds=minutes * 60,
+        )
         from app.dispatch.preemption import preempt_for
 
         preempt_for(order, technician)
@@ -166,9 +220,11 @@ def _hand_over(order, technician):
 
 def _close_offers(order, outcome):
     """End the order's pending offers with `outcome`; returns their ids."""
-    return list(db.session.scalars(
-        sa.update(AssignmentOffer)
-        .where(AssignmentOffer.work_order_id == order.id, AssignmentOffer.outcome == "pending")
-        .values(outcome=outcome, decided_at=utcnow())
-        .returning(AssignmentOffer.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.update(AssignmentOffer)
+            .where(AssignmentOffer.work_order_id == order.id, AssignmentOffer.outcome == "pending")
+            .values(outcome=outcome, decided_at=utcnow())
+            .returning(AssignmentOffer.id)
+        )
+    )

@@ -31,12 +31,17 @@ def context(order, now=None, exclude=()):
     if order.type.skill_code:
         skill_id = db.session.scalar(sa.select(Skill.id).where(Skill.code == order.type.skill_code))
     return {
-        "now": now, "skill_id": skill_id, "emergency": order.type.is_emergency,
+        "now": now,
+        "skill_id": skill_id,
+        "emergency": order.type.is_emergency,
         "office": office_now(now),
         "fresh_since": now - timedelta(minutes=config["POSITION_FRESH_MINUTES"]),
         "preempt_before": now + timedelta(minutes=config["PREEMPT_WINDOW_MINUTES"]),
-        "deadline": order.deadline_at, "exclude": sorted(set(exclude) | tried(order.id)),
-        "lon": None, "lat": None, "teams": [],
+        "deadline": order.deadline_at,
+        "exclude": sorted(set(exclude) | tried(order.id)),
+        "lon": None,
+        "lat": None,
+        "teams": [],
     }
 
 
@@ -47,12 +52,14 @@ def office_now(now):
 
 def tried(order_id):
     """Technicians who declined this order or let it time out: not offered it again."""
-    return set(db.session.scalars(
-        sa.select(AssignmentOffer.technician_id).where(
-            AssignmentOffer.work_order_id == order_id,
-            AssignmentOffer.outcome.in_(("declined", "expired")),
+    return set(
+        db.session.scalars(
+            sa.select(AssignmentOffer.technician_id).where(
+                AssignmentOffer.work_order_id == order_id,
+                AssignmentOffer.outcome.in_(("declined", "expired")),
+            )
         )
-    ))
+    )
 
 
 def scopes(order):
@@ -69,8 +76,14 @@ def suggest(order, now=None, limit=None, explain=True):
     limit = limit or current_app.config["SUGGESTION_LIMIT"]
     exclude = [order.technician_id] if order.technician_id else []
     params = context(order, now, exclude)
-    result = {"order_id": order.id, "emergency": params["emergency"], "office_hours":
-              params["office"], "scope": None, "candidates": [], "excluded": []}
+    result = {
+        "order_id": order.id,
+        "emergency": params["emergency"],
+        "office_hours": params["office"],
+        "scope": None,
+        "candidates": [],
+        "excluded": [],
+    }
     if order.location is None:
         result["scope"] = "no_location"
         return result
@@ -78,12 +91,14 @@ def suggest(order, now=None, limit=None, explain=True):
     for scope, teams in scopes(order):
         if not teams:
             continue
-        rows = candidates.candidate_rows({**params, "teams": teams}, want=limit,
-                                         k=max(40, limit * 4))
+        rows = candidates.candidate_rows(
+            {**params, "teams": teams}, want=limit, k=max(40, limit * 4)
+        )
         if rows:
             result["scope"] = scope
-            result["candidates"] = _present(rules.rank(rows, params["emergency"])[:limit],
-                                            scope != "team")
+            result["candidates"] = _present(
+                rules.rank(rows, params["emergency"])[:limit], scope != "team"
+            )
             break
     result["scope"] = result["scope"] or "none"
     if explain and order.team_id:
@@ -108,8 +123,14 @@ def excluded(params, teams, ranked, order):
         if row["technician_id"] in chosen:
             continue
         reasons = exclusion_reasons(row, params["emergency"], order.technician_id)
-        out.append({"technician_id": row["technician_id"], "name": row["name"],
-                    "reasons": reasons, "labels": [EXCLUSION_LABELS[r] for r in reasons]})
+        out.append(
+            {
+                "technician_id": row["technician_id"],
+                "name": row["name"],
+                "reasons": reasons,
+                "labels": [EXCLUSION_LABELS[r] for r in reasons],
+            }
+        )
     return out
 
 

@@ -10,8 +10,11 @@ from app.workorders.models import WorkOrder
 from app.workorders.services import record_event
 from app.workorders.states import OPEN_STATUSES
 
-LABELS = {"on_track": "正常 / on track", "at_risk": "即将超时 / at risk",
-          "breached": "已超时 / breached"}
+LABELS = {
+    "on_track": "正常 / on track",
+    "at_risk": "即将超时 / at risk",
+    "breached": "已超时 / breached",
+}
 
 
 def sweep(now=None, batch=500):
@@ -20,9 +23,11 @@ def sweep(now=None, batch=500):
     computed = sla_state_sql(now)
     rows = db.session.execute(
         sa.select(WorkOrder, computed.label("state"))
-        .where(WorkOrder.status.in_(OPEN_STATUSES),
-               computed != sa.cast(WorkOrder.sla_state, sa.String))
-        .order_by(WorkOrder.deadline_at).limit(batch)
+        .where(
+            WorkOrder.status.in_(OPEN_STATUSES), computed != sa.cast(WorkOrder.sla_state, sa.String)
+        )
+        .order_by(WorkOrder.deadline_at)
+        .limit(batch)
         .with_for_update(of=WorkOrder, skip_locked=True)
     ).all()
     for order, state in rows:
@@ -34,13 +39,21 @@ def _change(order, state):
     from app.dispatch.services import dispatcher_ids, order_summary
 
     before, order.sla_state = order.sla_state, state
-    record_event(order, f"sla_{state}", "system:sla_watch", reason=LABELS[state],
-                 payload={"from": before, "to": state,
-                          "deadline_at": order.deadline_at.isoformat()})
+    record_event(
+        order,
+        f"sla_{state}",
+        "system:sla_watch",
+        reason=LABELS[state],
+        payload={"from": before, "to": state, "deadline_at": order.deadline_at.isoformat()},
+    )
     if state == "on_track":
         return
     recipients = set(dispatcher_ids())
     if order.technician is not None:
         recipients.add(order.technician.user_id)
-    notify(recipients, f"sla_{state}", {**order_summary(order), "sla_state": state},
-           dedupe_key=f"sla:{order.id}:{state}:{order.deadline_at.isoformat()}")
+    notify(
+        recipients,
+        f"sla_{state}",
+        {**order_summary(order), "sla_state": state},
+        dedupe_key=f"sla:{order.id}:{state}:{order.deadline_at.isoformat()}",
+    )

@@ -9,8 +9,13 @@ import pathlib
 
 from flask import Blueprint, Response, jsonify, render_template, url_for
 
-pages = Blueprint("mobile", __name__, template_folder="templates", static_folder="static",
-                  static_url_path="/m/static")
+pages = Blueprint(
+    "mobile",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/m/static",
+)
 
 HERE = pathlib.Path(__file__).parent
 STATIC = HERE / "static"
@@ -47,18 +52,32 @@ def shell():
 @pages.get("/m/sw.js")
 def service_worker():
     body = render_template("mobile/sw.js", version=shell_version(), urls=precache_urls())
-    return Response(body, mimetype="text/javascript",
-                    headers={**NO_CACHE, "Service-Worker-Allowed": "/m/"})
+    return Response(
+        body, mimetype="text/javascript", headers={**NO_CACHE, "Service-Worker-Allowed": "/m/"}
+    )
 
 
 @pages.get("/m/manifest.webmanifest")
 def manifest():
-    response = jsonify({
-        "name": "Tapline 外勤服务", "short_name": "外勤", "lang": "zh-CN",
-        "start_url": "/m/", "scope": "/m/", "display": "standalone",
-        "background_color": "#f3f6f9", "theme_color": "#0b5cad",
-        "icons": [{"src": url_for("mobile.static", filename="icon.svg"),
-                   "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
-    })
+    response = jsonify(
+        {
+            "name": "Tapline 外勤服务",
+            "short_name": "外勤",
+            "lang": "zh-CN",
+            "start_url": "/m/",
+            "scope": "/m/",
+            "display": "standalone",
+            "background_color": "#f3f6f9",
+            "theme_color": "#0b5cad",
+            "icons": [
+                {
+                    "src": url_for("mobile.static", filename="icon.svg"),
+                    "sizes": "any",
+                    "type": "image/svg+xml",
+                    "purpose": "any",
+                }
+            ],
+        }
+    )
     response.mimetype = "application/manifest+json"
     return response

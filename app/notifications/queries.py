@@ -14,15 +14,19 @@ def _mine(user_id):
 
 
 def unread_count(user_id):
-    return db.session.scalar(sa.select(sa.func.count()).select_from(
-        _mine(user_id).where(Notification.read_at.is_(None)).subquery()))
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(
+            _mine(user_id).where(Notification.read_at.is_(None)).subquery()
+        )
+    )
 
 
 def page(user_id, args):
     stmt = _mine(user_id)
     if args.get("unread") is not None:
-        stmt = stmt.where(Notification.read_at.is_(None) if args["unread"]
-                          else Notification.read_at.is_not(None))
+        stmt = stmt.where(
+            Notification.read_at.is_(None) if args["unread"] else Notification.read_at.is_not(None)
+        )
     return {**paginate(stmt, args, Notification.id.desc()), "unread": unread_count(user_id)}
 
 
@@ -37,9 +41,15 @@ def mark_one(user_id, notification_id):
 
 def mark_many(user_id, ids=None, up_to_id=None):
     cond = Notification.id.in_(ids) if ids is not None else Notification.id <= up_to_id
-    result = db.session.execute(sa.update(Notification).where(
-        Notification.recipient_id == user_id, Notification.read_at.is_(None), cond,
-    ).values(read_at=utcnow()))
+    result = db.session.execute(
+        sa.update(Notification)
+        .where(
+            Notification.recipient_id == user_id,
+            Notification.read_at.is_(None),
+            cond,
+        )
+        .values(read_at=utcnow())
+    )
     return result.rowcount
 
 

@@ -15,8 +15,12 @@ from app.notifications.schemas import (
     NotificationSchema,
 )
 
-blp = Blueprint("notifications", __name__, url_prefix="/api",
-                description="通知与实时事件 / Notifications and live events")
+blp = Blueprint(
+    "notifications",
+    __name__,
+    url_prefix="/api",
+    description="通知与实时事件 / Notifications and live events",
+)
 
 
 @blp.route("/notifications")
@@ -56,7 +60,7 @@ class NotificationBulkReadViews(MethodView):
 def _stream_user():
     """Bearer header, or ?access_token= (EventSource cannot send headers); this endpoint only."""
     header = request.headers.get("Authorization", "")
-    token = header[len("Bearer "):].strip() if header.startswith("Bearer ") else None
+    token = header[len("Bearer ") :].strip() if header.startswith("Bearer ") else None
     token = token or request.args.get("access_token")
     if not token:
         raise Unauthorized()
@@ -79,8 +83,12 @@ class EventStreamViews(MethodView):
         "`?access_token=` for EventSource. Replays unread notifications newer than "
         "Last-Event-ID, then live ones; `: heartbeat` comments every ~15 s.",
         parameters=[{"in": "query", "name": "access_token", "schema": {"type": "string"}}],
-        responses={"200": {"description": "event stream",
-                           "content": {"text/event-stream": {"schema": {"type": "string"}}}}},
+        responses={
+            "200": {
+                "description": "event stream",
+                "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            }
+        },
     )
     def get(self):
         """My live event stream (SSE): assignments, escalations, SLA alerts"""

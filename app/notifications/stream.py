@@ -47,8 +47,9 @@ def response(user_id, last_event_id):
     pubsub = subscribe(user_id)
     backlog = NotificationSchema(many=True).dump(queries.unread_after(user_id, last_event_id))
     heartbeat = current_app.config["SSE_HEARTBEAT_SECONDS"]
-    return Response(events(pubsub, backlog, heartbeat), mimetype="text/event-stream",
-                    headers=HEADERS)
+    return Response(
+        events(pubsub, backlog, heartbeat), mimetype="text/event-stream", headers=HEADERS
+    )
 
 
 def events(pubsub, backlog, heartbeat, poll=1.0):

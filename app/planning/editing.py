@@ -10,8 +10,12 @@ from app.planning.loading import DayClock
 
 def require_proposed(plan):
     if plan.status != "proposed":
-        raise Conflict(f"计划已{'接受' if plan.status == 'accepted' else '被取代'},不能再修改 / "
-                       f"plan is {plan.status}", code="plan_not_proposed", status=plan.status)
+        raise Conflict(
+            f"计划已{'接受' if plan.status == 'accepted' else '被取代'},不能再修改 / "
+            f"plan is {plan.status}",
+            code="plan_not_proposed",
+            status=plan.status,
+        )
 
 
 def move_stop(plan, order_id, technician_id, position, user):
@@ -19,8 +23,7 @@ def move_stop(plan, order_id, technician_id, position, user):
     require_proposed(plan)
     stop = _stop(plan, order_id)
     source, target = stop.route, _route(plan, technician_id, stop)
-    before = {"technician_id": source.technician_id if source else None,
-              "sequence": stop.sequence}
+    before = {"technician_id": source.technician_id if source else None, "sequence": stop.sequence}
     clock = DayClock(plan.day)
     if source is not None and source is not target:
         retime(plan, source, [s for s in _ordered(source) if s is not stop], clock)
@@ -30,13 +33,24 @@ def move_stop(plan, order_id, technician_id, position, user):
         others = [s for s in _ordered(target) if s is not stop]
         position = len(others) if position is None else position
         if position > len(others):
-            raise Invalid(errors={"position": [f"位置应在 0-{len(others)} 之间 / "
-                                               f"position must be 0-{len(others)}"]})
+            raise Invalid(
+                errors={
+                    "position": [
+                        f"位置应在 0-{len(others)} 之间 / position must be 0-{len(others)}"
+                    ]
+                }
+            )
         retime(plan, target, [*others[:position], stop, *others[position:]], clock)
-    plan.edits = [*plan.edits, {
-        "at": utcnow().isoformat(), "by": user.id, "order_id": order_id, "from": before,
-        "to": {"technician_id": technician_id, "sequence": stop.sequence},
-    }]
+    plan.edits = [
+        *plan.edits,
+        {
+            "at": utcnow().isoformat(),
+            "by": user.id,
+            "order_id": order_id,
+            "from": before,
+            "to": {"technician_id": technician_id, "sequence": stop.sequence},
+        },
+    ]
     return plan
 
 
@@ -45,8 +59,9 @@ def retime(plan, route, stops, clock):
     points = [to_lonlat(route.start_point), *(to_lonlat(stop.location) for stop in stops)]
     metres, seconds = planning_settings.travel_model(plan.settings).matrices(points)
     visits = [build.stop_visit(stop, n, clock) for n, stop in enumerate(stops, start=1)]
-    timed = timeline.best_lunch(build.route_shift(route, clock), 0, visits, seconds, metres,
-                                route.max_tasks)
+    timed = timeline.best_lunch(
+        build.route_shift(route, clock), 0, visits, seconds, metres, route.max_tasks
+    )
     build.write_route(route, timed, {stop.work_order_id: stop for stop in stops}, clock)
 
 
@@ -58,8 +73,9 @@ def _stop(plan, order_id):
     for stop in plan.stops:
         if stop.work_order_id == order_id:
             return stop
-    raise Invalid(errors={"order_id": [f"工单 {order_id} 不在此计划中 / order is not in "
-                                       "this plan"]})
+    raise Invalid(
+        errors={"order_id": [f"工单 {order_id} 不在此计划中 / order is not in this plan"]}
+    )
 
 
 def _route(plan, technician_id, stop):
@@ -67,11 +83,21 @@ def _route(plan, technician_id, stop):
         return None
     route = next((r for r in plan.routes if r.technician_id == technician_id), None)
     if route is None:
-        raise Invalid(errors={"technician_id": ["该维修工当日不在此计划的班次中 / technician "
-                                                "has no route in this plan"]})
+        raise Invalid(
+            errors={
+                "technician_id": [
+                    "该维修工当日不在此计划的班次中 / technician has no route in this plan"
+                ]
+            }
+        )
     if stop.skill_code and stop.skill_code not in route.skills:
-        raise Invalid(errors={"technician_id": [f"该维修工不具备技能 {stop.skill_code} / "
-                                                "technician lacks the skill"]})
+        raise Invalid(
+            errors={
+                "technician_id": [
+                    f"该维修工不具备技能 {stop.skill_code} / technician lacks the skill"
+                ]
+            }
+        )
     if stop.location is None:
         raise Invalid(errors={"order_id": ["工单没有位置 / the order has no location"]})
     return route

@@ -34,12 +34,19 @@ class DayClock:
 def crew(team, day, settings):
     """[(technician, shift)] for everyone in the team who works that day."""
     technicians = db.session.scalars(
-        sa.select(Technician).where(Technician.team_id == team.id)
-        .options(selectinload(Technician.skills)).order_by(Technician.id)
+        sa.select(Technician)
+        .where(Technician.team_id == team.id)
+        .options(selectinload(Technician.skills))
+        .order_by(Technician.id)
     ).all()
-    rosters = {row.technician_id: row for row in db.session.scalars(
-        sa.select(DayShift).where(DayShift.day == day,
-                                  DayShift.technician_id.in_([t.id for t in technicians])))}
+    rosters = {
+        row.technician_id: row
+        for row in db.session.scalars(
+            sa.select(DayShift).where(
+                DayShift.day == day, DayShift.technician_id.in_([t.id for t in technicians])
+            )
+        )
+    }
     working = WorkingCalendar().is_working(day)
     slack = settings["lunch_slack_minutes"] * 60
     found = []
@@ -72,13 +79,23 @@ def orders(team, day):
     clock = DayClock(day)
     next_midnight = clock.at(86400)
     stmt = (
-        sa.select(WorkOrder).join(WorkOrderType)
-        .where(WorkOrder.team_id == team.id, WorkOrder.status.in_(PLANNABLE_STATUSES),
-               WorkOrderType.is_emergency.is_(False))
-        .where(sa.or_(WorkOrder.appointment_start.is_(None),
-                      sa.and_(WorkOrder.appointment_start < next_midnight,
-                              sa.func.coalesce(WorkOrder.appointment_end,
-                                               WorkOrder.appointment_start) >= clock.midnight)))
+        sa.select(WorkOrder)
+        .join(WorkOrderType)
+        .where(
+            WorkOrder.team_id == team.id,
+            WorkOrder.status.in_(PLANNABLE_STATUSES),
+            WorkOrderType.is_emergency.is_(False),
+        )
+        .where(
+            sa.or_(
+                WorkOrder.appointment_start.is_(None),
+                sa.and_(
+                    WorkOrder.appointment_start < next_midnight,
+                    sa.func.coalesce(WorkOrder.appointment_end, WorkOrder.appointment_start)
+                    >= clock.midnight,
+                ),
+            )
+        )
         .where(WorkOrder.id.not_in(_planned_on_other_days(day)))
         .options(selectinload(WorkOrder.type))
         .order_by(WorkOrder.priority.desc(), WorkOrder.deadline_at, WorkOrder.id)
@@ -90,7 +107,12 @@ def _planned_on_other_days(day):
     """Orders an accepted plan already puts on another day still to come."""
     today = local_date(utcnow())
     return (
-        sa.select(PlanStop.work_order_id).join(Plan, Plan.id == PlanStop.plan_id)
-        .where(Plan.status == "accepted", Plan.day != day, Plan.day >= today,
-               PlanStop.route_id.is_not(None))
+        sa.select(PlanStop.work_order_id)
+        .join(Plan, Plan.id == PlanStop.plan_id)
+        .where(
+            Plan.status == "accepted",
+            Plan.day != day,
+            Plan.day >= today,
+            PlanStop.route_id.is_not(None),
+        )
     )

@@ -36,8 +36,9 @@ class DayShift(db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("technician_id", "day", name="uq_day_shifts_technician_day"),
-        sa.CheckConstraint("off OR (start_time IS NOT NULL AND end_time > start_time)",
-                           name="hours_or_off"),
+        sa.CheckConstraint(
+            "off OR (start_time IS NOT NULL AND end_time > start_time)", name="hours_or_off"
+        ),
     )
 
 

@@ -25,6 +25,13 @@ def propose(crews, visits, seconds, metres, **solve_options):
     routes = {}
     for crew in crews:
         ids, lunch_after = result.routes.get(crew.id, ([], None))
-        routes[crew.id] = timeline.run(crew.shift, crew.index, [by_id[i] for i in ids],
-                                       lunch_after, seconds, metres, crew.max_tasks)
+        routes[crew.id] = timeline.run(
+            crew.shift,
+            crew.index,
+            [by_id[i] for i in ids],
+            lunch_after,
+            seconds,
+            metres,
+            crew.max_tasks,
+        )
     return Proposal(routes, unassigned, result.solve_ms)

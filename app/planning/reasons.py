@@ -13,19 +13,22 @@ MESSAGES = {
     NO_SKILL: "当日没有具备所需技能的在班维修工 / no technician on shift has the skill",
     TECHNICIAN_OFF_SHIFT: "已接此单的维修工当日不在班 / the assigned technician is off that day",
     WINDOW_IMPOSSIBLE: "预约时段内没有合格维修工能够到达 / no qualified technician can reach it "
-                       "inside the appointment window and the shift",
+    "inside the appointment window and the shift",
     OUT_OF_REACH: "班次内无法往返完成 / no qualified technician can get there, do it and get "
-                  "back within the shift",
+    "back within the shift",
     CAPACITY: "合格维修工当日已排满(时间或工单上限)/ the qualified technicians' days are full "
-              "(time or daily order limit)",
+    "(time or daily order limit)",
     REMOVED: "调度员移出计划 / taken out of the plan by the dispatcher",
 }
 
 
 def qualified(visit, crews):
-    return [crew for crew in crews
-            if (visit.skill is None or visit.skill in crew.skills)
-            and (visit.pinned_to is None or visit.pinned_to == crew.id)]
+    return [
+        crew
+        for crew in crews
+        if (visit.skill is None or visit.skill in crew.skills)
+        and (visit.pinned_to is None or visit.pinned_to == crew.id)
+    ]
 
 
 def before_solving(visit, crews, seconds):

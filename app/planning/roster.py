@@ -18,10 +18,16 @@ def effective_shifts(team_id, day):
     if db.session.get(Team, team_id) is None:
         raise Invalid(errors={"team_id": [f"班组不存在 / no team {team_id}"]})
     technicians = db.session.scalars(
-        sa.select(Technician).where(Technician.team_id == team_id).order_by(Technician.id)).all()
-    rosters = {row.technician_id: row for row in db.session.scalars(
-        sa.select(DayShift).where(DayShift.day == day,
-                                  DayShift.technician_id.in_([t.id for t in technicians])))}
+        sa.select(Technician).where(Technician.team_id == team_id).order_by(Technician.id)
+    ).all()
+    rosters = {
+        row.technician_id: row
+        for row in db.session.scalars(
+            sa.select(DayShift).where(
+                DayShift.day == day, DayShift.technician_id.in_([t.id for t in technicians])
+            )
+        )
+    }
     working = WorkingCalendar().is_working(day)
     slack = planning_settings.current()["lunch_slack_minutes"] * 60
     return [_entry(tech, day, rosters.get(tech.id), working, slack) for tech in technicians]
@@ -31,7 +37,10 @@ def _entry(tech, day, roster, working, slack):
     shift = shift_for(roster, working, slack)
     source = "roster" if roster else ("office_hours" if working else "not_working_day")
     return {
-        "technician": tech, "day": day, "working": shift is not None, "source": source,
+        "technician": tech,
+        "day": day,
+        "working": shift is not None,
+        "source": source,
         "start": _clock(shift.start) if shift else None,
         "end": _clock(shift.end) if shift else None,
         "lunch_minutes": shift.lunch.duration // 60 if shift and shift.lunch else None,
@@ -46,8 +55,11 @@ def _clock(seconds):
 def put_shift(technician_id, day, data, user):
     """Set (or replace) the roster entry for one technician and day."""
     technician = _technician(technician_id)
-    row = db.session.scalar(sa.select(DayShift).where(
-        DayShift.technician_id == technician_id, DayShift.day == day).with_for_update())
+    row = db.session.scalar(
+        sa.select(DayShift)
+        .where(DayShift.technician_id == technician_id, DayShift.day == day)
+        .with_for_update()
+    )
     if row is None:
         row = DayShift(technician_id=technician_id, day=day)
         db.session.add(row)
@@ -62,8 +74,9 @@ def put_shift(technician_id, day, data, user):
 def clear_shift(technician_id, day):
     """Back to office hours (or no work on a non-working day)."""
     technician = _technician(technician_id)
-    db.session.execute(sa.delete(DayShift).where(
-        DayShift.technician_id == technician_id, DayShift.day == day))
+    db.session.execute(
+        sa.delete(DayShift).where(DayShift.technician_id == technician_id, DayShift.day == day)
+    )
     return technician
 
 

@@ -17,8 +17,9 @@ from app.planning.schemas import (
     PlanQueryArgsSchema,
 )
 
-blp = Blueprint("planning", __name__, url_prefix="/api/dispatch",
-                description="日计划 / Day planning (R2.5)")
+blp = Blueprint(
+    "planning", __name__, url_prefix="/api/dispatch", description="日计划 / Day planning (R2.5)"
+)
 
 READERS = ("dispatcher", "admin", "department_lead")
 
@@ -56,8 +57,9 @@ class PlanByIdViews(MethodView):
     def patch(self, data, plan_id):
         """Move one order to another technician or position; ETAs and violations recomputed"""
         plan = services.get_plan(plan_id, lock=True)
-        editing.move_stop(plan, data["order_id"], data["technician_id"], data["position"],
-                          current_user())
+        editing.move_stop(
+            plan, data["order_id"], data["technician_id"], data["position"], current_user()
+        )
         db.session.commit()
         return services.get_plan(plan_id)
 

@@ -20,11 +20,15 @@ class PlanQueryArgsSchema(PageArgsSchema):
 class PlanMoveSchema(ma.Schema):
     order_id = IdField(required=True)
     technician_id = IdField(
-        required=True, allow_none=True,
-        metadata={"description": "目标维修工;null 表示移出计划 / null takes it out of the plan"})
+        required=True,
+        allow_none=True,
+        metadata={"description": "目标维修工;null 表示移出计划 / null takes it out of the plan"},
+    )
     position = ma.fields.Integer(
-        load_default=None, validate=ma.validate.Range(0, 500),
-        metadata={"description": "0 起的位置,省略则排在最后 / 0-based; omitted: last"})
+        load_default=None,
+        validate=ma.validate.Range(0, 500),
+        metadata={"description": "0 起的位置,省略则排在最后 / 0-based; omitted: last"},
+    )
 
 
 class PlanOrderSchema(ma.Schema):
@@ -54,17 +58,16 @@ class PlanStopSchema(ma.Schema):
     travel_minutes = ma.fields.Function(lambda s: round(s.travel_seconds / 60, 1))
     travel_km = ma.fields.Function(lambda s: round(s.travel_metres / 1000, 2))
     wait_minutes = ma.fields.Function(
-        lambda s: round((s.planned_start - s.arrival_at).total_seconds() / 60))
+        lambda s: round((s.planned_start - s.arrival_at).total_seconds() / 60)
+    )
     service_minutes = ma.fields.Function(lambda s: s.service_seconds // 60)
-    window = ma.fields.Function(
-        lambda s: PlanWindowSchema().dump(s) if s.window_start else None)
+    window = ma.fields.Function(lambda s: PlanWindowSchema().dump(s) if s.window_start else None)
     violations = ma.fields.Function(lambda s: summary.violations(s.violations))
 
 
 class PlanUnassignedSchema(ma.Schema):
     order = ma.fields.Nested(PlanOrderSchema, attribute="work_order")
-    window = ma.fields.Function(
-        lambda s: PlanWindowSchema().dump(s) if s.window_start else None)
+    window = ma.fields.Function(lambda s: PlanWindowSchema().dump(s) if s.window_start else None)
     reason = ma.fields.Function(lambda s: summary.reason(s.reason_code))
 
 
@@ -133,8 +136,9 @@ class DayShiftPutSchema(ma.Schema):
         if data["off"]:
             return
         if "start" not in data or "end" not in data:
-            raise ma.ValidationError("上班需给出开始和结束时间 / start and end are required "
-                                     "unless off", "start")
+            raise ma.ValidationError(
+                "上班需给出开始和结束时间 / start and end are required unless off", "start"
+            )
         if data["end"] <= data["start"]:
             raise ma.ValidationError("结束须晚于开始 / end must be after start", "end")
 

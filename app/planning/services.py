@@ -25,11 +25,16 @@ def propose_plan(team_id, day, user):
     crew_rows = loading.crew(team, day, settings)
     orders = loading.orders(team, day)
     crews, visits, seconds, metres = build.problem(crew_rows, orders, clock, settings)
-    proposal = planner.propose(crews, visits, seconds, metres,
-                               **planning_settings.solve_options())
-    plan = Plan(team_id=team.id, day=day, status="proposed", created_by_id=user.id,
-                settings={**settings, "travel": planning_settings.travel_model(settings)
-                          .describe()}, solve_ms=proposal.solve_ms, edits=[])
+    proposal = planner.propose(crews, visits, seconds, metres, **planning_settings.solve_options())
+    plan = Plan(
+        team_id=team.id,
+        day=day,
+        status="proposed",
+        created_by_id=user.id,
+        settings={**settings, "travel": planning_settings.travel_model(settings).describe()},
+        solve_ms=proposal.solve_ms,
+        edits=[],
+    )
     db.session.add(plan)
     _fill(plan, crew_rows, orders, visits, proposal, clock)
     db.session.flush()
@@ -41,8 +46,11 @@ def _check_day(day):
     if day < today:
         raise Invalid(errors={"date": ["不能为过去的日期排计划 / that day is over"]})
     if (day - today).days > horizon:
-        raise Invalid(errors={"date": [f"最多提前 {horizon} 天排计划 / plans reach at most "
-                                       f"{horizon} days ahead"]})
+        raise Invalid(
+            errors={
+                "date": [f"最多提前 {horizon} 天排计划 / plans reach at most {horizon} days ahead"]
+            }
+        )
 
 
 def _fill(plan, crew_rows, orders, visits, proposal, clock):
@@ -61,11 +69,16 @@ def _fill(plan, crew_rows, orders, visits, proposal, clock):
 
 
 def get_plan(plan_id, lock=False):
-    stmt = sa.select(Plan).where(Plan.id == plan_id).options(
-        selectinload(Plan.routes).selectinload(PlanRoute.technician),
-        selectinload(Plan.routes).selectinload(PlanRoute.stops)
-        .selectinload(PlanStop.work_order),
-        selectinload(Plan.stops).selectinload(PlanStop.work_order),
+    stmt = (
+        sa.select(Plan)
+        .where(Plan.id == plan_id)
+        .options(
+            selectinload(Plan.routes).selectinload(PlanRoute.technician),
+            selectinload(Plan.routes)
+            .selectinload(PlanRoute.stops)
+            .selectinload(PlanStop.work_order),
+            selectinload(Plan.stops).selectinload(PlanStop.work_order),
+        )
     )
     if lock:
         stmt = stmt.with_for_update(of=Plan)
@@ -80,5 +93,10 @@ def list_plans(args):
     for name in ("team_id", "day", "status"):
         if args.get(name) is not None:
             stmt = stmt.where(getattr(Plan, name) == args[name])
-    return paginate(stmt, args, Plan.day.desc(), Plan.id.desc(), options=(
-        selectinload(Plan.stops), selectinload(Plan.routes).selectinload(PlanRoute.stops)))
+    return paginate(
+        stmt,
+        args,
+        Plan.day.desc(),
+        Plan.id.desc(),
+        options=(selectinload(Plan.stops), selectinload(Plan.routes).selectinload(PlanRoute.stops)),
+    )

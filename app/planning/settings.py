@@ -12,7 +12,7 @@ DEFAULTS = {
     "PLANNING_SERVICE_MINUTES": "45",
     # Per type, "code=minutes,..."; types not named take PLANNING_SERVICE_MINUTES.
     "PLANNING_SERVICE_MINUTES_BY_TYPE": "meter_reading_check=20,meter_replacement=40,"
-                                        "water_connection=60,water_quality_check=30",
+    "water_connection=60,water_quality_check=30",
     "PLANNING_LUNCH_SLACK_MINUTES": "30",  # lunch may move this much to finish a job first
     "PLANNING_OPEN_WINDOW_MINUTES": "60",  # an appointment with a start and no end
     "PLANNING_SOLVE_SECONDS": "8",  # VROOM stops and returns its best plan by then
@@ -42,7 +42,8 @@ def current():
         "speed_kmh": float(config["PLANNING_SPEED_KMH"]),
         "service_minutes": int(config["PLANNING_SERVICE_MINUTES"]),
         "service_minutes_by_type": parse_minutes_by_type(
-            config["PLANNING_SERVICE_MINUTES_BY_TYPE"]),
+            config["PLANNING_SERVICE_MINUTES_BY_TYPE"]
+        ),
         "lunch_slack_minutes": int(config["PLANNING_LUNCH_SLACK_MINUTES"]),
         "open_window_minutes": int(config["PLANNING_OPEN_WINDOW_MINUTES"]),
     }
@@ -50,9 +51,11 @@ def current():
 
 def solve_options():
     config = current_app.config
-    return {"timeout_s": float(config["PLANNING_SOLVE_SECONDS"]),
-            "exploration": int(config["PLANNING_EXPLORATION"]),
-            "threads": int(config["PLANNING_THREADS"])}
+    return {
+        "timeout_s": float(config["PLANNING_SOLVE_SECONDS"]),
+        "exploration": int(config["PLANNING_EXPLORATION"]),
+        "threads": int(config["PLANNING_THREADS"]),
+    }
 
 
 def horizon_days():

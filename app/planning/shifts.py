@@ -33,8 +33,12 @@ def office_lunch(office_hours, slack_s):
 
 def office_shift(office_hours, slack_s):
     """On a working day: from the first office span's start to the last one's end."""
-    return Shift(seconds(office_hours[0][0]), seconds(office_hours[-1][1]),
-                 office_lunch(office_hours, slack_s), "office_hours")
+    return Shift(
+        seconds(office_hours[0][0]),
+        seconds(office_hours[-1][1]),
+        office_lunch(office_hours, slack_s),
+        "office_hours",
+    )
 
 
 def roster_shift(start: time, end: time, office_hours, slack_s):

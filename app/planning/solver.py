@@ -50,8 +50,9 @@ def solve(problem, timeout_s=10, exploration=5, threads=2):
     model.add_vehicle([_vehicle(n, crew, skill_ids) for n, crew in enumerate(problem.crews)])
     crew_rank = {crew.id: n for n, crew in enumerate(problem.crews)}
     model.add_job([_job(visit, skill_ids, crew_rank) for visit in problem.visits])
-    solution = model.solve(exploration_level=exploration, nb_threads=threads,
-                           timeout=timedelta(seconds=timeout_s)).to_dict()
+    solution = model.solve(
+        exploration_level=exploration, nb_threads=threads, timeout=timedelta(seconds=timeout_s)
+    ).to_dict()
     elapsed = int((time.perf_counter() - started) * 1000)
     return Result(_routes(solution), [u["id"] for u in solution["unassigned"]], elapsed)
 
@@ -67,12 +68,21 @@ def _vehicle(rank, crew, skill_ids):
     breaks = []
     if shift.lunch:
         window = vroom.TimeWindow(shift.lunch.earliest, shift.lunch.latest)
-        breaks.append(vroom.Break(LUNCH_BREAK_ID, time_windows=[window],
-                                  service=shift.lunch.duration, description="lunch"))
+        breaks.append(
+            vroom.Break(
+                LUNCH_BREAK_ID,
+                time_windows=[window],
+                service=shift.lunch.duration,
+                description="lunch",
+            )
+        )
     return vroom.Vehicle(
-        crew.id, start=crew.index, end=crew.index,
+        crew.id,
+        start=crew.index,
+        end=crew.index,
         skills={skill_ids[code] for code in crew.skills} | {PINNED_SKILL_BASE + rank},
-        time_window=vroom.TimeWindow(shift.start, shift.end), breaks=breaks,
+        time_window=vroom.TimeWindow(shift.start, shift.end),
+        breaks=breaks,
         max_tasks=max(crew.max_tasks, 0),
     )
 
@@ -82,9 +92,14 @@ def _job(visit, skill_ids, crew_rank):
     if visit.pinned_to is not None:
         skills.add(PINNED_SKILL_BASE + crew_rank[visit.pinned_to])
     windows = [vroom.TimeWindow(*visit.window)] if visit.window else []
-    return vroom.Job(visit.id, location=visit.index, default_service=visit.service,
-                     skills=skills, priority=min(max(visit.priority, 0), 100),
-                     time_windows=windows)
+    return vroom.Job(
+        visit.id,
+        location=visit.index,
+        default_service=visit.service,
+        skills=skills,
+        priority=min(max(visit.priority, 0), 100),
+        time_windows=windows,
+    )
 
 
 def _routes(solution):

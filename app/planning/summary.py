@@ -34,8 +34,11 @@ def plan_totals(plan):
     routes = [route_totals(route) for route in plan.routes]
     planned = [stop for stop in plan.stops if stop.route is not None]
     windowed = [stop for stop in plan.stops if stop.window_start is not None]
-    inside = [stop for stop in windowed if stop.route is not None
-              and timeline.WINDOW_MISSED not in stop.violations]
+    inside = [
+        stop
+        for stop in windowed
+        if stop.route is not None and timeline.WINDOW_MISSED not in stop.violations
+    ]
     return {
         "orders": len(plan.stops),
         "planned": len(planned),

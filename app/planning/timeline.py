@@ -85,17 +85,24 @@ def run(shift, home, visits, lunch_after, seconds, metres, max_tasks=None):
     back = clock + int(seconds[here][home])
     if shift.lunch and lunch_after == len(visits) and visits:
         lunch_start, back = _lunch_on_the_way(shift.lunch, clock, int(seconds[here][home]))
-    return RouteTime(stops, lunch_after if lunch_start is not None else None, lunch_start, back,
-                     int(seconds[here][home]), int(metres[here][home]),
-                     _route_violations(shift, back, lunch_start, len(visits), max_tasks))
+    return RouteTime(
+        stops,
+        lunch_after if lunch_start is not None else None,
+        lunch_start,
+        back,
+        int(seconds[here][home]),
+        int(metres[here][home]),
+        _route_violations(shift, back, lunch_start, len(visits), max_tasks),
+    )
 
 
 def best_lunch(shift, home, visits, seconds, metres, max_tasks=None):
     """Clock the route with lunch after whichever stop gives the fewest violations."""
     if not shift.lunch or not visits:
         return run(shift, home, visits, None, seconds, metres, max_tasks)
-    options = (run(shift, home, visits, k, seconds, metres, max_tasks)
-               for k in range(len(visits) + 1))
+    options = (
+        run(shift, home, visits, k, seconds, metres, max_tasks) for k in range(len(visits) + 1)
+    )
     return min(options, key=lambda route: route.penalty)
 
 
@@ -111,8 +118,9 @@ def _lunch_on_the_way(lunch, clock, travel):
 
 def _visit(shift, here, visit, arrival, travel, metres):
     start = max(arrival, visit.window[0]) if visit.window else arrival
-    stop = StopTime(visit.id, arrival, start, start + visit.service, travel,
-                    int(metres[here][visit.index]))
+    stop = StopTime(
+        visit.id, arrival, start, start + visit.service, travel, int(metres[here][visit.index])
+    )
     if visit.window and start > visit.window[1]:
         stop.violations.append(WINDOW_MISSED)
     if stop.end > shift.end:

@@ -17,8 +17,10 @@ class TravelModel:
     speed_kmh: float = 25.0  # average city driving speed, stops included
 
     def describe(self):
-        return (f"大圆距离 × 道路系数 {self.road_factor} ÷ {self.speed_kmh} km/h / great-circle "
-                f"distance x road factor {self.road_factor} at {self.speed_kmh} km/h")
+        return (
+            f"大圆距离 × 道路系数 {self.road_factor} ÷ {self.speed_kmh} km/h / great-circle "
+            f"distance x road factor {self.road_factor} at {self.speed_kmh} km/h"
+        )
 
     def matrices(self, points):
         """(metres, seconds) between every pair of (lon, lat) points, as uint32 arrays."""

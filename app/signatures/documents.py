@@ -74,7 +74,7 @@ def signature_valid(document_bytes: bytes, signature_b64: str, public_key) -> bo
 def verification_code(document_sha256: str) -> str:
     """What the receipt prints: the first 16 hex digits of the hash, in groups of four."""
     head = document_sha256[:16].upper()
-    return "-".join(head[i:i + 4] for i in range(0, 16, 4))
+    return "-".join(head[i : i + 4] for i in range(0, 16, 4))
 
 
 def meter_damage_document(order, damage, signer, technician, times, device, hashes, previous):

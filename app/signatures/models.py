@@ -47,9 +47,7 @@ class Signature(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     work_order_id: Mapped[int] = mapped_column(sa.ForeignKey("work_orders.id"), index=True)
-    damage_record_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("damage_records.id"), unique=True
-    )
+    damage_record_id: Mapped[int] = mapped_column(sa.ForeignKey("damage_records.id"), unique=True)
     document_kind: Mapped[str] = mapped_column(sa.String(40))
     document: Mapped[str] = mapped_column(sa.Text)  # the exact canonical JSON that was signed
     document_sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)

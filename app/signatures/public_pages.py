@@ -19,12 +19,18 @@ def _signature(token):
     except Unauthorized as exc:
         expired = exc.code == "token_expired"
         title = "回执链接已过期" if expired else "回执链接无效"
-        body = render_template("visits/warning.html", title=title,
-                               message="请联系公司客服热线获取新的回执链接。")
+        body = render_template(
+            "visits/warning.html", title=title, message="请联系公司客服热线获取新的回执链接。"
+        )
         return None, (body, 410 if expired else 403, HEADERS)
     except NotFound:
-        return None, (render_template("visits/warning.html", title="回执不存在",
-                                      message="此回执对应的签名不存在。"), 404, HEADERS)
+        return None, (
+            render_template(
+                "visits/warning.html", title="回执不存在", message="此回执对应的签名不存在。"
+            ),
+            404,
+            HEADERS,
+        )
 
 
 @pages.get("/receipt/<token>")
@@ -32,11 +38,18 @@ def receipt(token):
     signature, refused = _signature(token)
     if refused:
         return refused
-    return render_template(
-        "signatures/receipt.html", token=token, signature=signature,
-        doc=json.loads(signature.document), relations=RELATIONS_ZH,
-        check=verification.verify(signature),
-    ), 200, HEADERS
+    return (
+        render_template(
+            "signatures/receipt.html",
+            token=token,
+            signature=signature,
+            doc=json.loads(signature.document),
+            relations=RELATIONS_ZH,
+            check=verification.verify(signature),
+        ),
+        200,
+        HEADERS,
+    )
 
 
 @pages.get("/receipt/<token>/signature.png")
@@ -45,7 +58,8 @@ def receipt_png(token):
     if refused:
         return Response(status=404)
     try:
-        return Response(get_storage().get(signature.png_sha256), mimetype="image/png",
-                        headers=HEADERS)
+        return Response(
+            get_storage().get(signature.png_sha256), mimetype="image/png", headers=HEADERS
+        )
     except BlobMissing:
         return Response(status=404)

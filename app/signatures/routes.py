@@ -14,8 +14,12 @@ from app.signatures.storage import get_storage
 from app.visits.idempotency import idempotent
 from app.visits.steps import STEPS
 
-blp = Blueprint("signatures", __name__, url_prefix="/api",
-                description="损坏确认与签名 / Meter damage and signatures")
+blp = Blueprint(
+    "signatures",
+    __name__,
+    url_prefix="/api",
+    description="损坏确认与签名 / Meter damage and signatures",
+)
 
 READERS = ("technician", "dispatcher", "department_lead", "general_manager", "admin")
 SIGN = STEPS["sign"]

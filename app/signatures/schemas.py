@@ -17,16 +17,25 @@ def _amount_in_range(amount):
 
 class DamageRecordCreateSchema(StepSchema):
     meter_number = ma.fields.String(required=True, validate=V.Length(1, 40))
-    damaged_parts = ma.fields.List(ma.fields.String(validate=V.Length(1, 100)), required=True,
-                                   validate=V.Length(1, 20),
-                                   metadata={"description": "损坏部位 / what is damaged"})
+    damaged_parts = ma.fields.List(
+        ma.fields.String(validate=V.Length(1, 100)),
+        required=True,
+        validate=V.Length(1, 20),
+        metadata={"description": "损坏部位 / what is damaged"},
+    )
     description = ma.fields.String(load_default="", validate=V.Length(0, 4000))
-    cause = ma.fields.String(required=True, validate=V.Length(2, 2000),
-                             metadata={"description": "与客户共同确认的原因 / the cause agreed"})
+    cause = ma.fields.String(
+        required=True,
+        validate=V.Length(2, 2000),
+        metadata={"description": "与客户共同确认的原因 / the cause agreed"},
+    )
     charge_item = ma.fields.String(load_default=None, allow_none=True, validate=V.Length(1, 100))
     # A plain function, not V.Range: apispec would print Decimal bounds as strings.
     charge_amount = ma.fields.Decimal(
-        load_default=None, allow_none=True, places=2, validate=_amount_in_range,
+        load_default=None,
+        allow_none=True,
+        places=2,
+        validate=_amount_in_range,
         metadata={"description": "元, two decimals", "minimum": 0, "maximum": 100000},
     )
     photo_ids = ma.fields.List(ma.fields.Integer(), load_default=list, validate=V.Length(0, 20))
@@ -34,8 +43,9 @@ class DamageRecordCreateSchema(StepSchema):
     @ma.validates_schema
     def _charge(self, data, **kwargs):
         if (data.get("charge_item") is None) != (data.get("charge_amount") is None):
-            raise ma.ValidationError("收费项目和金额须同时填写 / item and amount go together",
-                                     "charge_amount")
+            raise ma.ValidationError(
+                "收费项目和金额须同时填写 / item and amount go together", "charge_amount"
+            )
 
 
 class DamageRecordSchema(ma.Schema):
@@ -56,14 +66,18 @@ class DamageRecordSchema(ma.Schema):
 class StrokePointSchema(ma.Schema):
     x = ma.fields.Float(required=True, validate=V.Range(-10000, 10000))
     y = ma.fields.Float(required=True, validate=V.Range(-10000, 10000))
-    t = ma.fields.Float(required=True, validate=V.Range(0, 1e14),
-                        metadata={"description": "毫秒时间戳 / time in ms"})
+    t = ma.fields.Float(
+        required=True,
+        validate=V.Range(0, 1e14),
+        metadata={"description": "毫秒时间戳 / time in ms"},
+    )
     pressure = ma.fields.Float(validate=V.Range(0, 1))
 
 
 class SignatureCreateSchema(StepSchema):
     document_kind = ma.fields.String(
-        load_default="meter_damage", validate=V.Length(1, 40),
+        load_default="meter_damage",
+        validate=V.Length(1, 40),
         metadata={"description": "meter_damage; 停止供水通知 (water_shutoff_notice) is refused"},
     )
     work_order_id = ma.fields.Integer(required=True)
@@ -72,7 +86,8 @@ class SignatureCreateSchema(StepSchema):
     signer_relation = ma.fields.String(required=True, validate=V.OneOf(SIGNER_RELATIONS))
     strokes = ma.fields.List(
         ma.fields.List(ma.fields.Nested(StrokePointSchema), validate=V.Length(1, 5000)),
-        required=True, validate=V.Length(1, 200),
+        required=True,
+        validate=V.Length(1, 200),
         metadata={"description": "笔画,每笔为带时间的点 / strokes of timed points"},
     )
     png_base64 = ma.fields.String(required=True, validate=V.Length(8, 1_500_000))
@@ -104,10 +119,10 @@ class SignatureSchema(ma.Schema):
     position = PositionField(allow_none=True)
     accuracy_m = ma.fields.Float(allow_none=True)
     created_at = ma.fields.DateTime()
-    verification_code = ma.fields.Function(
-        lambda s: documents.verification_code(s.document_sha256))
+    verification_code = ma.fields.Function(lambda s: documents.verification_code(s.document_sha256))
     png_url = ma.fields.Function(
-        lambda s: url_for("signatures.SignaturePngViews", signature_id=s.id))
+        lambda s: url_for("signatures.SignaturePngViews", signature_id=s.id)
+    )
 
 
 class SignatureDetailSchema(SignatureSchema):

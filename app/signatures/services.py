@@ -32,18 +32,30 @@ def record_damage(user, order_id, data):
     check_device_time(data)
     order = order_for_step(user, order_id, "on_site")
     record = DamageRecord(
-        work_order_id=order.id, meter_number=data["meter_number"],
-        damaged_parts=data["damaged_parts"], description=data["description"],
-        cause=data["cause"], charge_item=data.get("charge_item"),
+        work_order_id=order.id,
+        meter_number=data["meter_number"],
+        damaged_parts=data["damaged_parts"],
+        description=data["description"],
+        cause=data["cause"],
+        charge_item=data.get("charge_item"),
         charge_amount=data.get("charge_amount"),
-        photo_ids=photos_of(order.id, data["photo_ids"]), created_by_id=user.id,
-        device_time=data.get("device_time"), created_at=utcnow(),
+        photo_ids=photos_of(order.id, data["photo_ids"]),
+        created_by_id=user.id,
+        device_time=data.get("device_time"),
+        created_at=utcnow(),
     )
     db.session.add(record)
     db.session.flush()
-    record_event(order, "meter_damage_recorded", user, payload={
-        "damage_record_id": record.id, "meter_number": record.meter_number,
-    }, **event_fields(data))
+    record_event(
+        order,
+        "meter_damage_recorded",
+        user,
+        payload={
+            "damage_record_id": record.id,
+            "meter_number": record.meter_number,
+        },
+        **event_fields(data),
+    )
     return record
 
 
@@ -52,7 +64,8 @@ def refuse_unsignable(kind):
         raise Invalid(
             f"依《电子签名法》第三条,「{EXCLUDED_KINDS[kind]}」不适用电子签名,请使用纸质文书 / "
             "the Electronic Signature Law (art. 3) excludes water shut-off notices: sign on paper",
-            code="e_signature_excluded", errors={"document_kind": [kind]},
+            code="e_signature_excluded",
+            errors={"document_kind": [kind]},
         )
     if kind not in SIGNABLE_KINDS:
         raise Invalid(errors={"document_kind": [f"不可签署的文书类型 / not signable: {kind}"]})
@@ -71,32 +84,53 @@ def sign(user, data):
     previous = _last_signature_hash(order.id)
     received_at = utcnow()
     doc = documents.meter_damage_document(
-        order=order_part(order), damage=damage_part(damage),
+        order=order_part(order),
+        damage=damage_part(damage),
         signer={"name": data["signer_name"], "relation": data["signer_relation"]},
         technician=technician_part(order, user),
         times={"device_time": _iso(data.get("device_time")), "received_at": _iso(received_at)},
-        device={"position": data.get("position"), "accuracy_m": data.get("accuracy_m"),
-                "user_agent": data.get("user_agent", "")},
-        hashes=hashes, previous=previous,
+        device={
+            "position": data.get("position"),
+            "accuracy_m": data.get("accuracy_m"),
+            "user_agent": data.get("user_agent", ""),
+        },
+        hashes=hashes,
+        previous=previous,
     )
     text = documents.canonical_json(doc)
     server_signature, key_id = documents.sign(text, current_app.config["SIGNING_KEY"])
     signature = Signature(
-        work_order_id=order.id, damage_record_id=damage.id, document_kind=data["document_kind"],
-        document=text.decode(), document_sha256=documents.sha256_hex(text),
-        previous_sha256=previous, server_signature=server_signature, key_id=key_id,
-        png_sha256=hashes["png"], strokes_sha256=hashes["strokes"],
-        signer_name=data["signer_name"], signer_relation=data["signer_relation"],
-        signed_on_user_id=user.id, device_time=data.get("device_time"),
+        work_order_id=order.id,
+        damage_record_id=damage.id,
+        document_kind=data["document_kind"],
+        document=text.decode(),
+        document_sha256=documents.sha256_hex(text),
+        previous_sha256=previous,
+        server_signature=server_signature,
+        key_id=key_id,
+        png_sha256=hashes["png"],
+        strokes_sha256=hashes["strokes"],
+        signer_name=data["signer_name"],
+        signer_relation=data["signer_relation"],
+        signed_on_user_id=user.id,
+        device_time=data.get("device_time"),
         position=point_wkt(*lonlat(data)) if data.get("position") else None,
-        accuracy_m=data.get("accuracy_m"), created_at=received_at,
+        accuracy_m=data.get("accuracy_m"),
+        created_at=received_at,
     )
     db.session.add(signature)
     db.session.flush()
-    record_event(order, "customer_signed", user, payload={
-        "signature_id": signature.id, "document_sha256": signature.document_sha256,
-        "signer_relation": signature.signer_relation,
-    }, **event_fields(data))
+    record_event(
+        order,
+        "customer_signed",
+        user,
+        payload={
+            "signature_id": signature.id,
+            "document_sha256": signature.document_sha256,
+            "signer_relation": signature.signer_relation,
+        },
+        **event_fields(data),
+    )
     return signature
 
 
@@ -105,8 +139,11 @@ def _unsigned_damage(order, record_id):
     if damage is None or damage.work_order_id != order.id:
         raise Invalid(errors={"damage_record_id": ["不是此工单的记录 / not this order's record"]})
     if damage.signature is not None:
-        raise Conflict("此损坏记录已签字 / this record is already signed", code="already_signed",
-                       errors={"damage_record_id": [f"signature {damage.signature.id}"]})
+        raise Conflict(
+            "此损坏记录已签字 / this record is already signed",
+            code="already_signed",
+            errors={"damage_record_id": [f"signature {damage.signature.id}"]},
+        )
     return damage
 
 
@@ -128,8 +165,10 @@ def _png(text):
 
 def _last_signature_hash(order_id):
     return db.session.scalar(
-        sa.select(Signature.document_sha256).where(Signature.work_order_id == order_id)
-        .order_by(Signature.id.desc()).limit(1)
+        sa.select(Signature.document_sha256)
+        .where(Signature.work_order_id == order_id)
+        .order_by(Signature.id.desc())
+        .limit(1)
     )
 
 
@@ -139,33 +178,46 @@ def _iso(moment):
 
 
 def order_part(order):
-    return {"id": order.id, "number": order.number, "type": order.type_code,
-            "address": order.address}
+    return {
+        "id": order.id,
+        "number": order.number,
+        "type": order.type_code,
+        "address": order.address,
+    }
 
 
 def damage_part(damage):
     amount = damage.charge_amount
     return {
-        "record_id": damage.id, "meter_number": damage.meter_number,
-        "damaged_parts": list(damage.damaged_parts), "description": damage.description,
-        "cause": damage.cause, "charge_item": damage.charge_item,
+        "record_id": damage.id,
+        "meter_number": damage.meter_number,
+        "damaged_parts": list(damage.damaged_parts),
+        "description": damage.description,
+        "cause": damage.cause,
+        "charge_item": damage.charge_item,
         "charge_amount": None if amount is None else f"{amount:.2f}",
-        "photo_sha256": _photo_hashes(damage.photo_ids), "recorded_at": _iso(damage.created_at),
+        "photo_sha256": _photo_hashes(damage.photo_ids),
+        "recorded_at": _iso(damage.created_at),
     }
 
 
 def _photo_hashes(ids):
     from app.visits.models import Photo
 
-    rows = dict(db.session.execute(
-        sa.select(Photo.id, Photo.sha256).where(Photo.id.in_(ids))).all())
+    rows = dict(
+        db.session.execute(sa.select(Photo.id, Photo.sha256).where(Photo.id.in_(ids))).all()
+    )
     return [rows.get(i) for i in ids]
 
 
 def technician_part(order, user):
     tech = order.technician
-    return {"id": tech.id if tech else None, "employee_no": tech.employee_no if tech else None,
-            "name": tech.name if tech else user.display_name, "user_id": user.id}
+    return {
+        "id": tech.id if tech else None,
+        "employee_no": tech.employee_no if tech else None,
+        "name": tech.name if tech else user.display_name,
+        "user_id": user.id,
+    }
 
 
 def get_signature(user, signature_id):
@@ -199,15 +251,21 @@ def signature_for_receipt(token):
 
 def public_key_info():
     key = documents.private_key(current_app.config["SIGNING_KEY"]).public_key()
-    return {"algorithm": "Ed25519", "key_id": documents.key_id(key),
-            "public_key": base64.b64encode(documents.public_bytes(key)).decode(),
-            "canonical_form": 'json.dumps(doc, sort_keys=True, separators=(",", ":"), '
-                              "ensure_ascii=False).encode()"}
+    return {
+        "algorithm": "Ed25519",
+        "key_id": documents.key_id(key),
+        "public_key": base64.b64encode(documents.public_bytes(key)).decode(),
+        "canonical_form": 'json.dumps(doc, sort_keys=True, separators=(",", ":"), '
+        "ensure_ascii=False).encode()",
+    }
 
 
 def damage_records(user, order_id):
     from app.workorders.services import get_for
 
     order = get_for(user, order_id)
-    return db.session.scalars(sa.select(DamageRecord).where(
-        DamageRecord.work_order_id == order.id).order_by(DamageRecord.id)).all()
+    return db.session.scalars(
+        sa.select(DamageRecord)
+        .where(DamageRecord.work_order_id == order.id)
+        .order_by(DamageRecord.id)
+    ).all()

@@ -39,32 +39,40 @@ def verify(signature):
         "strokes": _blob(signature.strokes_sha256, doc.get("strokes_sha256")),
         "chain": _chain(signature, doc),
         "damage_record": _damage(signature, doc),
-        "signer": check(doc.get("signer") == {"name": signature.signer_name,
-                                              "relation": signature.signer_relation},
-                        "签字人与文书不符 / signer columns differ from the document"),
+        "signer": check(
+            doc.get("signer")
+            == {"name": signature.signer_name, "relation": signature.signer_relation},
+            "签字人与文书不符 / signer columns differ from the document",
+        ),
     }
     for name, result in checks.items():
         result["label"] = LABELS[name]
         if result["ok"]:
             result["detail"] = ""
     mismatches = [name for name, result in checks.items() if not result["ok"]]
-    return {"signature_id": signature.id, "intact": not mismatches, "mismatches": mismatches,
-            "checks": checks, "document_sha256": signature.document_sha256,
-            "verification_code": documents.verification_code(signature.document_sha256)}
+    return {
+        "signature_id": signature.id,
+        "intact": not mismatches,
+        "mismatches": mismatches,
+        "checks": checks,
+        "document_sha256": signature.document_sha256,
+        "verification_code": documents.verification_code(signature.document_sha256),
+    }
 
 
 def _document_hash(signature, text):
     recomputed = documents.sha256_hex(text)
-    return check(recomputed == signature.document_sha256,
-                 f"重新计算为 / recomputed {recomputed}")
+    return check(recomputed == signature.document_sha256, f"重新计算为 / recomputed {recomputed}")
 
 
 def _server_signature(signature, text):
     key = documents.private_key(current_app.config["SIGNING_KEY"]).public_key()
     if documents.key_id(key) != signature.key_id:
         return check(False, f"签名密钥未知 / signed with unknown key {signature.key_id}")
-    return check(documents.signature_valid(text, signature.server_signature, key),
-                 "Ed25519 签名与文书不符 / the Ed25519 signature does not match the document")
+    return check(
+        documents.signature_valid(text, signature.server_signature, key),
+        "Ed25519 签名与文书不符 / the Ed25519 signature does not match the document",
+    )
 
 
 def _blob(key, signed_hash):
@@ -82,7 +90,8 @@ def _chain(signature, doc):
     previous = db.session.scalar(
         sa.select(Signature.document_sha256)
         .where(Signature.work_order_id == signature.work_order_id, Signature.id < signature.id)
-        .order_by(Signature.id.desc()).limit(1)
+        .order_by(Signature.id.desc())
+        .limit(1)
     )
     ok = doc.get("previous_sha256") == signature.previous_sha256 == previous
     return check(ok, f"上一签名为 / previous signature is {previous}")
@@ -92,5 +101,7 @@ def _damage(signature, doc):
     record = db.session.get(DamageRecord, signature.damage_record_id)
     if record is None:
         return check(False, "损坏记录缺失 / the damage record is missing")
-    return check(damage_part(record) == doc.get("damage"),
-                 "损坏记录与签署内容不符 / the damage record differs from what was signed")
+    return check(
+        damage_part(record) == doc.get("damage"),
+        "损坏记录与签署内容不符 / the damage record differs from what was signed",
+    )

@@ -33,16 +33,23 @@ class NotGenuine(Exception):
 def public_link(path, token, lifetime):
     base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
     url = f"{base.rstrip('/')}{path}{token}"
-    return {"token": token, "url": url, "expires_at": utcnow() + lifetime,
-            "qr_svg": segno.make(url, error="m").svg_inline(scale=4)}
+    return {
+        "token": token,
+        "url": url,
+        "expires_at": utcnow() + lifetime,
+        "qr_svg": segno.make(url, error="m").svg_inline(scale=4),
+    }
 
 
 def id_check_link(user, order_id):
     """A QR code the customer scans to see that this technician is genuine (~10 minutes)."""
     order = get_for(user, order_id)
     if order.status not in VISIT_STATUSES or order.technician_id is None:
-        raise Conflict("工单不在服务中 / the order is not being visited", code="wrong_status",
-                       errors={"status": [order.status]})
+        raise Conflict(
+            "工单不在服务中 / the order is not being visited",
+            code="wrong_status",
+            errors={"status": [order.status]},
+        )
     lifetime = timedelta(minutes=current_app.config.get("VERIFY_TOKEN_MINUTES", 10))
     token = tokens.issue(order.id, VERIFY_PURPOSE, lifetime, tech=order.technician_id)
     return public_link("/verify/", token, lifetime)
@@ -53,22 +60,38 @@ def open_id_check(token):
     payload = tokens.read(token, VERIFY_PURPOSE)
     order = db.session.get(WorkOrder, int(payload["sub"]), with_for_update=True)
     technician = db.session.get(Technician, payload.get("tech"))
-    if (order is None or technician is None or order.technician_id != technician.id
-            or order.status not in VISIT_STATUSES):
+    if (
+        order is None
+        or technician is None
+        or order.technician_id != technician.id
+        or order.status not in VISIT_STATUSES
+    ):
         raise NotGenuine()
     if not _verified_with(order.id, payload["jti"]):
-        record_event(order, "customer_verified_id", "customer:qr",
-                     payload={"jti": payload["jti"], "technician_id": technician.id})
+        record_event(
+            order,
+            "customer_verified_id",
+            "customer:qr",
+            payload={"jti": payload["jti"], "technician_id": technician.id},
+        )
         visit = visit_for(order)
         visit.customer_verified_at = visit.customer_verified_at or utcnow()
     return {"order": order, "technician": technician, "expires": payload["exp"]}
 
 
 def _verified_with(order_id, jti):
-    return db.session.scalar(sa.select(WorkOrderEvent.id).where(
-        WorkOrderEvent.work_order_id == order_id, WorkOrderEvent.kind == "customer_verified_id",
-        WorkOrderEvent.payload["jti"].astext == jti,
-    ).limit(1)) is not None
+    return (
+        db.session.scalar(
+            sa.select(WorkOrderEvent.id)
+            .where(
+                WorkOrderEvent.work_order_id == order_id,
+                WorkOrderEvent.kind == "customer_verified_id",
+                WorkOrderEvent.payload["jti"].astext == jti,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def survey_link(user, order_id):
@@ -101,8 +124,12 @@ def survey_closed_reason(order):
     """Why no form can be filled for this order now, or None."""
     if order.status not in DONE_STATUSES:
         return "工单完工后才能填写征求意见书 / the form follows completion"
-    if db.session.scalar(sa.select(SatisfactionForm.id).where(
-            SatisfactionForm.work_order_id == order.id)) is not None:
+    if (
+        db.session.scalar(
+            sa.select(SatisfactionForm.id).where(SatisfactionForm.work_order_id == order.id)
+        )
+        is not None
+    ):
         return "此工单的征求意见书已提交,感谢您的意见 / this order's form was already submitted"
     return None
 
@@ -117,15 +144,23 @@ def _check_survey_open(order):
 def _submit(order, data, channel, user=None, jti=None):
     _check_survey_open(order)
     form = SatisfactionForm(
-        work_order_id=order.id, technician_id=order.technician_id, team_id=order.team_id,
-        channel=channel, submitted_by_id=user.id if user else None, token_jti=jti,
-        submitted_at=utcnow(), **data,
+        work_order_id=order.id,
+        technician_id=order.technician_id,
+        team_id=order.team_id,
+        channel=channel,
+        submitted_by_id=user.id if user else None,
+        token_jti=jti,
+        submitted_at=utcnow(),
+        **data,
     )
     db.session.add(form)
-    record_event(order, "satisfaction_submitted", user or "customer:link",
-                 device_time=data.get("device_time"), payload={
-                     "channel": channel, "overall": data["overall"],
-                     "site_clean": data["site_clean"]})
+    record_event(
+        order,
+        "satisfaction_submitted",
+        user or "customer:link",
+        device_time=data.get("device_time"),
+        payload={"channel": channel, "overall": data["overall"], "site_clean": data["site_clean"]},
+    )
     db.session.flush()
     return form
 
@@ -159,5 +194,7 @@ def _summary(conditions):
     row = db.session.execute(
         sa.select(sa.func.count().label("count"), *columns, clean).where(*conditions)
     ).one()
-    return {key: (round(float(value), 2) if value is not None and key != "count" else value)
-            for key, value in row._mapping.items()}
+    return {
+        key: (round(float(value), 2) if value is not None and key != "count" else value)
+        for key, value in row._mapping.items()
+    }

@@ -29,11 +29,13 @@ from app.visits.models import IdempotencyKey
 HEADER = "Idempotency-Key"
 KEY_FORMAT = re.compile(r"^[\x21-\x7e]{1,255}$")
 HEADER_DOC = {
-    "in": "header", "name": HEADER, "required": False,
+    "in": "header",
+    "name": HEADER,
+    "required": False,
     "schema": {"type": "string", "maxLength": 255},
     "description": "同一键同一请求体:返回首次的响应;请求体不同:422;首次仍在处理:409 / "
-                   "same key and body: the first response again; other body: 422; "
-                   "still running: 409",
+    "same key and body: the first response again; other body: 422; "
+    "still running: 409",
 }
 TABLE = IdempotencyKey.__table__
 
@@ -72,8 +74,16 @@ def claim(user_id, key, method, path, digest):
     check_key(key)
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         row_id = conn.scalar(
-            insert(TABLE).values(user_id=user_id, key=key, method=method, path=path,
-                                 body_sha256=digest, status="in_progress", created_at=utcnow())
+            insert(TABLE)
+            .values(
+                user_id=user_id,
+                key=key,
+                method=method,
+                path=path,
+                body_sha256=digest,
+                status="in_progress",
+                created_at=utcnow(),
+            )
             .on_conflict_do_nothing(constraint="uq_idempotency_keys_user_key")
             .returning(TABLE.c.id)
         )
@@ -89,27 +99,36 @@ def judge(conn, row, method, path, digest):
     if (row.method, row.path, row.body_sha256) != (method, path, digest):
         raise Invalid(
             "此幂等键已用于另一个请求 / this Idempotency-Key was used for a different request",
-            code="idempotency_key_reused", errors={HEADER: ["请求不同 / request differs"]},
+            code="idempotency_key_reused",
+            errors={HEADER: ["请求不同 / request differs"]},
         )
     if row.status == "done":
         return Claim(replay=(row.response_status, row.response_body))
     stale = utcnow() - timedelta(seconds=current_app.config.get("IDEMPOTENCY_STALE_SECONDS", 120))
     if row.created_at < stale and conn is not None:
         taken = conn.scalar(
-            sa.update(TABLE).where(TABLE.c.id == row.id, TABLE.c.status == "in_progress",
-                                   TABLE.c.created_at == row.created_at)
-            .values(created_at=utcnow()).returning(TABLE.c.id)
+            sa.update(TABLE)
+            .where(
+                TABLE.c.id == row.id,
+                TABLE.c.status == "in_progress",
+                TABLE.c.created_at == row.created_at,
+            )
+            .values(created_at=utcnow())
+            .returning(TABLE.c.id)
         )
         if taken is not None:
             return Claim(taken)
-    raise Conflict("该请求仍在处理中 / a request with this Idempotency-Key is still in progress",
-                   code="idempotency_in_progress")
+    raise Conflict(
+        "该请求仍在处理中 / a request with this Idempotency-Key is still in progress",
+        code="idempotency_in_progress",
+    )
 
 
 def finish(row_id, status, body):
     """Store the response in the current transaction, so it commits with the step's effects."""
     db.session.execute(
-        sa.update(TABLE).where(TABLE.c.id == row_id)
+        sa.update(TABLE)
+        .where(TABLE.c.id == row_id)
         .values(status="done", response_status=status, response_body=body, completed_at=utcnow())
     )
 
@@ -119,8 +138,9 @@ def release(row_ids):
     if not row_ids:
         return
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(sa.delete(TABLE).where(TABLE.c.id.in_(row_ids),
-                                            TABLE.c.status == "in_progress"))
+        conn.execute(
+            sa.delete(TABLE).where(TABLE.c.id.in_(row_ids), TABLE.c.status == "in_progress")
+        )
 
 
 def error_response(exc):
@@ -150,8 +170,7 @@ def idempotent(view):
             response = view(*args, **kwargs)
             db.session.commit()
             return response
-        result = claim(current_user().id, key, request.method, request.path,
-                       request_body_sha256())
+        result = claim(current_user().id, key, request.method, request.path, request_body_sha256())
         if result.replay:
             return replayed(*result.replay)
         return _run_claimed(view, args, kwargs, result.row_id)

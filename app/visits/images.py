@@ -47,9 +47,9 @@ def _jpeg_size(data):
         if marker == 0x01 or 0xD0 <= marker <= 0xD8:  # markers without a length
             i += 2
             continue
-        (length,) = struct.unpack(">H", data[i + 2:i + 4])
+        (length,) = struct.unpack(">H", data[i + 2 : i + 4])
         if marker in JPEG_SOF and i + 9 <= len(data):
-            height, width = struct.unpack(">HH", data[i + 5:i + 9])
+            height, width = struct.unpack(">HH", data[i + 5 : i + 9])
             return _checked(width, height)
         if marker == 0xDA or length < 2:  # image data began before any frame header
             break

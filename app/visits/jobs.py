@@ -17,6 +17,9 @@ def purge_idempotency_keys():
     offline, so a replay is always recognised; a finished key's effects are in the events."""
     days = current_app.config.get("IDEMPOTENCY_KEEP_DAYS", 30)
     cutoff = utcnow() - timedelta(days=days)
-    result = db.session.execute(sa.delete(IdempotencyKey).where(
-        IdempotencyKey.status == "done", IdempotencyKey.created_at < cutoff))
+    result = db.session.execute(
+        sa.delete(IdempotencyKey).where(
+            IdempotencyKey.status == "done", IdempotencyKey.created_at < cutoff
+        )
+    )
     return result.rowcount

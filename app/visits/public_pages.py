@@ -27,10 +27,17 @@ def _warning(title, message, status):
 
 def _token_warning(exc):
     if exc.code == "token_expired":
-        return _warning("二维码已过期", "此核验二维码已过期。请让工作人员在手机上重新出示二维码;"
-                        "如有疑问,请拨打公司客服热线核实。", 410)
-    return _warning("核验失败:二维码无效", "此二维码不是本公司签发的,或已被篡改。请勿让来人进门,"
-                    "并拨打公司客服热线或报警核实。", 403)
+        return _warning(
+            "二维码已过期",
+            "此核验二维码已过期。请让工作人员在手机上重新出示二维码;"
+            "如有疑问,请拨打公司客服热线核实。",
+            410,
+        )
+    return _warning(
+        "核验失败:二维码无效",
+        "此二维码不是本公司签发的,或已被篡改。请勿让来人进门,并拨打公司客服热线或报警核实。",
+        403,
+    )
 
 
 @pages.get("/verify/<token>")
@@ -42,9 +49,11 @@ def verify(token):
         return _token_warning(exc)
     except customer.NotGenuine:
         db.session.rollback()
-        return _warning("核验失败:工单不在服务中",
-                        "此二维码对应的工单当前不在上门服务中。请勿让来人进门,"
-                        "并拨打公司客服热线核实。", 409)
+        return _warning(
+            "核验失败:工单不在服务中",
+            "此二维码对应的工单当前不在上门服务中。请勿让来人进门,并拨打公司客服热线核实。",
+            409,
+        )
     db.session.commit()
     return render_template("visits/verify.html", token=token, **facts), 200, NO_STORE
 
@@ -110,8 +119,15 @@ def survey(token):
 
 
 def _form_data():
-    fields = ("overall", "timeliness", "attitude", "professionalism", "site_clean",
-              "comments", "suggestions")
+    fields = (
+        "overall",
+        "timeliness",
+        "attitude",
+        "professionalism",
+        "site_clean",
+        "comments",
+        "suggestions",
+    )
     return {name: request.form[name] for name in fields if request.form.get(name, "") != ""}
 
 

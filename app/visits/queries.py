@@ -24,11 +24,19 @@ def my_orders(user, args):
         sa.select(WorkOrder, Visit.arrival_flagged)
         .outerjoin(Visit, Visit.work_order_id == WorkOrder.id)
         .where(WorkOrder.technician.has(user_id=user.id), WorkOrder.status.in_(statuses))
-        .options(selectinload(WorkOrder.type), selectinload(WorkOrder.zone),
-                 selectinload(WorkOrder.customer))
-        .order_by(WorkOrder.priority.desc(), sla_rank,
-                  WorkOrder.appointment_start.asc().nulls_last(),
-                  WorkOrder.deadline_at, WorkOrder.created_at, WorkOrder.id)
+        .options(
+            selectinload(WorkOrder.type),
+            selectinload(WorkOrder.zone),
+            selectinload(WorkOrder.customer),
+        )
+        .order_by(
+            WorkOrder.priority.desc(),
+            sla_rank,
+            WorkOrder.appointment_start.asc().nulls_last(),
+            WorkOrder.deadline_at,
+            WorkOrder.created_at,
+            WorkOrder.id,
+        )
         .limit(500)
     ).all()
     items = []
@@ -44,25 +52,32 @@ def visit_detail(user, order_id):
     done = visit.checklist if visit else {}
     return {
         "order": order,
-        "visit": visit or Visit(work_order_id=order.id, checklist={}, parts=[], notes="",
-                                arrival_flagged=False),
-        "checklist": [{"item": item, "label": label, "done_at": (done.get(item) or {}).get("at")}
-                      for item, label in rules.CHECKLIST.items()],
+        "visit": visit
+        or Visit(work_order_id=order.id, checklist={}, parts=[], notes="", arrival_flagged=False),
+        "checklist": [
+            {"item": item, "label": label, "done_at": (done.get(item) or {}).get("at")}
+            for item, label in rules.CHECKLIST.items()
+        ],
         "contact_attempts": _events(order.id, "contact_attempt"),
         "photos": _rows(Photo, order.id),
         "violations": _rows(ViolationReport, order.id),
         "completion_missing": missing_for_completion(order, visit),
-        "satisfaction_submitted": db.session.scalar(sa.select(SatisfactionForm.id).where(
-            SatisfactionForm.work_order_id == order.id)) is not None,
+        "satisfaction_submitted": db.session.scalar(
+            sa.select(SatisfactionForm.id).where(SatisfactionForm.work_order_id == order.id)
+        )
+        is not None,
     }
 
 
 def _events(order_id, kind):
-    return db.session.scalars(sa.select(WorkOrderEvent).where(
-        WorkOrderEvent.work_order_id == order_id, WorkOrderEvent.kind == kind
-    ).order_by(WorkOrderEvent.id)).all()
+    return db.session.scalars(
+        sa.select(WorkOrderEvent)
+        .where(WorkOrderEvent.work_order_id == order_id, WorkOrderEvent.kind == kind)
+        .order_by(WorkOrderEvent.id)
+    ).all()
 
 
 def _rows(model, order_id):
     return db.session.scalars(
-        sa.select(model).where(model.work_order_id == order_id).order_by(model.id)).all()
+        sa.select(model).where(model.work_order_id == order_id).order_by(model.id)
+    ).all()

@@ -28,20 +28,34 @@ def add_photo(user, order_id, upload, data):
     order = order_for_step(user, order_id, "on_site")
     content = upload.read(PHOTO_MAX_BYTES + 1)
     if len(content) > PHOTO_MAX_BYTES:
-        raise TooLarge("照片不能超过 10 MB / a photo may be at most 10 MB",
-                       errors={"file": ["> 10 MB"]})
+        raise TooLarge(
+            "照片不能超过 10 MB / a photo may be at most 10 MB", errors={"file": ["> 10 MB"]}
+        )
     try:
         content_type, width, height = images.inspect(content)
     except images.NotAnImage as exc:
         raise Invalid(errors={"file": [str(exc)]}) from exc
-    photo = Photo(work_order_id=order.id, sha256=get_storage().put(content),
-                  content_type=content_type, size_bytes=len(content), width=width, height=height,
-                  purpose=data["purpose"], caption=data["caption"], uploaded_by_id=user.id,
-                  device_time=data.get("device_time"))
+    photo = Photo(
+        work_order_id=order.id,
+        sha256=get_storage().put(content),
+        content_type=content_type,
+        size_bytes=len(content),
+        width=width,
+        height=height,
+        purpose=data["purpose"],
+        caption=data["caption"],
+        uploaded_by_id=user.id,
+        device_time=data.get("device_time"),
+    )
     db.session.add(photo)
     db.session.flush()
-    record_event(order, "photo_added", user, device_time=data.get("device_time"),
-                 payload={"photo_id": photo.id, "purpose": photo.purpose, "sha256": photo.sha256})
+    record_event(
+        order,
+        "photo_added",
+        user,
+        device_time=data.get("device_time"),
+        payload={"photo_id": photo.id, "purpose": photo.purpose, "sha256": photo.sha256},
+    )
     return photo
 
 
@@ -57,9 +71,11 @@ def photos_of(order_id, ids, field="photo_ids"):
     """Check that every photo id belongs to this order (and so to this technician)."""
     if not ids:
         return []
-    found = set(db.session.scalars(
-        sa.select(Photo.id).where(Photo.id.in_(ids), Photo.work_order_id == order_id)
-    ))
+    found = set(
+        db.session.scalars(
+            sa.select(Photo.id).where(Photo.id.in_(ids), Photo.work_order_id == order_id)
+        )
+    )
     unknown = [i for i in ids if i not in found]
     if unknown:
         raise Invalid(errors={field: [f"不属于此工单的照片 / not photos of this order: {unknown}"]})
@@ -71,38 +87,60 @@ def report_violation(user, order_id, data):
     check_device_time(data)
     order = order_for_step(user, order_id, "violation")
     team = db.session.scalar(
-        sa.select(Team).where(Team.code == current_app.config.get("INSPECTION_TEAM_CODE",
-                                                                 "inspection"))
+        sa.select(Team).where(
+            Team.code == current_app.config.get("INSPECTION_TEAM_CODE", "inspection")
+        )
     )
     report = ViolationReport(
-        work_order_id=order.id, kind=data["kind"], notes=data["notes"],
+        work_order_id=order.id,
+        kind=data["kind"],
+        notes=data["notes"],
         photo_ids=photos_of(order.id, data["photo_ids"]),
         customer_aggressive=data["customer_aggressive"],
         referred_team_id=team.id if team else None,
         position=point_wkt(*lonlat(data)) if data.get("position") else None,
-        accuracy_m=data.get("accuracy_m"), device_time=data.get("device_time"),
+        accuracy_m=data.get("accuracy_m"),
+        device_time=data.get("device_time"),
         created_by_id=user.id,
     )
     db.session.add(report)
     db.session.flush()
-    record_event(order, "violation_reported", user, payload={
-        "report_id": report.id, "kind": report.kind, "referred_team_id": report.referred_team_id,
-        "customer_aggressive": report.customer_aggressive,
-    }, **event_fields(data))
-    notify(_inspectors(team), "violation_referred", {
-        "report_id": report.id, "work_order_id": order.id, "number": order.number,
-        "kind": report.kind, "customer_aggressive": report.customer_aggressive,
-    }, dedupe_key=f"violation:{report.id}")
+    record_event(
+        order,
+        "violation_reported",
+        user,
+        payload={
+            "report_id": report.id,
+            "kind": report.kind,
+            "referred_team_id": report.referred_team_id,
+            "customer_aggressive": report.customer_aggressive,
+        },
+        **event_fields(data),
+    )
+    notify(
+        _inspectors(team),
+        "violation_referred",
+        {
+            "report_id": report.id,
+            "work_order_id": order.id,
+            "number": order.number,
+            "kind": report.kind,
+            "customer_aggressive": report.customer_aggressive,
+        },
+        dedupe_key=f"violation:{report.id}",
+    )
     return report
 
 
 def _inspectors(team):
     """The inspection team's lead and members; without such a team, the dispatchers."""
     if team is None:
-        return list(db.session.scalars(
-            sa.select(User.id).where(User.role == "dispatcher", User.active)))
-    members = set(db.session.scalars(
-        sa.select(User.id).where(User.team_id == team.id, User.active)))
+        return list(
+            db.session.scalars(sa.select(User.id).where(User.role == "dispatcher", User.active))
+        )
+    members = set(
+        db.session.scalars(sa.select(User.id).where(User.team_id == team.id, User.active))
+    )
     if team.lead_user_id:
         members.add(team.lead_user_id)
     return list(members)

@@ -18,8 +18,12 @@ from app.visits.schemas import (
 )
 from app.visits.steps import STEPS
 
-blp = Blueprint("visits", __name__, url_prefix="/api",
-                description="上门服务 / The visit, from the technician's phone")
+blp = Blueprint(
+    "visits",
+    __name__,
+    url_prefix="/api",
+    description="上门服务 / The visit, from the technician's phone",
+)
 
 STAFF = ("dispatcher", "department_lead", "general_manager", "admin")
 
@@ -79,5 +83,8 @@ class PhotoByIdViews(MethodView):
     def get(self, order_id, photo_id):
         """One photo's bytes"""
         photo, content = records.photo_bytes(current_user(), order_id, photo_id)
-        return Response(content, mimetype=photo.content_type,
-                        headers={"Cache-Control": "private, max-age=86400"})
+        return Response(
+            content,
+            mimetype=photo.content_type,
+            headers={"Cache-Control": "private, max-age=86400"},
+        )

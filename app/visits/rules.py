@@ -50,10 +50,12 @@ def reschedule_refusal(window_start, acted_at, informed_at, by_dispatcher):
     if window_start is None:
         return "尚未约定上门时间 / no appointment to reschedule"
     if acted_at >= window_start:
-        return ("约定时间已开始,只能由调度员改约 / the window has started: "
-                "only a dispatcher can reschedule now")
+        return (
+            "约定时间已开始,只能由调度员改约 / the window has started: "
+            "only a dispatcher can reschedule now"
+        )
     if informed_at is not None and informed_at >= window_start:
-        return ("须在原约定时间之前告知客户 / the customer must be told before the original time")
+        return "须在原约定时间之前告知客户 / the customer must be told before the original time"
     return None
 
 
@@ -69,8 +71,12 @@ def completion_missing(arrived, checklist, is_meter_replacement, meter_replaceme
     return missing
 
 
-METER_FIELDS = ("old_meter_number", "old_meter_final_reading", "new_meter_number",
-                "new_meter_initial_reading")
+METER_FIELDS = (
+    "old_meter_number",
+    "old_meter_final_reading",
+    "new_meter_number",
+    "new_meter_initial_reading",
+)
 
 
 def meter_replacement_complete(record):

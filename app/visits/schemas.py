@@ -60,8 +60,11 @@ class ArriveSchema(StepSchema):
 
 
 class ChecklistTickSchema(StepSchema):
-    item = ma.fields.String(required=True, validate=V.OneOf(list(rules.CHECKLIST)),
-                            metadata={"description": ", ".join(rules.CHECKLIST)})
+    item = ma.fields.String(
+        required=True,
+        validate=V.OneOf(list(rules.CHECKLIST)),
+        metadata={"description": ", ".join(rules.CHECKLIST)},
+    )
     note = ma.fields.String(load_default="", validate=V.Length(0, 1000))
 
 
@@ -90,8 +93,11 @@ class CompleteSchema(StepSchema):
 
 
 class ViolationCreateSchema(StepSchema):
-    kind = ma.fields.String(required=True, validate=V.OneOf(VIOLATION_KINDS),
-                            metadata={"description": "violation 违约用水 | theft 窃水"})
+    kind = ma.fields.String(
+        required=True,
+        validate=V.OneOf(VIOLATION_KINDS),
+        metadata={"description": "violation 违约用水 | theft 窃水"},
+    )
     notes = ma.fields.String(required=True, validate=V.Length(2, 4000))
     photo_ids = ma.fields.List(ma.fields.Integer(), load_default=list, validate=V.Length(0, 20))
     customer_aggressive = ma.fields.Boolean(
@@ -247,10 +253,12 @@ class SatisfactionPageSchema(page_of(SatisfactionFormSchema)):
 class SyncItemSchema(ma.Schema):
     idempotency_key = ma.fields.String(required=True, validate=V.Length(1, 255))
     method = ma.fields.String(load_default="POST", validate=V.OneOf(["POST", "PUT"]))
-    path = ma.fields.String(validate=V.Length(1, 255),
-                            metadata={"description": "e.g. /api/workorders/12/arrive"})
-    action = ma.fields.String(validate=V.Length(1, 40),
-                              metadata={"description": "instead of path: e.g. arrive"})
+    path = ma.fields.String(
+        validate=V.Length(1, 255), metadata={"description": "e.g. /api/workorders/12/arrive"}
+    )
+    action = ma.fields.String(
+        validate=V.Length(1, 40), metadata={"description": "instead of path: e.g. arrive"}
+    )
     work_order_id = ma.fields.Integer()
     body = ma.fields.Dict(load_default=dict)
     device_time = ma.fields.AwareDateTime(load_default=None)
@@ -270,8 +278,9 @@ class SyncItemSchema(ma.Schema):
 
 
 class SyncBatchSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(SyncItemSchema), required=True,
-                           validate=V.Length(1, 1000))
+    items = ma.fields.List(
+        ma.fields.Nested(SyncItemSchema), required=True, validate=V.Length(1, 1000)
+    )
 
 
 class SyncItemResultSchema(ma.Schema):

@@ -23,8 +23,11 @@ def lonlat(data):
 
 
 def event_fields(data):
-    return {"device_time": data.get("device_time"), "position": lonlat(data),
-            "accuracy_m": data.get("accuracy_m")}
+    return {
+        "device_time": data.get("device_time"),
+        "position": lonlat(data),
+        "accuracy_m": data.get("accuracy_m"),
+    }
 
 
 BATCH_MEMO = "visits_batch_memo"
@@ -50,10 +53,15 @@ def lock_batch(user, order_ids):
     memo = db.session.info[BATCH_MEMO]
     orders = db.session.scalars(
         visible_to(user, sa.select(WorkOrder).where(WorkOrder.id.in_(order_ids)))
-        .order_by(WorkOrder.id).with_for_update()
+        .order_by(WorkOrder.id)
+        .with_for_update()
     ).all()
-    visits = {visit.work_order_id: visit for visit in db.session.scalars(
-        sa.select(Visit).where(Visit.work_order_id.in_([order.id for order in orders])))}
+    visits = {
+        visit.work_order_id: visit
+        for visit in db.session.scalars(
+            sa.select(Visit).where(Visit.work_order_id.in_([order.id for order in orders]))
+        )
+    }
     for order in orders:
         memo[(user.id, order.id)] = order
         memo[("visit", order.id)] = visits.get(order.id)
@@ -75,9 +83,11 @@ def order_for_step(user, order_id, step=None):
     order = locked_order(user, order_id)
     allowed = rules.STEP_STATUSES.get(step)
     if allowed and order.status not in allowed:
-        raise Conflict(f"当前工单状态不能执行此操作 / not possible while {order.status}",
-                       code="wrong_status",
-                       errors={"status": [order.status], "allowed_statuses": list(allowed)})
+        raise Conflict(
+            f"当前工单状态不能执行此操作 / not possible while {order.status}",
+            code="wrong_status",
+            errors={"status": [order.status], "allowed_statuses": list(allowed)},
+        )
     return order
 
 
@@ -106,20 +116,32 @@ def acted_at(data):
 def contact_attempt(user, order_id, data):
     check_device_time(data)
     order = order_for_step(user, order_id, "contact")
-    return record_event(order, "contact_attempt", user, reason=data["note"] or None,
-                        payload={"outcome": data["outcome"], "method": data["method"]},
-                        **event_fields(data))
+    return record_event(
+        order,
+        "contact_attempt",
+        user,
+        reason=data["note"] or None,
+        payload={"outcome": data["outcome"], "method": data["method"]},
+        **event_fields(data),
+    )
 
 
 def set_appointment(user, order_id, data):
     check_device_time(data)
     order = locked_order(user, order_id)
     if order.status == "scheduled":
-        raise Conflict("已有约定时间,请改约 / already scheduled: use reschedule",
-                       code="already_scheduled")
+        raise Conflict(
+            "已有约定时间,请改约 / already scheduled: use reschedule", code="already_scheduled"
+        )
     _check_window(data)
-    event = transition(order, "schedule", user, reason=data["note"] or None,
-                       payload=_window_payload(data), **event_fields(data))
+    event = transition(
+        order,
+        "schedule",
+        user,
+        reason=data["note"] or None,
+        payload=_window_payload(data),
+        **event_fields(data),
+    )
     order.appointment_start, order.appointment_end = data["start"], data["end"]
     return event
 
@@ -127,18 +149,29 @@ def set_appointment(user, order_id, data):
 def reschedule(user, order_id, data):
     check_device_time(data)
     order = locked_order(user, order_id)
-    refusal = rules.reschedule_refusal(order.appointment_start, acted_at(data),
-                                       data["customer_informed_at"], user.role in DISPATCHERS)
+    refusal = rules.reschedule_refusal(
+        order.appointment_start,
+        acted_at(data),
+        data["customer_informed_at"],
+        user.role in DISPATCHERS,
+    )
     if refusal:
-        raise Conflict(refusal, code="reschedule_refused",
-                       errors={"appointment_start": [_iso(order.appointment_start)]})
+        raise Conflict(
+            refusal,
+            code="reschedule_refused",
+            errors={"appointment_start": [_iso(order.appointment_start)]},
+        )
     _check_window(data)
-    payload = {**_window_payload(data), "previous_start": _iso(order.appointment_start),
-               "previous_end": _iso(order.appointment_end),
-               "customer_informed_via": data["customer_informed_via"],
-               "customer_informed_at": _iso(data["customer_informed_at"])}
-    event = transition(order, "schedule", user, reason=data["reason"], payload=payload,
-                       **event_fields(data))
+    payload = {
+        **_window_payload(data),
+        "previous_start": _iso(order.appointment_start),
+        "previous_end": _iso(order.appointment_end),
+        "customer_informed_via": data["customer_informed_via"],
+        "customer_informed_at": _iso(data["customer_informed_at"]),
+    }
+    event = transition(
+        order, "schedule", user, reason=data["reason"], payload=payload, **event_fields(data)
+    )
     event.kind = "reschedule"
     order.appointment_start, order.appointment_end = data["start"], data["end"]
     return event
@@ -173,9 +206,17 @@ def arrive(user, order_id, data):
     distance = _distance_m(order, lonlat(data))
     limit = current_app.config["ARRIVAL_FLAG_METRES"]
     flagged = distance is not None and distance > limit
-    event = transition(order, "arrive", user, payload={
-        "distance_m": distance, "flagged": flagged, "flag_limit_m": limit,
-    }, **event_fields(data))
+    event = transition(
+        order,
+        "arrive",
+        user,
+        payload={
+            "distance_m": distance,
+            "flagged": flagged,
+            "flag_limit_m": limit,
+        },
+        **event_fields(data),
+    )
     visit = visit_for(order)
     visit.arrived_at, visit.arrival_device_time = event.server_time, data.get("device_time")
     visit.arrival_position = point_wkt(*lonlat(data))
@@ -190,8 +231,9 @@ def _distance_m(order, point):
         return None
     here = sa.func.geography(sa.func.ST_GeomFromEWKT(point_wkt(*point)))
     metres = db.session.scalar(
-        sa.select(sa.func.ST_Distance(sa.func.geography(WorkOrder.location), here))
-        .where(WorkOrder.id == order.id)
+        sa.select(sa.func.ST_Distance(sa.func.geography(WorkOrder.location), here)).where(
+            WorkOrder.id == order.id
+        )
     )
     return round(float(metres), 1)
 
@@ -210,15 +252,27 @@ def tick_checklist(user, order_id, data):
     visit = visit_for(order)
     item = data["item"]
     if item in visit.checklist:
-        raise Conflict(f"已记录 / already recorded: {item}", code="checklist_item_recorded",
-                       errors={"item": [f"{item} @ {visit.checklist[item]['at']}"]})
-    event = record_event(order, f"checklist:{item}", user, reason=data["note"] or None,
-                         payload={"item": item, "label": rules.CHECKLIST[item]},
-                         **event_fields(data))
-    visit.checklist = {**visit.checklist, item: {
-        "at": _iso(event.server_time), "device_time": _iso(data.get("device_time")),
-        "position": data.get("position"),
-    }}
+        raise Conflict(
+            f"已记录 / already recorded: {item}",
+            code="checklist_item_recorded",
+            errors={"item": [f"{item} @ {visit.checklist[item]['at']}"]},
+        )
+    event = record_event(
+        order,
+        f"checklist:{item}",
+        user,
+        reason=data["note"] or None,
+        payload={"item": item, "label": rules.CHECKLIST[item]},
+        **event_fields(data),
+    )
+    visit.checklist = {
+        **visit.checklist,
+        item: {
+            "at": _iso(event.server_time),
+            "device_time": _iso(data.get("device_time")),
+            "position": data.get("position"),
+        },
+    }
     return event
 
 
@@ -253,8 +307,11 @@ def complete(user, order_id, data):
     missing = missing_for_completion(order, existing_visit(order))
     if order.status == "on_site" and missing:
         names = "、".join(rules.MISSING_ZH[name] for name in missing)
-        raise Conflict(f"完工前还缺少:{names} / missing before completion: {', '.join(missing)}",
-                       code="completion_requirements", errors={"missing": missing})
+        raise Conflict(
+            f"完工前还缺少:{names} / missing before completion: {', '.join(missing)}",
+            code="completion_requirements",
+            errors={"missing": missing},
+        )
     return transition(order, "complete", user, reason=data["note"] or None, **event_fields(data))
 
 

@@ -31,8 +31,11 @@ PATHS = {"/api/signatures": "sign"}
 TABLE = IdempotencyKey.__table__
 # Sent as one executemany: SQLAlchemy batches it into multi-row INSERTs (insertmanyvalues)
 # from one cached compilation, where .values([...]) compiled 500 rows' SQL on every batch.
-CLAIM = (insert(TABLE).on_conflict_do_nothing(constraint="uq_idempotency_keys_user_key")
-         .returning(TABLE.c.key, TABLE.c.id))
+CLAIM = (
+    insert(TABLE)
+    .on_conflict_do_nothing(constraint="uq_idempotency_keys_user_key")
+    .returning(TABLE.c.key, TABLE.c.id)
+)
 
 
 @dataclass
@@ -57,17 +60,25 @@ def deliver(user, raw_items):
     pending = [item for item in items if item.result is None]
     db.session.info[services.BATCH_MEMO] = {}
     try:
-        services.lock_batch(user, {item.order_id for item in pending
-                                   if STEPS[item.action].order_scoped})
+        services.lock_batch(
+            user, {item.order_id for item in pending if STEPS[item.action].order_scoped}
+        )
         outcomes = _all_at_once(user, pending)
         if outcomes is None:  # something was refused: each item on its own
             outcomes = _one_by_one(user, pending, _run)
     finally:
         db.session.info.pop(services.BATCH_MEMO, None)
     _finish_all([item for item in outcomes if item.result["status"] < 500])
-    return [{"idempotency_key": item.key, "device_time": item.device_time,
-             "received_at": received_at, "_row_id": item.row_id, **item.result}
-            for item in items]
+    return [
+        {
+            "idempotency_key": item.key,
+            "device_time": item.device_time,
+            "received_at": received_at,
+            "_row_id": item.row_id,
+            **item.result,
+        }
+        for item in items
+    ]
 
 
 def _one_by_one(user, items, run):
@@ -109,8 +120,7 @@ def _apply(user, item):
     step = STEPS[item.action]
     loader, dumper = _schemas(item.action)
     data = loader.load(item.body)
-    obj = step.handler(user, item.order_id, data) if step.order_scoped else \
-        step.handler(user, data)
+    obj = step.handler(user, item.order_id, data) if step.order_scoped else step.handler(user, data)
     db.session.flush()
     return {"status": step.status, "body": dumper.dump(obj), "replayed": False}
 
@@ -121,8 +131,13 @@ def release_claims(results):
 
 
 def _resolve(raw):
-    item = Item(key=raw["idempotency_key"], method=raw["method"], body=dict(raw["body"]),
-                device_time=raw.get("device_time"), order_id=raw.get("work_order_id"))
+    item = Item(
+        key=raw["idempotency_key"],
+        method=raw["method"],
+        body=dict(raw["body"]),
+        device_time=raw.get("device_time"),
+        order_id=raw.get("work_order_id"),
+    )
     try:
         idempotency.check_key(item.key)
         item.action, item.order_id, item.path = _target(raw)
@@ -158,13 +173,28 @@ def _claim_all(user_id, items):
     now = utcnow()
     rows = {item.key: item for item in items}
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        claimed = dict(conn.execute(CLAIM, [
-            {"user_id": user_id, "key": item.key, "method": item.method, "path": item.path,
-             "body_sha256": item.digest, "status": "in_progress", "created_at": now}
-            for item in rows.values()
-        ]).all())
-        existing = conn.execute(sa.select(TABLE).where(
-            TABLE.c.user_id == user_id, TABLE.c.key.in_(set(rows) - set(claimed)))).all()
+        claimed = dict(
+            conn.execute(
+                CLAIM,
+                [
+                    {
+                        "user_id": user_id,
+                        "key": item.key,
+                        "method": item.method,
+                        "path": item.path,
+                        "body_sha256": item.digest,
+                        "status": "in_progress",
+                        "created_at": now,
+                    }
+                    for item in rows.values()
+                ],
+            ).all()
+        )
+        existing = conn.execute(
+            sa.select(TABLE).where(
+                TABLE.c.user_id == user_id, TABLE.c.key.in_(set(rows) - set(claimed))
+            )
+        ).all()
         judged = {row.key: _judge(conn, row, rows[row.key]) for row in existing}
     for item in items:
         if item.key in claimed:
@@ -214,15 +244,24 @@ def _finish_all(items):
     """Store every response in one round trip; it commits with the batch's effects."""
     if items:
         db.session.connection().execute(
-            sa.update(TABLE).where(TABLE.c.id == sa.bindparam("row_id")).values(
-                status="done", response_status=sa.bindparam("r_status"),
+            sa.update(TABLE)
+            .where(TABLE.c.id == sa.bindparam("row_id"))
+            .values(
+                status="done",
+                response_status=sa.bindparam("r_status"),
                 response_body=sa.bindparam("r_body", type_=TABLE.c.response_body.type),
-                completed_at=utcnow()),
-            [{"row_id": i.row_id, "r_status": i.result["status"], "r_body": i.result["body"]}
-             for i in items],
+                completed_at=utcnow(),
+            ),
+            [
+                {"row_id": i.row_id, "r_status": i.result["status"], "r_body": i.result["body"]}
+                for i in items
+            ],
         )
 
 
 def _refused(exc):
-    return {"status": exc.status, "body": error_body(exc.status, exc.message, exc.errors,
-                                                     exc.code, **exc.extra), "replayed": False}
+    return {
+        "status": exc.status,
+        "body": error_body(exc.status, exc.message, exc.errors, exc.code, **exc.extra),
+        "replayed": False,
+    }

@@ -46,7 +46,14 @@ def filtered(args, user):
 def page(args, user):
     stmt = filtered(args, user)
     return paginate(
-        stmt, args, WorkOrder.priority.desc(), WorkOrder.created_at.desc(), WorkOrder.id.desc(),
-        options=(selectinload(WorkOrder.type), selectinload(WorkOrder.zone),
-                 selectinload(WorkOrder.customer)),
+        stmt,
+        args,
+        WorkOrder.priority.desc(),
+        WorkOrder.created_at.desc(),
+        WorkOrder.id.desc(),
+        options=(
+            selectinload(WorkOrder.type),
+            selectinload(WorkOrder.zone),
+            selectinload(WorkOrder.customer),
+        ),
     )

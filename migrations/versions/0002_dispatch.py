@@ -26,10 +26,15 @@ def upgrade():
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("ends_at > starts_at", name=op.f("ck_duty_shifts_ends_after_start")),
-        sa.ForeignKeyConstraint(["created_by_id"], ["users.id"],
-                                name=op.f("fk_duty_shifts_created_by_id_users")),
-        sa.ForeignKeyConstraint(["technician_id"], ["technicians.id"], ondelete="CASCADE",
-                                name=op.f("fk_duty_shifts_technician_id_technicians")),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["users.id"], name=op.f("fk_duty_shifts_created_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["technician_id"],
+            ["technicians.id"],
+            ondelete="CASCADE",
+            name=op.f("fk_duty_shifts_technician_id_technicians"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_duty_shifts")),
     )
     op.create_index("ix_duty_shifts_technician_id", "duty_shifts", ["technician_id"])
@@ -42,12 +47,21 @@ def upgrade():
         sa.Column("enabled", sa.Boolean(), nullable=False),
         sa.Column("updated_by_id", sa.Integer(), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["team_id"], ["teams.id"], ondelete="CASCADE",
-                                name=op.f("fk_team_auto_assign_team_id_teams")),
-        sa.ForeignKeyConstraint(["type_code"], ["work_order_types.code"], ondelete="CASCADE",
-                                name=op.f("fk_team_auto_assign_type_code_work_order_types")),
-        sa.ForeignKeyConstraint(["updated_by_id"], ["users.id"],
-                                name=op.f("fk_team_auto_assign_updated_by_id_users")),
+        sa.ForeignKeyConstraint(
+            ["team_id"],
+            ["teams.id"],
+            ondelete="CASCADE",
+            name=op.f("fk_team_auto_assign_team_id_teams"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["type_code"],
+            ["work_order_types.code"],
+            ondelete="CASCADE",
+            name=op.f("fk_team_auto_assign_type_code_work_order_types"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"], ["users.id"], name=op.f("fk_team_auto_assign_updated_by_id_users")
+        ),
         sa.PrimaryKeyConstraint("team_id", "type_code", name=op.f("pk_team_auto_assign")),
     )
 
@@ -58,19 +72,34 @@ def upgrade():
         sa.Column("technician_id", sa.Integer(), nullable=False),
         sa.Column("offered_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("outcome", sa.Enum("pending", "accepted", "declined", "expired", "withdrawn",
-                                     name="offer_outcome"), nullable=False),
+        sa.Column(
+            "outcome",
+            sa.Enum(
+                "pending", "accepted", "declined", "expired", "withdrawn", name="offer_outcome"
+            ),
+            nullable=False,
+        ),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["technician_id"], ["technicians.id"],
-                                name=op.f("fk_assignment_offers_technician_id_technicians")),
-        sa.ForeignKeyConstraint(["work_order_id"], ["work_orders.id"],
-                                name=op.f("fk_assignment_offers_work_order_id_work_orders")),
+        sa.ForeignKeyConstraint(
+            ["technician_id"],
+            ["technicians.id"],
+            name=op.f("fk_assignment_offers_technician_id_technicians"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["work_order_id"],
+            ["work_orders.id"],
+            name=op.f("fk_assignment_offers_work_order_id_work_orders"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assignment_offers")),
     )
     op.create_index("ix_assignment_offers_work_order_id", "assignment_offers", ["work_order_id"])
     op.create_index("ix_assignment_offers_technician_id", "assignment_offers", ["technician_id"])
-    op.create_index("ix_assignment_offers_pending_expiry", "assignment_offers", ["expires_at"],
-                    postgresql_where=sa.text("outcome = 'pending' AND expires_at IS NOT NULL"))
+    op.create_index(
+        "ix_assignment_offers_pending_expiry",
+        "assignment_offers",
+        ["expires_at"],
+        postgresql_where=sa.text("outcome = 'pending' AND expires_at IS NOT NULL"),
+    )
 
     op.create_table(
         "technician_positions",
@@ -78,15 +107,27 @@ def upgrade():
         sa.Column("technician_id", sa.Integer(), nullable=False),
         sa.Column("device_time", sa.DateTime(timezone=True), nullable=False),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("position", Geometry(geometry_type="POINT", srid=4326, spatial_index=False,
-                                       from_text="ST_GeomFromEWKT", name="geometry",
-                                       nullable=False), nullable=False),
+        sa.Column(
+            "position",
+            Geometry(
+                geometry_type="POINT",
+                srid=4326,
+                spatial_index=False,
+                from_text="ST_GeomFromEWKT",
+                name="geometry",
+                nullable=False,
+            ),
+            nullable=False,
+        ),
         sa.Column("accuracy_m", sa.Double(), nullable=True),
-        sa.ForeignKeyConstraint(["technician_id"], ["technicians.id"], ondelete="CASCADE",
-                                name=op.f("fk_technician_positions_technician_id_technicians")),
+        sa.ForeignKeyConstraint(
+            ["technician_id"],
+            ["technicians.id"],
+            ondelete="CASCADE",
+            name=op.f("fk_technician_positions_technician_id_technicians"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_technician_positions")),
-        sa.UniqueConstraint("technician_id", "device_time",
-                            name="uq_technician_positions_ping"),
+        sa.UniqueConstraint("technician_id", "device_time", name="uq_technician_positions_ping"),
     )
 
 

@@ -19,8 +19,14 @@ APPEND_ONLY = ("damage_records", "signatures")
 
 
 def _point():
-    return Geometry(geometry_type="POINT", srid=4326, dimension=2, spatial_index=False,
-                    from_text="ST_GeomFromEWKT", name="geometry")
+    return Geometry(
+        geometry_type="POINT",
+        srid=4326,
+        dimension=2,
+        spatial_index=False,
+        from_text="ST_GeomFromEWKT",
+        name="geometry",
+    )
 
 
 def _tz():
@@ -32,8 +38,9 @@ def _jsonb():
 
 
 def _order_fk(table):
-    return sa.ForeignKeyConstraint(["work_order_id"], ["work_orders.id"],
-                                   name=f"fk_{table}_work_order_id_work_orders")
+    return sa.ForeignKeyConstraint(
+        ["work_order_id"], ["work_orders.id"], name=f"fk_{table}_work_order_id_work_orders"
+    )
 
 
 def _user_fk(table, column):
@@ -95,8 +102,9 @@ def upgrade():
         sa.Column("created_at", _tz(), nullable=False),
         _order_fk("violation_reports"),
         _user_fk("violation_reports", "created_by_id"),
-        sa.ForeignKeyConstraint(["referred_team_id"], ["teams.id"],
-                                name="fk_violation_reports_referred_team_id_teams"),
+        sa.ForeignKeyConstraint(
+            ["referred_team_id"], ["teams.id"], name="fk_violation_reports_referred_team_id_teams"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_violation_reports"),
     )
     op.create_index("ix_violation_reports_work_order_id", "violation_reports", ["work_order_id"])
@@ -128,14 +136,22 @@ def _satisfaction_forms():
         sa.Column("token_jti", sa.String(64), nullable=True),
         sa.Column("device_time", _tz(), nullable=True),
         sa.Column("submitted_at", _tz(), nullable=False),
-        *(sa.CheckConstraint(f"{name} BETWEEN 1 AND 5",
-                             name=f"ck_satisfaction_forms_{name}_1_to_5") for name in scores),
+        *(
+            sa.CheckConstraint(
+                f"{name} BETWEEN 1 AND 5", name=f"ck_satisfaction_forms_{name}_1_to_5"
+            )
+            for name in scores
+        ),
         _order_fk("satisfaction_forms"),
         _user_fk("satisfaction_forms", "submitted_by_id"),
-        sa.ForeignKeyConstraint(["technician_id"], ["technicians.id"],
-                                name="fk_satisfaction_forms_technician_id_technicians"),
-        sa.ForeignKeyConstraint(["team_id"], ["teams.id"],
-                                name="fk_satisfaction_forms_team_id_teams"),
+        sa.ForeignKeyConstraint(
+            ["technician_id"],
+            ["technicians.id"],
+            name="fk_satisfaction_forms_technician_id_technicians",
+        ),
+        sa.ForeignKeyConstraint(
+            ["team_id"], ["teams.id"], name="fk_satisfaction_forms_team_id_teams"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_satisfaction_forms"),
         sa.UniqueConstraint("work_order_id", name="uq_satisfaction_forms_work_order_id"),
     )
@@ -209,8 +225,11 @@ def _signatures():
         sa.Column("created_at", _tz(), nullable=False),
         _order_fk("signatures"),
         _user_fk("signatures", "signed_on_user_id"),
-        sa.ForeignKeyConstraint(["damage_record_id"], ["damage_records.id"],
-                                name="fk_signatures_damage_record_id_damage_records"),
+        sa.ForeignKeyConstraint(
+            ["damage_record_id"],
+            ["damage_records.id"],
+            name="fk_signatures_damage_record_id_damage_records",
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_signatures"),
         sa.UniqueConstraint("damage_record_id", name="uq_signatures_damage_record_id"),
         sa.UniqueConstraint("document_sha256", name="uq_signatures_document_sha256"),
@@ -219,6 +238,12 @@ def _signatures():
 
 
 def downgrade():
-    for table in (*reversed(APPEND_ONLY), "idempotency_keys", "satisfaction_forms",
-                  "violation_reports", "photos", "visits"):
+    for table in (
+        *reversed(APPEND_ONLY),
+        "idempotency_keys",
+        "satisfaction_forms",
+        "violation_reports",
+        "photos",
+        "visits",
+    ):
         op.drop_table(table)

@@ -16,8 +16,13 @@ depends_on = None
 
 
 def _point():
-    return Geometry(geometry_type="POINT", srid=4326, spatial_index=False,
-                    from_text="ST_GeomFromEWKT", name="geometry")
+    return Geometry(
+        geometry_type="POINT",
+        srid=4326,
+        spatial_index=False,
+        from_text="ST_GeomFromEWKT",
+        name="geometry",
+    )
 
 
 def _tz():
@@ -36,12 +41,19 @@ def upgrade():
         sa.Column("note", sa.String(length=200), nullable=True),
         sa.Column("updated_by_id", sa.Integer(), nullable=True),
         sa.Column("updated_at", _tz(), nullable=False),
-        sa.CheckConstraint("off OR (start_time IS NOT NULL AND end_time > start_time)",
-                           name=op.f("ck_day_shifts_hours_or_off")),
-        sa.ForeignKeyConstraint(["technician_id"], ["technicians.id"], ondelete="CASCADE",
-                                name=op.f("fk_day_shifts_technician_id_technicians")),
-        sa.ForeignKeyConstraint(["updated_by_id"], ["users.id"],
-                                name=op.f("fk_day_shifts_updated_by_id_users")),
+        sa.CheckConstraint(
+            "off OR (start_time IS NOT NULL AND end_time > start_time)",
+            name=op.f("ck_day_shifts_hours_or_off"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["technician_id"],
+            ["technicians.id"],
+            ondelete="CASCADE",
+            name=op.f("fk_day_shifts_technician_id_technicians"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"], ["users.id"], name=op.f("fk_day_shifts_updated_by_id_users")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_day_shifts")),
         sa.UniqueConstraint("technician_id", "day", name="uq_day_shifts_technician_day"),
     )
@@ -51,8 +63,11 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("team_id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("status", sa.Enum("proposed", "accepted", "superseded", name="plan_status"),
-                  nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum("proposed", "accepted", "superseded", name="plan_status"),
+            nullable=False,
+        ),
         sa.Column("settings", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("solve_ms", sa.Integer(), nullable=False),
         sa.Column("edits", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
@@ -61,10 +76,12 @@ def upgrade():
         sa.Column("accepted_by_id", sa.Integer(), nullable=True),
         sa.Column("accepted_at", _tz(), nullable=True),
         sa.ForeignKeyConstraint(["team_id"], ["teams.id"], name=op.f("fk_plans_team_id_teams")),
-        sa.ForeignKeyConstraint(["created_by_id"], ["users.id"],
-                                name=op.f("fk_plans_created_by_id_users")),
-        sa.ForeignKeyConstraint(["accepted_by_id"], ["users.id"],
-                                name=op.f("fk_plans_accepted_by_id_users")),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["users.id"], name=op.f("fk_plans_created_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["accepted_by_id"], ["users.id"], name=op.f("fk_plans_accepted_by_id_users")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_plans")),
     )
     op.create_index(op.f("ix_plans_team_id"), "plans", ["team_id"])
@@ -89,10 +106,14 @@ def upgrade():
         sa.Column("return_seconds", sa.Integer(), nullable=False),
         sa.Column("return_metres", sa.Integer(), nullable=False),
         sa.Column("violations", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.ForeignKeyConstraint(["plan_id"], ["plans.id"], ondelete="CASCADE",
-                                name=op.f("fk_plan_routes_plan_id_plans")),
-        sa.ForeignKeyConstraint(["technician_id"], ["technicians.id"],
-                                name=op.f("fk_plan_routes_technician_id_technicians")),
+        sa.ForeignKeyConstraint(
+            ["plan_id"], ["plans.id"], ondelete="CASCADE", name=op.f("fk_plan_routes_plan_id_plans")
+        ),
+        sa.ForeignKeyConstraint(
+            ["technician_id"],
+            ["technicians.id"],
+            name=op.f("fk_plan_routes_technician_id_technicians"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_routes")),
         sa.UniqueConstraint("plan_id", "technician_id", name="uq_plan_routes_plan_technician"),
     )
@@ -118,12 +139,20 @@ def upgrade():
         sa.Column("travel_metres", sa.Integer(), nullable=True),
         sa.Column("violations", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("reason_code", sa.String(length=40), nullable=True),
-        sa.ForeignKeyConstraint(["plan_id"], ["plans.id"], ondelete="CASCADE",
-                                name=op.f("fk_plan_stops_plan_id_plans")),
-        sa.ForeignKeyConstraint(["route_id"], ["plan_routes.id"], ondelete="CASCADE",
-                                name=op.f("fk_plan_stops_route_id_plan_routes")),
-        sa.ForeignKeyConstraint(["work_order_id"], ["work_orders.id"],
-                                name=op.f("fk_plan_stops_work_order_id_work_orders")),
+        sa.ForeignKeyConstraint(
+            ["plan_id"], ["plans.id"], ondelete="CASCADE", name=op.f("fk_plan_stops_plan_id_plans")
+        ),
+        sa.ForeignKeyConstraint(
+            ["route_id"],
+            ["plan_routes.id"],
+            ondelete="CASCADE",
+            name=op.f("fk_plan_stops_route_id_plan_routes"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["work_order_id"],
+            ["work_orders.id"],
+            name=op.f("fk_plan_stops_work_order_id_work_orders"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_stops")),
         sa.UniqueConstraint("plan_id", "work_order_id", name="uq_plan_stops_plan_work_order"),
     )

@@ -48,18 +48,28 @@ def office(make):
     supervisor = make.user("department_lead", display_name="客服主管", team_id=hotline.id)
     hotline.lead_user_id = supervisor.id
     db.session.commit()
-    return Office(make, department, lead=lead, supervisor=supervisor,
-                  agent=make.user("hotline_agent", team_id=hotline.id),
-                  gm=make.user("general_manager", display_name="总经理"),
-                  dispatcher=make.user("dispatcher"))
+    return Office(
+        make,
+        department,
+        lead=lead,
+        supervisor=supervisor,
+        agent=make.user("hotline_agent", team_id=hotline.id),
+        gm=make.user("general_manager", display_name="总经理"),
+        dispatcher=make.user("dispatcher"),
+    )
 
 
 def complaint_body(office, **overrides):
     body = {
-        "kind": "water_quality", "channel": "hotline", "caller_name": "李女士",
-        "caller_phone": "13812345678", "address": "海阳市方圆街道海港路8号",
-        "description": "自来水发黄,有异味,已持续两天", "customer_request": "尽快检测并给出说法",
-        "justified": True, "explanation": "已告知将安排水质检测",
+        "kind": "water_quality",
+        "channel": "hotline",
+        "caller_name": "李女士",
+        "caller_phone": "13812345678",
+        "address": "海阳市方圆街道海港路8号",
+        "description": "自来水发黄,有异味,已持续两天",
+        "customer_request": "尽快检测并给出说法",
+        "justified": True,
+        "explanation": "已告知将安排水质检测",
         "department_id": office.department.id,
     }
     body.update(overrides)
@@ -71,8 +81,11 @@ def file_complaint(client, office):
     """POST a complaint as the agent; returns the JSON body."""
 
     def post(**overrides):
-        resp = client.post("/api/complaints", headers=office.h(office.agent),
-                           json=complaint_body(office, **overrides))
+        resp = client.post(
+            "/api/complaints",
+            headers=office.h(office.agent),
+            json=complaint_body(office, **overrides),
+        )
         assert resp.status_code == 201, resp.json
         return resp.json
 
@@ -83,8 +96,9 @@ def file_complaint(client, office):
 def handed_off(client, office, file_complaint):
     def make_one(**overrides):
         body = file_complaint(**overrides)
-        resp = client.post(f"/api/complaints/{body['id']}/handoff",
-                           headers=office.h(office.agent), json={})
+        resp = client.post(
+            f"/api/complaints/{body['id']}/handoff", headers=office.h(office.agent), json={}
+        )
         assert resp.status_code == 200, resp.json
         return resp.json
 
@@ -94,19 +108,39 @@ def handed_off(client, office, file_complaint):
 def rewind(complaint_id, hours):
     """Move a complaint's history `hours` into the past, as if that much time had gone by."""
     shift = timedelta(hours=hours)
-    columns = ("received_at", "handoff_due_at", "handed_off_at", "resolution_due_at",
-               "resolved_at")
-    db.session.execute(sa.update(Complaint).where(Complaint.id == complaint_id).values(
-        {name: getattr(Complaint, name) - shift for name in columns}))
-    db.session.execute(sa.update(ComplaintClock).where(
-        ComplaintClock.complaint_id == complaint_id).values(
-        {name: getattr(ComplaintClock, name) - shift
-         for name in ("started_at", "warn_at", "due_at", "warned_at", "breached_at",
-                      "stopped_at")}))
-    db.session.execute(sa.update(ComplaintFollowUp).where(
-        ComplaintFollowUp.complaint_id == complaint_id).values(
-        {name: getattr(ComplaintFollowUp, name) - shift
-         for name in ("opened_at", "due_at", "done_at")}))
+    columns = ("received_at", "handoff_due_at", "handed_off_at", "resolution_due_at", "resolved_at")
+    db.session.execute(
+        sa.update(Complaint)
+        .where(Complaint.id == complaint_id)
+        .values({name: getattr(Complaint, name) - shift for name in columns})
+    )
+    db.session.execute(
+        sa.update(ComplaintClock)
+        .where(ComplaintClock.complaint_id == complaint_id)
+        .values(
+            {
+                name: getattr(ComplaintClock, name) - shift
+                for name in (
+                    "started_at",
+                    "warn_at",
+                    "due_at",
+                    "warned_at",
+                    "breached_at",
+                    "stopped_at",
+                )
+            }
+        )
+    )
+    db.session.execute(
+        sa.update(ComplaintFollowUp)
+        .where(ComplaintFollowUp.complaint_id == complaint_id)
+        .values(
+            {
+                name: getattr(ComplaintFollowUp, name) - shift
+                for name in ("opened_at", "due_at", "done_at")
+            }
+        )
+    )
     db.session.commit()
 
 
@@ -120,8 +154,11 @@ def notifications(kind=None, user=None):
 
 
 def event_kinds(complaint_id):
-    return db.session.scalars(sa.select(ComplaintEvent.kind).where(
-        ComplaintEvent.complaint_id == complaint_id).order_by(ComplaintEvent.id)).all()
+    return db.session.scalars(
+        sa.select(ComplaintEvent.kind)
+        .where(ComplaintEvent.complaint_id == complaint_id)
+        .order_by(ComplaintEvent.id)
+    ).all()
 
 
 def count(model):

@@ -12,31 +12,51 @@ from tests.complaints.conftest import complaint_body, count, notifications
 def test_admin_keeps_the_duty_roster_and_the_rostered_staff_get_the_alert(client, office, make):
     admin = make.user("admin")
     duty = make.user("hotline_agent", display_name="节日值班员")
-    resp = client.post("/api/complaints/duty-shifts", headers=office.h(admin),
-                       json={"day": "2026-10-05", "user_id": duty.id, "note": "国庆值班"})
+    resp = client.post(
+        "/api/complaints/duty-shifts",
+        headers=office.h(admin),
+        json={"day": "2026-10-05", "user_id": duty.id, "note": "国庆值班"},
+    )
     assert resp.status_code == 201 and resp.json["user_name"] == "节日值班员"
-    again = client.post("/api/complaints/duty-shifts", headers=office.h(admin),
-                        json={"day": "2026-10-05", "user_id": duty.id})
+    again = client.post(
+        "/api/complaints/duty-shifts",
+        headers=office.h(admin),
+        json={"day": "2026-10-05", "user_id": duty.id},
+    )
     assert again.status_code == 409
-    for payload, field in (({"day": "2026-10-05", "user_id": 999999}, "user_id"),
-                           ({"day": "someday", "user_id": duty.id}, "day")):
+    for payload, field in (
+        ({"day": "2026-10-05", "user_id": 999999}, "user_id"),
+        ({"day": "someday", "user_id": duty.id}, "day"),
+    ):
         bad = client.post("/api/complaints/duty-shifts", headers=office.h(admin), json=payload)
         assert bad.status_code == 422 and field in bad.json["errors"]
-    assert client.post("/api/complaints/duty-shifts", headers=office.h(office.agent),
-                       json={"day": "2026-10-06", "user_id": duty.id}).status_code == 403
-    listed = client.get("/api/complaints/duty-shifts?from=2026-10-01&to=2026-10-07",
-                        headers=office.h(office.agent)).json
+    assert (
+        client.post(
+            "/api/complaints/duty-shifts",
+            headers=office.h(office.agent),
+            json={"day": "2026-10-06", "user_id": duty.id},
+        ).status_code
+        == 403
+    )
+    listed = client.get(
+        "/api/complaints/duty-shifts?from=2026-10-01&to=2026-10-07", headers=office.h(office.agent)
+    ).json
     assert [(s["day"], s["user_id"]) for s in listed] == [("2026-10-05", duty.id)]
     assert count(ComplaintDutyShift) == 1
 
-    services.intake(complaint_body(office), office.agent,
-                    now=datetime(2026, 10, 5, 15, 0, tzinfo=TZ))
+    services.intake(
+        complaint_body(office), office.agent, now=datetime(2026, 10, 5, 15, 0, tzinfo=TZ)
+    )
     db.session.commit()
     assert [n.recipient_id for n in notifications("complaint_duty_alert")] == [duty.id]
 
     shift_id = listed[0]["id"]
-    assert client.delete(f"/api/complaints/duty-shifts/{shift_id}",
-                         headers=office.h(admin)).status_code == 204
+    assert (
+        client.delete(
+            f"/api/complaints/duty-shifts/{shift_id}", headers=office.h(admin)
+        ).status_code
+        == 204
+    )
     assert db.session.get(ComplaintDutyShift, shift_id) is None
     assert db.session.query(ComplaintDutyShift).filter_by(day=date(2026, 10, 5)).count() == 0
 
@@ -49,8 +69,11 @@ def test_department_recipients_are_told_with_the_lead(client, office, make, hand
     assert resp.status_code == 200 and resp.json == {"user_ids": [deputy.id]}
     bad = client.put(url, headers=office.h(admin), json={"user_ids": [deputy.id, 999999]})
     assert bad.status_code == 422 and count(ComplaintRecipient) == 1
-    not_a_department = client.put(f"/api/complaints/departments/{make.team().id}/recipients",
-                                  headers=office.h(admin), json={"user_ids": []})
+    not_a_department = client.put(
+        f"/api/complaints/departments/{make.team().id}/recipients",
+        headers=office.h(admin),
+        json={"user_ids": []},
+    )
     assert not_a_department.status_code == 422
     assert client.get(url, headers=office.h(office.lead)).status_code == 403
     handed_off()

@@ -34,18 +34,36 @@ def bad_week(client, office, make, handed_off, run_jobs):
     queue("default").enqueue(run, "app.complaints.jobs.sweep_clocks")
     run_jobs()  # the 24-hour limit and the progress call are breached
     lead = office.h(office.lead)
-    order = client.post(f"/api/complaints/{complaint['id']}/work-order", headers=lead,
-                        json={"type": "water_quality_check"}).json["work_order"]
-    client.post(f"/api/complaints/{complaint['id']}/resolution", headers=lead,
-                json={"resolution": "已清洗水箱", "justified": True})
-    client.post(f"/api/complaints/{complaint['id']}/follow-up", headers=office.h(office.agent),
-                json={"satisfied": False, "feedback": "处理太慢", "final_result": "已解决",
-                      "summary": "响应超时"})
+    order = client.post(
+        f"/api/complaints/{complaint['id']}/work-order",
+        headers=lead,
+        json={"type": "water_quality_check"},
+    ).json["work_order"]
+    client.post(
+        f"/api/complaints/{complaint['id']}/resolution",
+        headers=lead,
+        json={"resolution": "已清洗水箱", "justified": True},
+    )
+    client.post(
+        f"/api/complaints/{complaint['id']}/follow-up",
+        headers=office.h(office.agent),
+        json={
+            "satisfied": False,
+            "feedback": "处理太慢",
+            "final_result": "已解决",
+            "summary": "响应超时",
+        },
+    )
     shift = utcnow() - last_thursday_noon()
     rewind(complaint["id"], shift.total_seconds() / 3600)
-    db.session.execute(sa.update(WorkOrder).where(WorkOrder.id == order["id"]).values(
-        created_at=WorkOrder.created_at - shift - timedelta(days=1),
-        deadline_at=last_thursday_noon() - timedelta(hours=2)))
+    db.session.execute(
+        sa.update(WorkOrder)
+        .where(WorkOrder.id == order["id"])
+        .values(
+            created_at=WorkOrder.created_at - shift - timedelta(days=1),
+            deadline_at=last_thursday_noon() - timedelta(hours=2),
+        )
+    )
     db.session.commit()
     return complaint
 
@@ -57,15 +75,21 @@ def test_on_demand_bulletin_counts_what_went_wrong_last_week(client, office, bad
     by_code = {d["code"]: d for d in resp.json["departments"]}
     assert set(by_code) == {"WQ", "KF"}
     water = by_code["WQ"]
-    assert water["counts"] == {"justified": 1, "breaches": 2, "dissatisfied": 1,
-                               "overdue_work_orders": 1}
+    assert water["counts"] == {
+        "justified": 1,
+        "breaches": 2,
+        "dissatisfied": 1,
+        "overdue_work_orders": 1,
+    }
     assert {b["label"] for b in water["breaches"]} == {"处理时限", "进度告知时限"}
     assert water["justified"][0]["number"] == bad_week["number"]
     assert water["overdue_work_orders"][0]["label"] == "水质检测"
     assert sum(by_code["KF"]["counts"].values()) == 0
     this_year, this_week = rules.previous_week(utcnow() + timedelta(days=7))
-    empty = client.get(f"/api/complaints/bulletins/{this_year}/{this_week}"
-                       f"?department_id={office.department.id}", headers=office.h(office.lead))
+    empty = client.get(
+        f"/api/complaints/bulletins/{this_year}/{this_week}?department_id={office.department.id}",
+        headers=office.h(office.lead),
+    )
     assert [sum(d["counts"].values()) for d in empty.json["departments"]] == [0]
 
 
@@ -79,7 +103,8 @@ def test_csv_opens_in_excel_and_html_prints_in_chinese(client, office, bad_week)
     rows = list(csv.reader(io.StringIO(resp.data.decode("utf-8-sig"))))
     assert rows[0] == ["周次", "部门", "事项", "编号", "时间", "类别", "说明"]
     assert sorted(r[2] for r in rows[1:]) == sorted(
-        ["经查属实的投诉", "超出时限", "超出时限", "回访不满意", "超期工单"])
+        ["经查属实的投诉", "超出时限", "超出时限", "回访不满意", "超期工单"]
+    )
     assert all(r[1] == "水质管理部" for r in rows[1:])
     page = client.get(url + "&format=html", headers=office.h(office.gm))
     html = page.get_data(as_text=True)
@@ -90,20 +115,27 @@ def test_csv_opens_in_excel_and_html_prints_in_chinese(client, office, bad_week)
 
 def test_bad_weeks_and_roles(client, office, make):
     headers = office.h(office.gm)
-    for url, field in (("/api/complaints/bulletins/2026/54", "week"),
-                       ("/api/complaints/bulletins/2026/0", "week"),
-                       ("/api/complaints/bulletins/2026/10?format=pdf", "format")):
+    for url, field in (
+        ("/api/complaints/bulletins/2026/54", "week"),
+        ("/api/complaints/bulletins/2026/0", "week"),
+        ("/api/complaints/bulletins/2026/10?format=pdf", "format"),
+    ):
         resp = client.get(url, headers=headers)
         assert resp.status_code == 422 and field in resp.json["errors"], resp.json
     for user in (office.agent, make.technician().user):
-        assert client.get("/api/complaints/bulletins/2026/10",
-                          headers=office.h(user)).status_code == 403
-    assert client.get("/api/complaints/bulletins/2026/10",
-                      headers=office.h(office.dispatcher)).status_code == 200
+        assert (
+            client.get("/api/complaints/bulletins/2026/10", headers=office.h(user)).status_code
+            == 403
+        )
+    assert (
+        client.get(
+            "/api/complaints/bulletins/2026/10", headers=office.h(office.dispatcher)
+        ).status_code
+        == 200
+    )
 
 
-def test_the_weekly_job_stores_each_departments_bulletin_once(
-        client, office, bad_week, run_jobs):
+def test_the_weekly_job_stores_each_departments_bulletin_once(client, office, bad_week, run_jobs):
     for _ in range(2):  # hourly runs: the second finds the week already stored
         queue("low").enqueue(run, JOB)
         run_jobs()
@@ -113,16 +145,22 @@ def test_the_weekly_job_stores_each_departments_bulletin_once(
     water = next(b for b in stored if b.department_id == office.department.id)
     assert water.data["counts"]["breaches"] == 2 and len(water.sha256) == 64
     assert {n.recipient_id for n in notifications("complaint_weekly_bulletin")} >= {
-        office.gm.id, office.lead.id}
+        office.gm.id,
+        office.lead.id,
+    }
     assert len(notifications("complaint_weekly_bulletin", office.gm)) == 2
-    listed = client.get(f"/api/complaints/bulletins?year={year}&week={week}",
-                        headers=office.h(office.gm)).json
+    listed = client.get(
+        f"/api/complaints/bulletins?year={year}&week={week}", headers=office.h(office.gm)
+    ).json
     assert listed["total"] == 2
     assert {i["counts"]["justified"] for i in listed["items"]} == {0, 1}
-    csv_text = client.get(f"/api/complaints/bulletins/{water.id}?format=csv",
-                          headers=office.h(office.gm)).data.decode("utf-8-sig")
+    csv_text = client.get(
+        f"/api/complaints/bulletins/{water.id}?format=csv", headers=office.h(office.gm)
+    ).data.decode("utf-8-sig")
     assert bad_week["number"] in csv_text and "水质管理部" in csv_text
     as_json = client.get(f"/api/complaints/bulletins/{water.id}", headers=office.h(office.gm))
     assert as_json.json["departments"][0]["counts"] == water.data["counts"]
-    assert client.get("/api/complaints/bulletins/999999",
-                      headers=office.h(office.gm)).status_code == 404
+    assert (
+        client.get("/api/complaints/bulletins/999999", headers=office.h(office.gm)).status_code
+        == 404
+    )

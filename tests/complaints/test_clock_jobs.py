@@ -20,8 +20,9 @@ SWEEP = "app.complaints.jobs.sweep_clocks"
 
 def scheduled_jobs():
     registry = queue("default").scheduled_job_registry
-    return [(Job.fetch(job_id, connection=redis_conn()), registry)
-            for job_id in registry.get_job_ids()]
+    return [
+        (Job.fetch(job_id, connection=redis_conn()), registry) for job_id in registry.get_job_ids()
+    ]
 
 
 def make_scheduled_jobs_due():
@@ -41,7 +42,8 @@ def clock_alerts(stage=None):
 
 
 def test_scheduled_checks_fire_at_75_percent_and_survive_a_worker_restart(
-        office, handed_off, run_jobs):
+    office, handed_off, run_jobs
+):
     complaint = handed_off()
     handed = datetime.fromisoformat(complaint["handed_off_at"])
     jobs = scheduled_jobs()
@@ -57,7 +59,9 @@ def test_scheduled_checks_fire_at_75_percent_and_survive_a_worker_restart(
     run_jobs(with_scheduler=True)  # a new worker finds the jobs the old one left
     warnings = clock_alerts("warning")
     assert {(n.payload["clock"], n.recipient_id) for n in warnings} == {
-        ("resolution", office.lead.id), ("progress_call", office.lead.id)}
+        ("resolution", office.lead.id),
+        ("progress_call", office.lead.id),
+    }
     assert clock_alerts("breached") == []
     assert event_kinds(complaint["id"]).count("clock_warning") == 2
 
@@ -79,23 +83,32 @@ def test_lost_jobs_are_caught_by_the_sweep_at_the_24_hour_mark(office, handed_of
     sweep(run_jobs)
     breaches = clock_alerts("breached")
     assert {(n.payload["clock"], n.recipient_id) for n in breaches} == {
-        (clock, user) for clock in ("resolution", "progress_call")
-        for user in (office.lead.id, office.agent.id)}
+        (clock, user)
+        for clock in ("resolution", "progress_call")
+        for user in (office.lead.id, office.agent.id)
+    }
     assert "已超时" in breaches[0].payload["message"]
     sweep(run_jobs)  # a second sweep owes nothing more
     assert len(clock_alerts("breached")) == 4
     assert event_kinds(complaint["id"]).count("clock_breached") == 2
-    clocks = db.session.scalars(sa.select(ComplaintClock).where(
-        ComplaintClock.kind == "resolution")).all()
+    clocks = db.session.scalars(
+        sa.select(ComplaintClock).where(ComplaintClock.kind == "resolution")
+    ).all()
     assert [c.breached_at is not None for c in clocks] == [True]
 
 
 def test_the_48_hour_mark_for_an_extended_complaint(client, office, handed_off, run_jobs):
     complaint = handed_off()
-    client.post(f"/api/complaints/{complaint['id']}/contacts", headers=office.h(office.lead),
-                json={"kind": "progress_call", "summary": "告知用户需送检,48小时内答复"})
-    client.post(f"/api/complaints/{complaint['id']}/extension", headers=office.h(office.lead),
-                json={"reason": "需送第三方检测机构"})
+    client.post(
+        f"/api/complaints/{complaint['id']}/contacts",
+        headers=office.h(office.lead),
+        json={"kind": "progress_call", "summary": "告知用户需送检,48小时内答复"},
+    )
+    client.post(
+        f"/api/complaints/{complaint['id']}/extension",
+        headers=office.h(office.lead),
+        json={"reason": "需送第三方检测机构"},
+    )
     rewind(complaint["id"], 24 + 1 / 60)
     sweep(run_jobs)
     assert clock_alerts() == []  # 24 h passed, but the limit is 48 h and the call was made
@@ -108,7 +121,8 @@ def test_the_48_hour_mark_for_an_extended_complaint(client, office, handed_off, 
 
 
 def test_hand_off_deadline_breach_alerts_the_agent_and_supervisor(
-        client, office, file_complaint, run_jobs):
+    client, office, file_complaint, run_jobs
+):
     complaint = file_complaint()
     due = datetime.fromisoformat(complaint["handoff_due_at"])
     hours = (due - utcnow()).total_seconds() / 3600
@@ -118,8 +132,9 @@ def test_hand_off_deadline_breach_alerts_the_agent_and_supervisor(
     assert {n.recipient_id for n in breaches} == {office.agent.id, office.supervisor.id}
     assert breaches[0].payload["clock"] == "handoff"
     # Handed off late: the clock stops, its breach stays on file for the weekly bulletin.
-    resp = client.post(f"/api/complaints/{complaint['id']}/handoff",
-                       headers=office.h(office.agent), json={})
+    resp = client.post(
+        f"/api/complaints/{complaint['id']}/handoff", headers=office.h(office.agent), json={}
+    )
     [handoff] = [c for c in resp.json["clocks"] if c["kind"] == "handoff"]
     assert handoff["stage"] == "breached" and handoff["breached_at"]
 
@@ -128,8 +143,9 @@ def test_a_late_action_counts_as_a_breach_even_without_any_job(client, office, f
     complaint = file_complaint()
     due = datetime.fromisoformat(complaint["handoff_due_at"])
     rewind(complaint["id"], (due - utcnow()).total_seconds() / 3600 + 1)
-    resp = client.post(f"/api/complaints/{complaint['id']}/handoff",
-                       headers=office.h(office.agent), json={})
+    resp = client.post(
+        f"/api/complaints/{complaint['id']}/handoff", headers=office.h(office.agent), json={}
+    )
     [handoff] = [c for c in resp.json["clocks"] if c["kind"] == "handoff"]
     assert handoff["breached_at"] and handoff["stage"] == "breached"
     [late] = [e for e in resp.json["timeline"] if e["kind"] == "clock_breached"]
@@ -145,13 +161,13 @@ def test_the_clock_sweep_is_registered_as_a_periodic_job():
 
 
 def test_a_back_dated_complaint_is_checked_at_once_by_the_scheduler(office, run_jobs):
-    complaint = services.intake(complaint_body(office), office.agent,
-                                now=utcnow() - timedelta(hours=30))
+    complaint = services.intake(
+        complaint_body(office), office.agent, now=utcnow() - timedelta(hours=30)
+    )
     services.hand_off(complaint, {}, office.agent, now=utcnow() - timedelta(hours=25))
     db.session.commit()
     delays = db.session.scalars(sa.select(OutboxMessage.delay_seconds)).all()
     assert len(delays) == 6 and max(delays) <= 1  # every moment has already passed
     time.sleep(1.2)
     run_jobs(with_scheduler=True)
-    assert {n.payload["clock"] for n in clock_alerts("breached")} == {
-        "resolution", "progress_call"}
+    assert {n.payload["clock"] for n in clock_alerts("breached")} == {"resolution", "progress_call"}

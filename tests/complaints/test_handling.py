@@ -22,10 +22,14 @@ def running(body, kind):
 
 
 def test_hand_off_starts_the_24_hour_clocks_and_archives_the_written_record(
-        client, office, file_complaint):
+    client, office, file_complaint
+):
     filed = file_complaint()
-    resp = client.post(f"/api/complaints/{filed['id']}/handoff", headers=office.h(office.agent),
-                       json={"note": "附用户投诉记录表"})
+    resp = client.post(
+        f"/api/complaints/{filed['id']}/handoff",
+        headers=office.h(office.agent),
+        json={"note": "附用户投诉记录表"},
+    )
     assert resp.status_code == 200, resp.json
     body = resp.json
     assert body["status"] == "in_progress" and body["handed_off_at"]
@@ -42,8 +46,9 @@ def test_hand_off_starts_the_24_hour_clocks_and_archives_the_written_record(
     assert record["kind"] == "record" and record["title"] == "移交用户投诉记录表"
     told = notifications("complaint_handed_off", office.lead)
     assert len(told) == 1 and "24小时" in told[0].payload["message"]
-    again = client.post(f"/api/complaints/{filed['id']}/handoff",
-                        headers=office.h(office.agent), json={})
+    again = client.post(
+        f"/api/complaints/{filed['id']}/handoff", headers=office.h(office.agent), json={}
+    )
     assert again.status_code == 409 and again.json["code"] == "conflict"
 
 
@@ -51,26 +56,37 @@ def test_hand_off_to_another_department_and_bad_department(client, office, make,
     other_lead = make.user("department_lead")
     other = make.team(code="GW", name="管网部", kind="department", lead_user_id=other_lead.id)
     filed = file_complaint()
-    bad = client.post(f"/api/complaints/{filed['id']}/handoff", headers=office.h(office.agent),
-                      json={"department_id": make.team().id})
+    bad = client.post(
+        f"/api/complaints/{filed['id']}/handoff",
+        headers=office.h(office.agent),
+        json={"department_id": make.team().id},
+    )
     assert bad.status_code == 422 and "department_id" in bad.json["errors"]
     assert db.session.get(Complaint, filed["id"]).status == "pending_handoff"
-    resp = client.post(f"/api/complaints/{filed['id']}/handoff", headers=office.h(office.agent),
-                       json={"department_id": other.id})
+    resp = client.post(
+        f"/api/complaints/{filed['id']}/handoff",
+        headers=office.h(office.agent),
+        json={"department_id": other.id},
+    )
     assert resp.json["department"]["id"] == other.id
     assert notifications("complaint_handed_off", other_lead)
 
 
-def test_department_logs_contacts_and_a_progress_call_answers_its_clock(
-        client, office, handed_off):
+def test_department_logs_contacts_and_a_progress_call_answers_its_clock(client, office, handed_off):
     complaint = handed_off()
     url = f"/api/complaints/{complaint['id']}/contacts"
-    resp = client.post(url, headers=office.h(office.lead),
-                       json={"kind": "call_out", "summary": "已联系用户,约定明早上门取水样"})
+    resp = client.post(
+        url,
+        headers=office.h(office.lead),
+        json={"kind": "call_out", "summary": "已联系用户,约定明早上门取水样"},
+    )
     assert resp.status_code == 201, resp.json
     assert len(running(resp.json, "progress_call")) == 1
-    resp = client.post(url, headers=office.h(office.lead),
-                       json={"kind": "progress_call", "summary": "告知用户水样正在检测"})
+    resp = client.post(
+        url,
+        headers=office.h(office.lead),
+        json={"kind": "progress_call", "summary": "告知用户水样正在检测"},
+    )
     assert resp.status_code == 201
     assert running(resp.json, "progress_call") == []
     assert [c["kind"] for c in resp.json["contacts"]] == ["call_out", "progress_call"]
@@ -87,13 +103,18 @@ def test_bad_contacts_change_nothing(client, office, handed_off, file_complaint)
         ({"kind": "telepathy", "summary": "x" * 5}, "kind"),
         ({"kind": "call_out"}, "summary"),
         ({"kind": "call_out", "summary": "提前记录", "contacted_at": future}, "contacted_at"),
-        ({"kind": "call_out", "summary": "无时区", "contacted_at": "2026-10-14T10:00:00"},
-         "contacted_at"),
+        (
+            {"kind": "call_out", "summary": "无时区", "contacted_at": "2026-10-14T10:00:00"},
+            "contacted_at",
+        ),
     ]:
         resp = client.post(url, headers=office.h(office.lead), json=payload)
         assert resp.status_code == 422 and field in resp.json["errors"], resp.json
-    resp = client.post(f"/api/complaints/{waiting['id']}/contacts", headers=office.h(office.lead),
-                       json={"kind": "call_out", "summary": "尚未移交"})
+    resp = client.post(
+        f"/api/complaints/{waiting['id']}/contacts",
+        headers=office.h(office.lead),
+        json={"kind": "call_out", "summary": "尚未移交"},
+    )
     assert resp.status_code == 409
     assert (count(ComplaintContact), count(ComplaintEvent)) == before
 
@@ -107,9 +128,14 @@ def test_roles_on_handling(client, office, make, handed_off):
     assert client.post(url, headers=office.h(other_lead), json=payload).status_code == 404
     for user in (office.dispatcher, office.agent, office.gm):
         assert client.post(url, headers=office.h(user), json=payload).status_code == 403
-    assert client.post(f"/api/complaints/{complaint['id']}/extension",
-                       headers=office.h(office.dispatcher),
-                       json={"reason": "需第三方检测机构出具报告"}).status_code == 403
+    assert (
+        client.post(
+            f"/api/complaints/{complaint['id']}/extension",
+            headers=office.h(office.dispatcher),
+            json={"reason": "需第三方检测机构出具报告"},
+        ).status_code
+        == 403
+    )
     assert count(ComplaintContact) == 0
 
 
@@ -118,8 +144,9 @@ def test_extension_to_48_hours_needs_a_reason_and_comes_once(client, office, han
     url = f"/api/complaints/{complaint['id']}/extension"
     missing = client.post(url, headers=office.h(office.lead), json={})
     assert missing.status_code == 422 and "reason" in missing.json["errors"]
-    resp = client.post(url, headers=office.h(office.lead),
-                       json={"reason": "需送第三方检测机构,报告48小时内出具"})
+    resp = client.post(
+        url, headers=office.h(office.lead), json={"reason": "需送第三方检测机构,报告48小时内出具"}
+    )
     assert resp.status_code == 200, resp.json
     handed = datetime.fromisoformat(resp.json["handed_off_at"])
     assert datetime.fromisoformat(resp.json["resolution_due_at"]) == handed + timedelta(hours=48)
@@ -134,20 +161,25 @@ def test_extension_to_48_hours_needs_a_reason_and_comes_once(client, office, han
 def test_extension_is_refused_once_the_24_hours_have_passed(client, office, handed_off):
     complaint = handed_off()
     rewind(complaint["id"], 24.1)
-    resp = client.post(f"/api/complaints/{complaint['id']}/extension",
-                       headers=office.h(office.lead), json={"reason": "已超时后补延期"})
+    resp = client.post(
+        f"/api/complaints/{complaint['id']}/extension",
+        headers=office.h(office.lead),
+        json={"reason": "已超时后补延期"},
+    )
     assert resp.status_code == 409 and resp.json["code"] == "extension_too_late"
     assert db.session.get(Complaint, complaint["id"]).extension_reason is None
 
 
 def resolve(client, office, complaint_id, **extra):
     body = {"resolution": "水样检测合格,系小区二次供水水箱清洗所致,已清洗", **extra}
-    return client.post(f"/api/complaints/{complaint_id}/resolution",
-                       headers=office.h(office.lead), json=body)
+    return client.post(
+        f"/api/complaints/{complaint_id}/resolution", headers=office.h(office.lead), json=body
+    )
 
 
 def test_resolution_opens_a_follow_up_and_a_satisfied_visit_closes_and_archives(
-        client, office, handed_off):
+    client, office, handed_off
+):
     complaint = handed_off()
     resp = resolve(client, office, complaint["id"], justified=False)
     assert resp.status_code == 200, resp.json
@@ -158,11 +190,16 @@ def test_resolution_opens_a_follow_up_and_a_satisfied_visit_closes_and_archives(
     assert follow["done_at"] is None and follow["due_at"] > body["resolved_at"]
     assert len(running(body, "follow_up")) == 1
     assert notifications("complaint_follow_up_due", office.agent)
-    resp = client.post(f"/api/complaints/{complaint['id']}/follow-up",
-                       headers=office.h(office.agent), json={
-                           "satisfied": True, "feedback": "水已清澈,满意",
-                           "final_result": "二次供水水箱清洗后水质合格",
-                           "summary": "物业水箱未按期清洗,已通报物业"})
+    resp = client.post(
+        f"/api/complaints/{complaint['id']}/follow-up",
+        headers=office.h(office.agent),
+        json={
+            "satisfied": True,
+            "feedback": "水已清澈,满意",
+            "final_result": "二次供水水箱清洗后水质合格",
+            "summary": "物业水箱未按期清洗,已通报物业",
+        },
+    )
     assert resp.status_code == 200, resp.json
     body = resp.json
     assert body["status"] == "closed" and body["closed_at"]
@@ -171,10 +208,12 @@ def test_resolution_opens_a_follow_up_and_a_satisfied_visit_closes_and_archives(
     assert told.payload["satisfied"] is True and "满意" in told.payload["message"]
     titles = [d["title"] for d in body["documents"]]
     assert titles == ["移交用户投诉记录表", "用户投诉记录表(办结归档)"]
-    final = db.session.scalar(sa.select(ComplaintDocument).where(
-        ComplaintDocument.title == "用户投诉记录表(办结归档)"))
-    page = client.get(f"/api/complaints/{complaint['id']}/documents/{final.id}",
-                      headers=office.h(office.lead)).get_data(as_text=True)
+    final = db.session.scalar(
+        sa.select(ComplaintDocument).where(ComplaintDocument.title == "用户投诉记录表(办结归档)")
+    )
+    page = client.get(
+        f"/api/complaints/{complaint['id']}/documents/{final.id}", headers=office.h(office.lead)
+    ).get_data(as_text=True)
     assert "二次供水水箱清洗后水质合格" in page and "满意" in page
     assert event_kinds(complaint["id"])[-2:] == ["followed_up", "closed"]
 
@@ -183,10 +222,15 @@ def test_a_dissatisfied_follow_up_can_reopen_the_complaint(client, office, hande
     complaint = handed_off()
     resolve(client, office, complaint["id"])
     url = f"/api/complaints/{complaint['id']}/follow-up"
-    visit = {"satisfied": False, "feedback": "仍有异味", "final_result": "用户不认可",
-             "summary": "需复查管网"}
-    wrong = client.post(url, headers=office.h(office.agent),
-                        json={**visit, "satisfied": True, "reopen": True})
+    visit = {
+        "satisfied": False,
+        "feedback": "仍有异味",
+        "final_result": "用户不认可",
+        "summary": "需复查管网",
+    }
+    wrong = client.post(
+        url, headers=office.h(office.agent), json={**visit, "satisfied": True, "reopen": True}
+    )
     assert wrong.status_code == 422 and "reopen" in wrong.json["errors"]
     assert db.session.get(Complaint, complaint["id"]).status == "resolved"
     resp = client.post(url, headers=office.h(office.agent), json={**visit, "reopen": True})
@@ -205,10 +249,16 @@ def test_a_dissatisfied_follow_up_can_reopen_the_complaint(client, office, hande
 def test_a_dissatisfied_follow_up_without_reopening_closes(client, office, handed_off):
     complaint = handed_off()
     resolve(client, office, complaint["id"])
-    resp = client.post(f"/api/complaints/{complaint['id']}/follow-up",
-                       headers=office.h(office.agent), json={
-                           "satisfied": False, "feedback": "对处理速度不满意",
-                           "final_result": "问题已解决", "summary": "加强响应速度"})
+    resp = client.post(
+        f"/api/complaints/{complaint['id']}/follow-up",
+        headers=office.h(office.agent),
+        json={
+            "satisfied": False,
+            "feedback": "对处理速度不满意",
+            "final_result": "问题已解决",
+            "summary": "加强响应速度",
+        },
+    )
     assert resp.json["status"] == "closed"
     assert resp.json["follow_ups"][0]["satisfied"] is False
 

@@ -25,8 +25,9 @@ from tests.complaints.conftest import complaint_body, count, event_kinds, notifi
 
 
 def test_agent_records_a_complaint_that_waits_for_its_hand_off(client, office):
-    resp = client.post("/api/complaints", headers=office.h(office.agent),
-                       json=complaint_body(office))
+    resp = client.post(
+        "/api/complaints", headers=office.h(office.agent), json=complaint_body(office)
+    )
     assert resp.status_code == 201, resp.json
     body = resp.json
     assert re.fullmatch(r"CP\d{8}0001", body["number"])
@@ -38,15 +39,23 @@ def test_agent_records_a_complaint_that_waits_for_its_hand_off(client, office):
     assert clock["kind"] == "handoff" and clock["due_at"] == body["handoff_due_at"]
     assert [e["kind"] for e in body["timeline"]][0] == "received"
     # Two checks are scheduled through the outbox: at 75% of the time and at the due moment.
-    delays = db.session.scalars(sa.select(OutboxMessage.delay_seconds).where(
-        OutboxMessage.job == "app.complaints.jobs.check_clocks").order_by(OutboxMessage.id)).all()
+    delays = db.session.scalars(
+        sa.select(OutboxMessage.delay_seconds)
+        .where(OutboxMessage.job == "app.complaints.jobs.check_clocks")
+        .order_by(OutboxMessage.id)
+    ).all()
     assert len(delays) == 2 and 0 < delays[0] < delays[1]
 
 
 def test_working_day_boundaries_through_the_database_calendar(app, office):
     """10:59 and 11:00, 15:59 and 16:00, 17:31 on Wednesday 14 October 2026."""
-    cases = [((10, 59), (14, 12, 0)), ((11, 0), (14, 17, 30)), ((15, 59), (14, 17, 30)),
-             ((16, 0), (15, 12, 0)), ((17, 31), (15, 12, 0))]
+    cases = [
+        ((10, 59), (14, 12, 0)),
+        ((11, 0), (14, 17, 30)),
+        ((15, 59), (14, 17, 30)),
+        ((16, 0), (15, 12, 0)),
+        ((17, 31), (15, 12, 0)),
+    ]
     for (hh, mm), (day, due_h, due_m) in cases:
         now = datetime(2026, 10, 14, hh, mm, tzinfo=TZ)
         complaint = services.intake(complaint_body(office), office.agent, now=now)
@@ -61,10 +70,12 @@ def test_make_up_saturday_is_a_working_day_and_holidays_alert_the_duty_staff(cli
     duty = make.user("hotline_agent", display_name="值班员")
     db.session.add(ComplaintDutyShift(day=datetime(2026, 10, 3).date(), user_id=duty.id))
     db.session.commit()
-    saturday = services.intake(complaint_body(office), office.agent,
-                               now=datetime(2026, 10, 10, 10, 59, tzinfo=TZ))
-    holiday = services.intake(complaint_body(office), office.agent,
-                              now=datetime(2026, 10, 3, 9, 0, tzinfo=TZ))
+    saturday = services.intake(
+        complaint_body(office), office.agent, now=datetime(2026, 10, 10, 10, 59, tzinfo=TZ)
+    )
+    holiday = services.intake(
+        complaint_body(office), office.agent, now=datetime(2026, 10, 3, 9, 0, tzinfo=TZ)
+    )
     db.session.commit()
     assert saturday.handoff_due_at == datetime(2026, 10, 10, 12, 0, tzinfo=TZ)
     assert not saturday.received_on_non_working_day
@@ -83,8 +94,9 @@ def test_duty_alert_is_also_a_live_event(office):
     pubsub = redis_conn().pubsub()
     pubsub.subscribe(channel_for(office.agent.id))  # no roster: the agent on the call
     assert pubsub.get_message(timeout=2)["type"] == "subscribe"
-    complaint = services.intake(complaint_body(office), office.agent,
-                                now=datetime(2026, 10, 4, 20, 0, tzinfo=TZ))
+    complaint = services.intake(
+        complaint_body(office), office.agent, now=datetime(2026, 10, 4, 20, 0, tzinfo=TZ)
+    )
     db.session.commit()
     message = pubsub.get_message(timeout=2)
     pubsub.close()
@@ -97,9 +109,17 @@ def test_duty_alert_is_also_a_live_event(office):
 
 
 def test_satisfied_at_intake_is_archived_and_the_supervisor_told(client, office):
-    resp = client.post("/api/complaints", headers=office.h(office.agent), json=complaint_body(
-        office, kind="service_quality", satisfied_at_intake=True, department_id=None,
-        explanation="已解释停水原因,用户表示理解,不再投诉"))
+    resp = client.post(
+        "/api/complaints",
+        headers=office.h(office.agent),
+        json=complaint_body(
+            office,
+            kind="service_quality",
+            satisfied_at_intake=True,
+            department_id=None,
+            explanation="已解释停水原因,用户表示理解,不再投诉",
+        ),
+    )
     assert resp.status_code == 201, resp.json
     body = resp.json
     assert body["status"] == "closed" and body["closed_at_intake"] is True
@@ -108,24 +128,37 @@ def test_satisfied_at_intake_is_archived_and_the_supervisor_told(client, office)
     assert told.recipient_id == office.supervisor.id
     [record] = body["documents"]
     assert record["kind"] == "record" and record["content_type"].startswith("text/html")
-    page = client.get(f"/api/complaints/{body['id']}/documents/{record['id']}",
-                      headers=office.h(office.agent))
+    page = client.get(
+        f"/api/complaints/{body['id']}/documents/{record['id']}", headers=office.h(office.agent)
+    )
     assert page.status_code == 200 and "用户投诉记录表" in page.get_data(as_text=True)
     assert "已解释停水原因" in page.get_data(as_text=True)
 
 
 def test_account_number_fills_the_caller_from_the_customer(client, office, make):
     customer = make.customer(name="赵大爷", phone="13700001111", address="海阳市凤城街道2号")
-    resp = client.post("/api/complaints", headers=office.h(office.agent), json=complaint_body(
-        office, caller_name=None, caller_phone=None, address=None, account_no=customer.account_no))
+    resp = client.post(
+        "/api/complaints",
+        headers=office.h(office.agent),
+        json=complaint_body(
+            office,
+            caller_name=None,
+            caller_phone=None,
+            address=None,
+            account_no=customer.account_no,
+        ),
+    )
     assert resp.status_code == 201, resp.json
     assert resp.json["caller_name"] == "赵大爷" and resp.json["customer_id"] == customer.id
     assert resp.json["address"] == "海阳市凤城街道2号"
 
 
 def test_sensitive_at_intake_is_reported_to_the_general_manager(client, office):
-    body = client.post("/api/complaints", headers=office.h(office.agent), json=complaint_body(
-        office, sensitive=True, sensitive_reason="用户扬言联系媒体")).json
+    body = client.post(
+        "/api/complaints",
+        headers=office.h(office.agent),
+        json=complaint_body(office, sensitive=True, sensitive_reason="用户扬言联系媒体"),
+    ).json
     assert body["sensitive"] is True
     readers = {n.recipient_id for n in notifications("complaint_sensitive")}
     assert readers == {office.gm.id, office.lead.id}
@@ -134,8 +167,15 @@ def test_sensitive_at_intake_is_reported_to_the_general_manager(client, office):
 def test_bad_input_gets_one_error_shape_and_changes_nothing(client, office, make):
     headers = office.h(office.agent)
     other_team = make.team(kind="field")
-    tables = (Complaint, ComplaintEvent, ComplaintClock, ComplaintDocument, OutboxMessage,
-              Notification, DailySequence)
+    tables = (
+        Complaint,
+        ComplaintEvent,
+        ComplaintClock,
+        ComplaintDocument,
+        OutboxMessage,
+        Notification,
+        DailySequence,
+    )
     before = [count(t) for t in tables]
     cases = [
         (complaint_body(office, kind="noise"), "kind"),
@@ -150,16 +190,21 @@ def test_bad_input_gets_one_error_shape_and_changes_nothing(client, office, make
         (complaint_body(office, account_no="NOPE"), "account_no"),
         (complaint_body(office, sensitive=True), "sensitive_reason"),
         (complaint_body(office, satisfied_at_intake=True, explanation=""), "explanation"),
-        (complaint_body(office, satisfied_at_intake=True, sensitive=True,
-                        sensitive_reason="媒体关注"), "satisfied_at_intake"),
+        (
+            complaint_body(
+                office, satisfied_at_intake=True, sensitive=True, sensitive_reason="媒体关注"
+            ),
+            "satisfied_at_intake",
+        ),
         (complaint_body(office, surprise=1), "surprise"),
     ]
     for payload, field in cases:
         resp = client.post("/api/complaints", headers=headers, json=payload)
         assert resp.status_code == 422, (field, resp.json)
         assert resp.json["code"] == "validation_error" and field in resp.json["errors"], resp.json
-    resp = client.post("/api/complaints", headers={**headers, "Content-Type": "application/json"},
-                       data="{oops")
+    resp = client.post(
+        "/api/complaints", headers={**headers, "Content-Type": "application/json"}, data="{oops"
+    )
     assert resp.status_code == 400 and set(resp.json) == {"code", "message", "errors"}
     assert [count(t) for t in tables] == before
 
@@ -171,23 +216,33 @@ def test_roles_for_intake_and_reading(client, office, make):
     for user in (tech.user, office.dispatcher, office.lead, office.gm):
         resp = client.post("/api/complaints", headers=office.h(user), json=body)
         assert resp.status_code == 403 and resp.json["code"] == "forbidden"
-    complaint_id = client.post("/api/complaints", headers=office.h(office.agent),
-                               json=body).json["id"]
-    assert client.get(f"/api/complaints/{complaint_id}",
-                      headers=office.h(tech.user)).status_code == 403
+    complaint_id = client.post("/api/complaints", headers=office.h(office.agent), json=body).json[
+        "id"
+    ]
+    assert (
+        client.get(f"/api/complaints/{complaint_id}", headers=office.h(tech.user)).status_code
+        == 403
+    )
     for reader in (office.dispatcher, office.gm, office.lead, office.agent):
-        assert client.get(f"/api/complaints/{complaint_id}",
-                          headers=office.h(reader)).status_code == 200
+        assert (
+            client.get(f"/api/complaints/{complaint_id}", headers=office.h(reader)).status_code
+            == 200
+        )
     # The general manager does not need the caller's phone: it is masked.
-    assert client.get(f"/api/complaints/{complaint_id}", headers=office.h(office.gm)
-                      ).json["caller_phone"] == "138****5678"
+    assert (
+        client.get(f"/api/complaints/{complaint_id}", headers=office.h(office.gm)).json[
+            "caller_phone"
+        ]
+        == "138****5678"
+    )
 
 
 def test_a_lead_sees_only_their_departments_complaints(client, office, make):
     other_lead = make.user("department_lead")
     make.team(code="YY", name="营业部", kind="department", lead_user_id=other_lead.id)
-    complaint_id = client.post("/api/complaints", headers=office.h(office.agent),
-                               json=complaint_body(office)).json["id"]
+    complaint_id = client.post(
+        "/api/complaints", headers=office.h(office.agent), json=complaint_body(office)
+    ).json["id"]
     resp = client.get(f"/api/complaints/{complaint_id}", headers=office.h(other_lead))
     assert resp.status_code == 404 and resp.json["code"] == "not_found"
     assert client.get("/api/complaints", headers=office.h(other_lead)).json["total"] == 0

@@ -25,17 +25,20 @@ def due(received):
 
 
 # 2026-10-14 is an ordinary Wednesday.
-@pytest.mark.parametrize("received, expected", [
-    (local(2026, 10, 14, 7, 0), local(2026, 10, 14, 12, 0)),  # before office hours
-    (local(2026, 10, 14, 10, 59), local(2026, 10, 14, 12, 0)),
-    (local(2026, 10, 14, 10, 59, 59), local(2026, 10, 14, 12, 0)),
-    (local(2026, 10, 14, 11, 0), local(2026, 10, 14, 17, 30)),
-    (local(2026, 10, 14, 12, 30), local(2026, 10, 14, 17, 30)),  # lunch break
-    (local(2026, 10, 14, 15, 59), local(2026, 10, 14, 17, 30)),
-    (local(2026, 10, 14, 16, 0), local(2026, 10, 15, 12, 0)),
-    (local(2026, 10, 14, 17, 31), local(2026, 10, 15, 12, 0)),
-    (local(2026, 10, 14, 23, 59), local(2026, 10, 15, 12, 0)),
-])
+@pytest.mark.parametrize(
+    "received, expected",
+    [
+        (local(2026, 10, 14, 7, 0), local(2026, 10, 14, 12, 0)),  # before office hours
+        (local(2026, 10, 14, 10, 59), local(2026, 10, 14, 12, 0)),
+        (local(2026, 10, 14, 10, 59, 59), local(2026, 10, 14, 12, 0)),
+        (local(2026, 10, 14, 11, 0), local(2026, 10, 14, 17, 30)),
+        (local(2026, 10, 14, 12, 30), local(2026, 10, 14, 17, 30)),  # lunch break
+        (local(2026, 10, 14, 15, 59), local(2026, 10, 14, 17, 30)),
+        (local(2026, 10, 14, 16, 0), local(2026, 10, 15, 12, 0)),
+        (local(2026, 10, 14, 17, 31), local(2026, 10, 15, 12, 0)),
+        (local(2026, 10, 14, 23, 59), local(2026, 10, 15, 12, 0)),
+    ],
+)
 def test_working_day_half_day_boundaries(received, expected):
     assert due(received) == expected
 
@@ -68,8 +71,10 @@ def test_the_rule_text_names_the_branch_taken():
     assert rules.handoff_due(local(2026, 10, 14, 10, 59), is_working, HOURS, CUTOFFS)[1] == (
         "11:00前受理:当日上午下班(12:00)前移交"
     )
-    assert "下午下班(17:30)" in rules.handoff_due(
-        local(2026, 10, 14, 15, 59), is_working, HOURS, CUTOFFS)[1]
+    assert (
+        "下午下班(17:30)"
+        in rules.handoff_due(local(2026, 10, 14, 15, 59), is_working, HOURS, CUTOFFS)[1]
+    )
     assert rules.handoff_due(local(2026, 10, 3, 9, 0), is_working, HOURS, CUTOFFS)[1].startswith(
         "非工作日受理"
     )

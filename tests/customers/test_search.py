@@ -17,10 +17,15 @@ def test_found_by_phone_account_number_or_address_with_open_orders_and_history(c
     make.zone()
     agent = make.user("hotline_agent")
     headers = make.headers(agent)
-    make.customer(account_no="HY20240001", name="王建国", phone="138-0535-1234",
-                         address="海阳市方圆街道海港路8号")
-    make.customer(account_no="HY20240002", name="李梅", phone="13905351111",
-                  address="海阳市凤城街道1号")
+    make.customer(
+        account_no="HY20240001",
+        name="王建国",
+        phone="138-0535-1234",
+        address="海阳市方圆街道海港路8号",
+    )
+    make.customer(
+        account_no="HY20240002", name="李梅", phone="13905351111", address="海阳市凤城街道1号"
+    )
     open_order = make.work_order(account_no="HY20240001", by=agent)
     done = make.work_order(account_no="HY20240001", by=agent, type="meter_replacement")
     cancel(done, "用户已自行修好", agent)
@@ -83,9 +88,18 @@ def test_open_complaints_show_on_the_card(client, make):
     dept = make.team(name="水质管理部", kind="department")
     make.customer(account_no="HY88", name="赵女士", phone="13812340088")
     agent = make.headers(make.user("hotline_agent"))
-    resp = client.post("/api/complaints", headers=agent, json={
-        "kind": "water_quality", "channel": "hotline", "account_no": "HY88",
-        "description": "自来水发黄", "justified": True, "department_id": dept.id})
+    resp = client.post(
+        "/api/complaints",
+        headers=agent,
+        json={
+            "kind": "water_quality",
+            "channel": "hotline",
+            "account_no": "HY88",
+            "description": "自来水发黄",
+            "justified": True,
+            "department_id": dept.id,
+        },
+    )
     assert resp.status_code == 201, resp.json
     card = search(client, agent, "HY88")["items"][0]
     (complaint,) = card["open_complaints"]
@@ -103,7 +117,11 @@ def test_the_search_can_use_the_trigram_indexes():
     stmt = sa.select(Customer.id).where(where)
     sql = str(stmt.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
     plan = "\n".join(db.session.scalars(sa.text(f"EXPLAIN {sql}")))
-    for index in ("ix_customers_address_trgm", "ix_customers_name_trgm",
-                  "ix_customers_account_no_trgm", "ix_customers_phone_digits_trgm"):
+    for index in (
+        "ix_customers_address_trgm",
+        "ix_customers_name_trgm",
+        "ix_customers_account_no_trgm",
+        "ix_customers_phone_digits_trgm",
+    ):
         assert index in plan, plan
     db.session.rollback()

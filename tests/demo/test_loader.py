@@ -14,15 +14,31 @@ from app.jobs import QUEUES, queue
 from app.outbox import OutboxMessage
 from app.workorders.models import WorkOrder, WorkOrderEvent
 
-MODELS = (Team, ServiceZone, User, Technician, Customer, Meter, WorkOrder, WorkOrderEvent,
-          OutboxMessage)
-STAFF = {"admin": "admin", "agent01": "hotline_agent", "dispatch01": "dispatcher",
-         "lead01": "department_lead", "gm01": "general_manager"}
+MODELS = (
+    Team,
+    ServiceZone,
+    User,
+    Technician,
+    Customer,
+    Meter,
+    WorkOrder,
+    WorkOrderEvent,
+    OutboxMessage,
+)
+STAFF = {
+    "admin": "admin",
+    "agent01": "hotline_agent",
+    "dispatch01": "dispatcher",
+    "lead01": "department_lead",
+    "gm01": "general_manager",
+}
 
 
 def counts():
-    return {m.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(m))
-            for m in MODELS}
+    return {
+        m.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(m))
+        for m in MODELS
+    }
 
 
 def test_loading_twice_keeps_the_data_and_duplicates_nothing(app):
@@ -30,13 +46,37 @@ def test_loading_twice_keeps_the_data_and_duplicates_nothing(app):
     assert result.exit_code == 0, result.output
     assert "zones: 8" in result.output and "work_orders: 40" in result.output
     first = counts()
-    assert {name: first[name] for name in ("teams", "service_zones", "users", "technicians",
-                                           "customers", "meters", "work_orders")} == {
-        "teams": 10, "service_zones": 8, "users": 35, "technicians": 30, "customers": 200,
-        "meters": 200, "work_orders": 40}
+    assert {
+        name: first[name]
+        for name in (
+            "teams",
+            "service_zones",
+            "users",
+            "technicians",
+            "customers",
+            "meters",
+            "work_orders",
+        )
+    } == {
+        "teams": 10,
+        "service_zones": 8,
+        "users": 35,
+        "technicians": 30,
+        "customers": 200,
+        "meters": 200,
+        "work_orders": 40,
+    }
     again = loader.load()
-    assert again == {"teams": 10, "zones": 8, "users": 35, "technicians": 30, "customers": 200,
-                     "meters": 200, "work_orders": 40, "created": 0}
+    assert again == {
+        "teams": 10,
+        "zones": 8,
+        "users": 35,
+        "technicians": 30,
+        "customers": 200,
+        "meters": 200,
+        "work_orders": 40,
+        "created": 0,
+    }
     assert counts() == first
 
 
@@ -50,14 +90,18 @@ def test_a_partly_loaded_demo_is_completed_not_duplicated(demo):
 
 def test_every_zone_holds_its_teams_technicians_and_its_customers(demo):
     outside = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Technician)
+        sa.select(sa.func.count())
+        .select_from(Technician)
         .join(ServiceZone, ServiceZone.team_id == Technician.team_id)
-        .where(~sa.func.ST_Contains(ServiceZone.geom, Technician.base_point)))
+        .where(~sa.func.ST_Contains(ServiceZone.geom, Technician.base_point))
+    )
     assert outside == 0
     zones_per_customer = db.session.scalars(
-        sa.select(sa.func.count(ServiceZone.id)).select_from(Customer)
+        sa.select(sa.func.count(ServiceZone.id))
+        .select_from(Customer)
         .outerjoin(ServiceZone, sa.func.ST_Contains(ServiceZone.geom, Customer.location))
-        .group_by(Customer.id)).all()
+        .group_by(Customer.id)
+    ).all()
     assert len(zones_per_customer) == 200 and set(zones_per_customer) == {1}
     lead = db.session.scalar(sa.select(Team).where(Team.code == "DEPT-GW"))
     assert db.session.get(User, lead.lead_user_id).username == "lead01"
@@ -67,8 +111,16 @@ def test_orders_went_through_the_state_machine_to_the_right_technicians(demo):
     orders = db.session.scalars(sa.select(WorkOrder).order_by(WorkOrder.id)).all()
     assert sorted({o.flags["demo"] for o in orders}) == [f"D{n:03d}" for n in range(1, 41)]
     statuses = {o.status for o in orders}
-    assert statuses >= {"new", "assigned", "accepted", "scheduled", "en_route", "on_site",
-                        "completed", "cancelled"}
+    assert statuses >= {
+        "new",
+        "assigned",
+        "accepted",
+        "scheduled",
+        "en_route",
+        "on_site",
+        "completed",
+        "cancelled",
+    }
     for order in orders:
         status = None
         for event in order.events:  # an unbroken chain of events ends in the order's status
@@ -120,4 +172,5 @@ def test_a_real_worker_routes_the_demo_queue_without_failures(demo, run_jobs):
     assert emergency.status == "assigned"  # on call, day or night (R2.4)
     assert "emergency" in {s.code for s in emergency.technician.skills}
     assert {o.number: o.status for o in orders if o.flags["demo"] != "D009"} == {
-        number: status for number, status in before.items() if number != emergency.number}
+        number: status for number, status in before.items() if number != emergency.number
+    }

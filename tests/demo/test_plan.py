@@ -76,8 +76,16 @@ def test_customers_have_accounts_meters_and_homes_in_their_zone(plan):
 def test_orders_are_assigned_by_skill_and_zone_and_some_lie_outside(plan):
     orders = plan.orders
     assert len(orders) == 40 and len({o["marker"] for o in orders}) == 40
-    assert {o["status"] for o in orders} >= {"new", "assigned", "accepted", "scheduled",
-                                             "en_route", "on_site", "completed", "cancelled"}
+    assert {o["status"] for o in orders} >= {
+        "new",
+        "assigned",
+        "accepted",
+        "scheduled",
+        "en_route",
+        "on_site",
+        "completed",
+        "cancelled",
+    }
     techs = {t["employee_no"]: t for t in plan.technicians}
     zones = {zone["team"]: zone for zone in plan.zones}
     for order in orders:

@@ -27,8 +27,11 @@ def page_at(browser, live_server):
     contexts, errors = [], []
 
     def open_page(path, token=None, viewport=(1366, 768)):
-        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
-                                      locale="zh-CN", timezone_id="Asia/Shanghai")
+        context = browser.new_context(
+            viewport={"width": viewport[0], "height": viewport[1]},
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+        )
         contexts.append(context)
         if token:
             context.add_init_script(f"sessionStorage.setItem('tapline.token', {token!r});")

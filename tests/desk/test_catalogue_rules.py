@@ -31,8 +31,12 @@ def test_small_property_transfer_adds_both_parties_and_the_sale_agreement():
 
 
 def test_combinations_the_rules_do_not_cover_say_so():
-    for key in [("open_account", "enterprise"), ("transfer", "developer"),
-                ("low_income", "developer"), ("new_construction", "resident")]:
+    for key in [
+        ("open_account", "enterprise"),
+        ("transfer", "developer"),
+        ("low_income", "developer"),
+        ("new_construction", "resident"),
+    ]:
         entry = ENTRIES[key]
         assert entry["coverage"] == "not_stated" and entry["materials"] == []
         assert "未规定" in entry["notes"][0]
@@ -47,8 +51,15 @@ def test_new_construction_keeps_its_limit_and_flags_the_lost_items():
 
 
 def _entry(**kw):
-    base = dict(business="transfer", applicant_kind="resident", coverage="specific",
-                conditions=["c"], time_limit="t", procedure=["p"], notes=[])
+    base = dict(
+        business="transfer",
+        applicant_kind="resident",
+        coverage="specific",
+        conditions=["c"],
+        time_limit="t",
+        procedure=["p"],
+        notes=[],
+    )
     return SimpleNamespace(materials=ENTRIES[("transfer", "resident")]["materials"], **base, **kw)
 
 

@@ -20,13 +20,19 @@ def city(make):
     # on call, so that they are eligible whatever the hour the suite runs at
     near = make.technician(team=team, name="张师傅", at=(121.161, 36.771), on_call=True)
     far = make.technician(team=team, name="李师傅", at=(121.20, 36.80), on_call=True)
-    return {"team": team, "zone": zone, "near": near, "far": far,
-            "dispatcher": make.user("dispatcher", display_name="调度员周"),
-            "agent": make.user("hotline_agent", display_name="坐席刘")}
+    return {
+        "team": team,
+        "zone": zone,
+        "near": near,
+        "far": far,
+        "dispatcher": make.user("dispatcher", display_name="调度员周"),
+        "agent": make.user("hotline_agent", display_name="坐席刘"),
+    }
 
 
 def test_agent_opens_an_order_dispatcher_sees_it_assigns_it_technician_stream_gets_it(
-        page_at, make, city, live_stream, app, monkeypatch):
+    page_at, make, city, live_stream, app, monkeypatch
+):
     monkeypatch.setitem(app.config, "CONSOLE_POLL_SECONDS", 2)
     make.customer(account_no="HY20240009", name="孙大爷", phone="13905359999")
     tech_stream = live_stream(token_of(make, city["near"].user))
@@ -57,7 +63,8 @@ def test_agent_opens_an_order_dispatcher_sees_it_assigns_it_technician_stream_ge
     console.wait_for_selector("#timeline li:has-text('派单')")
 
     event = tech_stream.wait_for(
-        lambda e: e["kind"] == "assignment" and e["payload"].get("number") == number)
+        lambda e: e["kind"] == "assignment" and e["payload"].get("number") == number
+    )
     assert event["kind"] == "assignment" and event["payload"]["address"]
     db.session.expire_all()
     order = db.session.scalar(sa.select(WorkOrder).where(WorkOrder.number == number))
@@ -83,20 +90,27 @@ def test_overriding_the_top_suggestion_needs_a_reason(page_at, make, city):
 
 
 def test_a_declined_order_comes_back_live_over_the_stream_and_is_reassigned(
-        page_at, make, city, client, live_stream, app, monkeypatch):
+    page_at, make, city, client, live_stream, app, monkeypatch
+):
     monkeypatch.setitem(app.config, "CONSOLE_POLL_SECONDS", 0)  # no polling: the stream only
     order = make.work_order(at=(121.16, 36.77))
     dispatcher = make.headers(city["dispatcher"])
-    resp = client.post(f"/api/workorders/{order.id}/assign", headers=dispatcher,
-                       json={"technician_id": city["near"].id})
+    resp = client.post(
+        f"/api/workorders/{order.id}/assign",
+        headers=dispatcher,
+        json={"technician_id": city["near"].id},
+    )
     assert resp.status_code == 200, resp.json
     far_stream = live_stream(token_of(make, city["far"].user))
 
     console = page_at("/dispatch/", token=token_of(make, city["dispatcher"]))
     console.wait_for_selector("#live-state:has-text('实时')")
     assert console.locator(".queue-item").count() == 0
-    resp = client.post(f"/api/workorders/{order.id}/decline", headers=make.headers(
-        city["near"].user), json={"reason": "车辆故障"})
+    resp = client.post(
+        f"/api/workorders/{order.id}/decline",
+        headers=make.headers(city["near"].user),
+        json={"reason": "车辆故障"},
+    )
     assert resp.status_code == 200, resp.json
 
     console.wait_for_selector(f".queue-item:has-text('{order.number}')", timeout=8000)
@@ -105,7 +119,8 @@ def test_a_declined_order_comes_back_live_over_the_stream_and_is_reassigned(
     console.wait_for_selector("#timeline li:has-text('拒单')")
     console.locator(".candidate:has-text('李师傅') button").click()
     far_stream.wait_for(
-        lambda e: e["kind"] == "assignment" and e["payload"].get("number") == order.number)
+        lambda e: e["kind"] == "assignment" and e["payload"].get("number") == order.number
+    )
     screenshot(console, "console-reassigned-live")
 
 
@@ -138,8 +153,10 @@ def next_working_day():
 
 
 def test_day_plan_shows_routes_on_map_and_list_then_move_and_accept(page_at, make, city):
-    orders = [make.work_order(at=at) for at in [(121.162, 36.772), (121.198, 36.799),
-                                                  (121.165, 36.768), (121.195, 36.801)]]
+    orders = [
+        make.work_order(at=at)
+        for at in [(121.162, 36.772), (121.198, 36.799), (121.165, 36.768), (121.195, 36.801)]
+    ]
     console = page_at("/dispatch/", token=token_of(make, city["dispatcher"]))
     console.wait_for_selector(".queue-item")
     console.keyboard.press("Alt+2")

@@ -12,8 +12,13 @@ from app.jobs import queue, run
 from app.notifications.models import Notification
 
 URL = "/api/desk/deferrals"
-ALL_CONFIRMED = {"true_intent": True, "informed": True, "materials_true": True,
-                 "supply_in_time": True, "accept_liability": True}
+ALL_CONFIRMED = {
+    "true_intent": True,
+    "informed": True,
+    "materials_true": True,
+    "supply_in_time": True,
+    "accept_liability": True,
+}
 
 
 def today():
@@ -21,12 +26,18 @@ def today():
 
 
 def body(**kw):
-    return {"business": "new_construction", "applicant_kind": "developer",
-            "applicant_name": "海阳置业有限公司", "applicant_phone": "0535-3210000",
-            "signer_kind": "entity", "signer_name": "赵总",
-            "commitment": {**ALL_CONFIRMED, "legal_rep_or_seal": True},
-            "missing": ["基础设备配套费发票"],
-            "due_on": (today() + timedelta(days=10)).isoformat(), **kw}
+    return {
+        "business": "new_construction",
+        "applicant_kind": "developer",
+        "applicant_name": "海阳置业有限公司",
+        "applicant_phone": "0535-3210000",
+        "signer_kind": "entity",
+        "signer_name": "赵总",
+        "commitment": {**ALL_CONFIRMED, "legal_rep_or_seal": True},
+        "missing": ["基础设备配套费发票"],
+        "due_on": (today() + timedelta(days=10)).isoformat(),
+        **kw,
+    }
 
 
 def test_accept_with_a_missing_item_then_supply_it_then_sign(client, make):
@@ -43,8 +54,9 @@ def test_accept_with_a_missing_item_then_supply_it_then_sign(client, make):
     assert resp.status_code == 409 and resp.json["code"] == "materials_missing"
     assert resp.json["missing"] == ["基础设备配套费发票"]
 
-    resp = client.post(f"{URL}/{deferral['id']}/supply", headers=headers,
-                       json={"item_ids": [item["id"]]})
+    resp = client.post(
+        f"{URL}/{deferral['id']}/supply", headers=headers, json={"item_ids": [item["id"]]}
+    )
     assert resp.status_code == 200 and resp.json["status"] == "complete"
     resp = client.post(f"{URL}/{deferral['id']}/agreement", headers=headers)
     assert resp.status_code == 200 and resp.json["status"] == "signed"
@@ -58,8 +70,10 @@ def test_key_materials_unlisted_items_and_silent_rules_are_refused(client, make)
         (body(missing=["护照"]), "missing"),
         (body(missing=[]), "missing"),
         (body(business="transfer", applicant_kind="developer"), "business"),  # rules silent
-        (body(commitment={**ALL_CONFIRMED, "informed": False, "legal_rep_or_seal": True}),
-         "commitment"),
+        (
+            body(commitment={**ALL_CONFIRMED, "informed": False, "legal_rep_or_seal": True}),
+            "commitment",
+        ),
         (body(commitment=ALL_CONFIRMED), "signer_kind"),  # a unit needs its seal or legal rep
         (body(signer_kind="agent", commitment={**ALL_CONFIRMED, "id_copy": True}), "signer_kind"),
         (body(due_on=(today() - timedelta(days=1)).isoformat()), "due_on"),
@@ -78,8 +92,11 @@ def test_promises_coming_due_are_listed_soonest_first_with_overdue_ones(client, 
     headers = make.headers(agent)
     ids = {}
     for name, days in [("late", 20), ("soon", 2), ("today", 0)]:
-        ids[name] = client.post(URL, headers=headers, json=body(
-            applicant_name=name, due_on=(today() + timedelta(days=days)).isoformat())).json["id"]
+        ids[name] = client.post(
+            URL,
+            headers=headers,
+            json=body(applicant_name=name, due_on=(today() + timedelta(days=days)).isoformat()),
+        ).json["id"]
     past = db.session.get(DeferredAcceptance, ids["today"])
     past.due_on = today() - timedelta(days=1)  # a promise already broken
     db.session.commit()
@@ -96,7 +113,8 @@ def test_the_applicants_phone_is_masked_for_roles_that_do_not_need_it(client, ma
     assert deferral["applicant_phone"] == "13812345678"
     gm = make.headers(make.user("general_manager"))
     assert client.get(f"{URL}/{deferral['id']}", headers=gm).json["applicant_phone"] == (
-        "138****5678")
+        "138****5678"
+    )
 
 
 def test_supply_refuses_foreign_items(client, make):

@@ -23,8 +23,12 @@ def sign_in(page, user):
 def test_agent_finds_the_caller_opens_an_order_and_sees_it_routed(page_at, make, run_jobs):
     team = make.team(name="城区维修一班")
     make.zone(team, code="CQ01")
-    customer = make.customer(account_no="HY20240001", name="王建国", phone="13805351234",
-                             address="海阳市方圆街道海港路8号")
+    customer = make.customer(
+        account_no="HY20240001",
+        name="王建国",
+        phone="13805351234",
+        address="海阳市方圆街道海港路8号",
+    )
     make.work_order(account_no="HY20240001", type="meter_replacement")
     agent = make.user("hotline_agent", display_name="刘坐席")
     customer_id, agent_id = customer.id, agent.id
@@ -58,7 +62,8 @@ def test_agent_finds_the_caller_opens_an_order_and_sees_it_routed(page_at, make,
     routing = page.locator(".saved .routing:has-text('待调度员派单')")
     routing.wait_for()
     page.wait_for_function(  # the outcome is on screen at 1366x768, not below the fold
-        "document.querySelector('.saved .routing').getBoundingClientRect().bottom <= innerHeight")
+        "document.querySelector('.saved .routing').getBoundingClientRect().bottom <= innerHeight"
+    )
     screenshot(page, "desk-order-saved")
 
     db.session.expire_all()
@@ -101,14 +106,21 @@ def test_one_time_notification_for_a_resident_transfer_lists_the_rules_materials
     page.select_option("#notice-kind", "resident")
     page.wait_for_selector("#notice-entry:has-text('一(二)(2)') #materials")
     entry = page.inner_text("#notice-entry")
-    for text in ["新用户房产证", "房主的身份证", "代办人本人身份证", "结清前期欠费",
-                 "签订用户水表过户合同书", "手续齐全,受理业务现场办结"]:
+    for text in [
+        "新用户房产证",
+        "房主的身份证",
+        "代办人本人身份证",
+        "结清前期欠费",
+        "签订用户水表过户合同书",
+        "手续齐全,受理业务现场办结",
+    ]:
         assert text in entry
     page.fill("#notice-applicant", "王先生")
     page.check("#materials input[name=have][value='房主的身份证']")
     page.check("#materials input[name=na][value='代办人本人身份证']")
     page.wait_for_function(
-        "document.querySelector('#notice-sms').value.includes('尚缺:新用户房产证。')")
+        "document.querySelector('#notice-sms').value.includes('尚缺:新用户房产证。')"
+    )
     printable = page.inner_text("#notice-print")
     assert "业务:过户(居民用户)" in printable and "申请人:王先生" in printable
     assert printable.split("【尚缺材料")[1].count("新用户房产证") == 1

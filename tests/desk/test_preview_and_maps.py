@@ -43,8 +43,10 @@ def test_preview_uses_the_customers_stored_point_and_flags_unrouted(client, make
     headers = make.headers(make.user("hotline_agent"))
     inside = make.customer(account_no="HY-IN")
     outside = make.customer(account_no="HY-OUT", at=(110.0, 30.0))
-    assert preview(client, headers, type="general_repair", account_no="HY-IN").json[
-        "location"] == {"lon": 121.16, "lat": 36.77}
+    assert preview(client, headers, type="general_repair", account_no="HY-IN").json["location"] == {
+        "lon": 121.16,
+        "lat": 36.77,
+    }
     assert inside.id
     body = preview(client, headers, type="emergency_repair", account_no="HY-OUT").json
     assert body["unrouted"] is True and body["zone"] is None and body["team"] is None
@@ -60,8 +62,9 @@ def test_possible_duplicates_same_customer_or_same_type_within_200_m(client, mak
     near = make.work_order(at=NEAR)
     make.work_order(at=FAR)  # same type, too far
     make.work_order(at=NEAR, type="water_quality_check")  # near, other type
-    body = preview(client, headers, type="general_repair", account_no="HY-DUP",
-                   lat=36.77, lon=121.16).json
+    body = preview(
+        client, headers, type="general_repair", account_no="HY-DUP", lat=36.77, lon=121.16
+    ).json
     found = {d["order"]["id"]: d for d in body["duplicates"]}
     assert set(found) == {mine.id, near.id}
     assert found[mine.id]["reason"] == "same_customer"
@@ -81,9 +84,12 @@ def test_closed_orders_are_not_duplicates(client, make):
 
 def test_preview_rejects_bad_input(client, make):
     headers = make.headers(make.user("hotline_agent"))
-    cases = [({"type": "teleport"}, "type"), ({"type": "general_repair", "lat": 36.7}, "lat"),
-             ({"type": "general_repair", "lat": 95, "lon": 121}, "lat"),
-             ({"type": "general_repair", "account_no": "NOPE"}, "account_no")]
+    cases = [
+        ({"type": "teleport"}, "type"),
+        ({"type": "general_repair", "lat": 36.7}, "lat"),
+        ({"type": "general_repair", "lat": 95, "lon": 121}, "lat"),
+        ({"type": "general_repair", "account_no": "NOPE"}, "account_no"),
+    ]
     for args, field in cases:
         resp = preview(client, headers, **args)
         assert resp.status_code == 422 and field in resp.json["errors"], (args, resp.json)
@@ -138,8 +144,12 @@ def test_order_map_lists_open_orders_with_deadline_state(client, make):
 def test_order_types_for_the_form_put_emergencies_first(client, make):
     headers = make.headers(make.user("hotline_agent"))
     types = client.get("/api/desk/order-types", headers=headers).json
-    assert types[0] == {"code": "emergency_repair", "name_zh": "抢修",
-                        "name_en": "Emergency repair", "is_emergency": True}
+    assert types[0] == {
+        "code": "emergency_repair",
+        "name_zh": "抢修",
+        "name_en": "Emergency repair",
+        "is_emergency": True,
+    }
     assert "general_repair" in [t["code"] for t in types]
 
 

@@ -1,6 +1,5 @@
 """Dispatch fixtures: office hours pinned open or closed, and small helpers."""
 
-
 import pytest
 import sqlalchemy as sa
 

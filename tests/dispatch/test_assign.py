@@ -19,11 +19,15 @@ def setup_two(make):
 
 
 def test_dispatcher_assigns_the_top_suggestion_and_the_technician_is_told(
-        client, make, office_open):
+    client, make, office_open
+):
     near, _, order = setup_two(make)
     dispatcher = make.user("dispatcher")
-    resp = client.post(f"/api/workorders/{order.id}/assign", headers=make.headers(dispatcher),
-                       json={"technician_id": near.id})
+    resp = client.post(
+        f"/api/workorders/{order.id}/assign",
+        headers=make.headers(dispatcher),
+        json={"technician_id": near.id},
+    )
     assert resp.status_code == 200, resp.json
     assert resp.json["status"] == "assigned" and resp.json["technician_id"] == near.id
     event = resp.json["timeline"][-1]
@@ -38,13 +42,17 @@ def test_overriding_the_top_suggestion_needs_a_reason(client, make, office_open)
     near, far, order = setup_two(make)
     headers = make.headers(make.user("dispatcher"))
     before = count_events()
-    resp = client.post(f"/api/workorders/{order.id}/assign", headers=headers,
-                       json={"technician_id": far.id})
+    resp = client.post(
+        f"/api/workorders/{order.id}/assign", headers=headers, json={"technician_id": far.id}
+    )
     assert resp.status_code == 422 and "override_reason" in resp.json["errors"]
     assert count_events() == before
     assert db.session.get(WorkOrder, order.id).status == "new"
-    resp = client.post(f"/api/workorders/{order.id}/assign", headers=headers,
-                       json={"technician_id": far.id, "override_reason": "熟悉该小区管网"})
+    resp = client.post(
+        f"/api/workorders/{order.id}/assign",
+        headers=headers,
+        json={"technician_id": far.id, "override_reason": "熟悉该小区管网"},
+    )
     assert resp.status_code == 200
     payload = resp.json["timeline"][-1]["payload"]
     assert payload["override_reason"] == "熟悉该小区管网" and payload["rank"] == 2
@@ -54,9 +62,11 @@ def test_overriding_the_top_suggestion_needs_a_reason(client, make, office_open)
 def test_unfit_technician_is_refused(client, make, office_open):
     _, _, order = setup_two(make)
     meter_only = make.technician(skills=("meter",))
-    resp = client.post(f"/api/workorders/{order.id}/assign",
-                       headers=make.headers(make.user("dispatcher")),
-                       json={"technician_id": meter_only.id, "override_reason": "试试"})
+    resp = client.post(
+        f"/api/workorders/{order.id}/assign",
+        headers=make.headers(make.user("dispatcher")),
+        json={"technician_id": meter_only.id, "override_reason": "试试"},
+    )
     assert resp.status_code == 422 and "technician_id" in resp.json["errors"]
 
 
@@ -87,20 +97,28 @@ def test_two_dispatchers_at_once_exactly_one_wins(app, make, office_open):
 def test_stale_version_is_a_conflict(client, make, office_open):
     near, far, order = setup_two(make)
     headers = make.headers(make.user("dispatcher"))
-    client.post(f"/api/workorders/{order.id}/assign", headers=headers,
-                json={"technician_id": near.id})
-    resp = client.post(f"/api/workorders/{order.id}/reassign", headers=headers,
-                       json={"technician_id": far.id, "reason": "改派", "version": 1})
+    client.post(
+        f"/api/workorders/{order.id}/assign", headers=headers, json={"technician_id": near.id}
+    )
+    resp = client.post(
+        f"/api/workorders/{order.id}/reassign",
+        headers=headers,
+        json={"technician_id": far.id, "reason": "改派", "version": 1},
+    )
     assert resp.status_code == 409 and resp.json["code"] == "version_conflict"
 
 
 def test_reassign_tells_the_previous_technician(client, make, office_open):
     near, far, order = setup_two(make)
     headers = make.headers(make.user("dispatcher"))
-    client.post(f"/api/workorders/{order.id}/assign", headers=headers,
-                json={"technician_id": near.id})
-    resp = client.post(f"/api/workorders/{order.id}/reassign", headers=headers,
-                       json={"technician_id": far.id, "reason": "原维修工请假"})
+    client.post(
+        f"/api/workorders/{order.id}/assign", headers=headers, json={"technician_id": near.id}
+    )
+    resp = client.post(
+        f"/api/workorders/{order.id}/reassign",
+        headers=headers,
+        json={"technician_id": far.id, "reason": "原维修工请假"},
+    )
     assert resp.status_code == 200, resp.json
     assert resp.json["technician_id"] == far.id and resp.json["status"] == "assigned"
     assert resp.json["timeline"][-1]["reason"] == "原维修工请假"
@@ -110,8 +128,11 @@ def test_reassign_tells_the_previous_technician(client, make, office_open):
 
 def test_technician_accepts_own_order_only(client, make, office_open):
     near, far, order = setup_two(make)
-    client.post(f"/api/workorders/{order.id}/assign",
-                headers=make.headers(make.user("dispatcher")), json={"technician_id": near.id})
+    client.post(
+        f"/api/workorders/{order.id}/assign",
+        headers=make.headers(make.user("dispatcher")),
+        json={"technician_id": near.id},
+    )
     resp = client.post(f"/api/workorders/{order.id}/accept", headers=make.headers(far.user))
     assert resp.status_code == 404
     resp = client.post(f"/api/workorders/{order.id}/accept", headers=make.headers(near.user))
@@ -122,18 +143,24 @@ def test_technician_accepts_own_order_only(client, make, office_open):
 
 
 def test_decline_returns_the_order_to_the_queue_and_routes_it_again(
-        client, make, office_open, run_jobs):
+    client, make, office_open, run_jobs
+):
     near, far, order = setup_two(make)
     near_id, far_id, order_id = near.id, far.id, order.id
     dispatcher = make.user("dispatcher")
     headers = make.headers(dispatcher)
-    client.post(f"/api/workorders/{order.id}/assign", headers=headers,
-                json={"technician_id": near.id})
-    resp = client.post(f"/api/workorders/{order.id}/decline", headers=make.headers(near.user),
-                       json={})
+    client.post(
+        f"/api/workorders/{order.id}/assign", headers=headers, json={"technician_id": near.id}
+    )
+    resp = client.post(
+        f"/api/workorders/{order.id}/decline", headers=make.headers(near.user), json={}
+    )
     assert resp.status_code == 422 and "reason" in resp.json["errors"]
-    resp = client.post(f"/api/workorders/{order.id}/decline", headers=make.headers(near.user),
-                       json={"reason": "车辆故障"})
+    resp = client.post(
+        f"/api/workorders/{order.id}/decline",
+        headers=make.headers(near.user),
+        json={"reason": "车辆故障"},
+    )
     assert resp.status_code == 200
     assert resp.json["status"] == "new" and resp.json["technician_id"] is None
     assert notes_for(dispatcher.id, "assignment_declined")
@@ -142,7 +169,8 @@ def test_decline_returns_the_order_to_the_queue_and_routes_it_again(
     body = client.get(f"/api/workorders/{order_id}/suggestions", headers=headers).json
     assert [c["technician_id"] for c in body["candidates"]] == [far_id]
     assert {e["technician_id"]: e["reasons"] for e in body["excluded"]} == {
-        near_id: ["already_tried"]}
+        near_id: ["already_tried"]
+    }
 
 
 def test_auto_assignment_is_set_per_type_and_team(client, make, office_open, run_jobs):
@@ -154,8 +182,11 @@ def test_auto_assignment_is_set_per_type_and_team(client, make, office_open, run
     run_jobs()
     assert db.session.get(WorkOrder, manual_id).status == "new"
     assert events_of(manual_id)[-1].kind == "awaiting_dispatcher"
-    resp = client.put(f"/api/admin/teams/{team_id}/auto-assign/general_repair",
-                      headers=headers, json={"enabled": True})
+    resp = client.put(
+        f"/api/admin/teams/{team_id}/auto-assign/general_repair",
+        headers=headers,
+        json={"enabled": True},
+    )
     assert resp.status_code == 200
     setting = next(s for s in resp.json if s["type"] == "general_repair")
     assert setting == {**setting, "team_override": True, "effective": True, "type_default": False}

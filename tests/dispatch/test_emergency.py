@@ -18,15 +18,23 @@ def emergency(make, **kw):
 
 
 def offers(order_id):
-    return db.session.scalars(sa.select(AssignmentOffer).where(
-        AssignmentOffer.work_order_id == order_id).order_by(AssignmentOffer.id)).all()
+    return db.session.scalars(
+        sa.select(AssignmentOffer)
+        .where(AssignmentOffer.work_order_id == order_id)
+        .order_by(AssignmentOffer.id)
+    ).all()
 
 
 def time_passes(order_id):
     """The acceptance window is over: move the pending offer's deadline into the past."""
-    db.session.execute(sa.update(AssignmentOffer).where(
-        AssignmentOffer.work_order_id == order_id, AssignmentOffer.outcome == "pending",
-    ).values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.execute(
+        sa.update(AssignmentOffer)
+        .where(
+            AssignmentOffer.work_order_id == order_id,
+            AssignmentOffer.outcome == "pending",
+        )
+        .values(expires_at=utcnow() - timedelta(seconds=1))
+    )
     db.session.commit()
 
 
@@ -36,12 +44,15 @@ def sweep(run_jobs):
 
 
 def crew(make, team, **kw):
-    return [make.technician(team=team, skills=("emergency",), at=at, on_call=True, **kw).id
-            for at in (NEAR, MID, FAR)]
+    return [
+        make.technician(team=team, skills=("emergency",), at=at, on_call=True, **kw).id
+        for at in (NEAR, MID, FAR)
+    ]
 
 
 def test_assigned_at_once_to_the_nearest_on_call_technician_with_a_timer(
-        make, office_closed, run_jobs):
+    make, office_closed, run_jobs
+):
     zone = make.zone()
     off_shift = make.technician(team=zone.team, skills=("emergency",), at=NEAR).id
     near, mid, _ = crew(make, zone.team)
@@ -55,16 +66,18 @@ def test_assigned_at_once_to_the_nearest_on_call_technician_with_a_timer(
     assert note.payload["number"] == order.number and note.payload["accept_by"]
     [offer] = offers(order_id)
     assert offer.outcome == "pending"
-    assert timedelta(minutes=4, seconds=50) < offer.expires_at - offer.offered_at <= timedelta(
-        minutes=5)
+    assert (
+        timedelta(minutes=4, seconds=50)
+        < offer.expires_at - offer.offered_at
+        <= timedelta(minutes=5)
+    )
     registry = ScheduledJobRegistry(queue=queue("emergency"))
     [job_id] = registry.get_job_ids()
     due = registry.get_scheduled_time(job_id)
     assert timedelta(minutes=4) < due - utcnow() <= timedelta(minutes=5)
 
 
-def test_unaccepted_escalates_to_the_next_until_candidates_run_out(
-        make, office_closed, run_jobs):
+def test_unaccepted_escalates_to_the_next_until_candidates_run_out(make, office_closed, run_jobs):
     zone = make.zone()
     near, mid, far = crew(make, zone.team)
     dispatcher = make.user("dispatcher").id
@@ -85,7 +98,9 @@ def test_unaccepted_escalates_to_the_next_until_candidates_run_out(
     order = db.session.get(WorkOrder, order_id)
     assert order.status == "assigned" and order.technician_id == far
     assert [e.payload["from_technician_id"] for e in events_of(order_id, "escalated")] == [
-        near, mid]
+        near,
+        mid,
+    ]
     assert len(notes_for(dispatcher, "emergency_escalated")) == 2
     time_passes(order_id)
     sweep(run_jobs)  # the periodic safety net does the same as the timer
@@ -123,8 +138,11 @@ def test_declined_emergency_goes_straight_to_the_next(client, make, office_close
     order_id = emergency(make)
     run_jobs()
     user = db.session.get(WorkOrder, order_id).technician.user
-    resp = client.post(f"/api/workorders/{order_id}/decline", headers=make.headers(user),
-                       json={"reason": "正在另一处抢修现场"})
+    resp = client.post(
+        f"/api/workorders/{order_id}/decline",
+        headers=make.headers(user),
+        json={"reason": "正在另一处抢修现场"},
+    )
     assert resp.status_code == 200
     run_jobs()
     assert db.session.get(WorkOrder, order_id).technician_id == mid
@@ -144,17 +162,18 @@ def test_one_emergency_at_a_time_per_technician(make, office_closed, run_jobs):
 
 
 def test_emergency_preempts_a_non_emergency_job_and_its_customer_is_told(
-        client, make, office_closed, run_jobs):
+    client, make, office_closed, run_jobs
+):
     zone = make.zone()
-    tech = make.technician(team=zone.team, skills=("emergency", "plumbing"), at=NEAR,
-                           on_call=True)
+    tech = make.technician(team=zone.team, skills=("emergency", "plumbing"), at=NEAR, on_call=True)
     tech_id, tech_user, tech_user_id = tech.id, tech.user, tech.user_id
     agent = make.user("hotline_agent")
     routine = make.work_order(by=agent)
     routine_id, agent_id = routine.id, agent.id
     headers = make.headers(make.user("dispatcher"))
-    client.post(f"/api/workorders/{routine_id}/assign", headers=headers,
-                json={"technician_id": tech_id})
+    client.post(
+        f"/api/workorders/{routine_id}/assign", headers=headers, json={"technician_id": tech_id}
+    )
     client.post(f"/api/workorders/{routine_id}/accept", headers=make.headers(tech_user))
     from app.workorders.services import transition
 
@@ -177,7 +196,8 @@ def test_emergency_preempts_a_non_emergency_job_and_its_customer_is_told(
 
 
 def test_redis_unreachable_order_still_created_then_dispatched_exactly_once(
-        app, client, make, office_closed, run_jobs):
+    app, client, make, office_closed, run_jobs
+):
     from app.jobs import relay_outbox
     from app.outbox import OutboxMessage
 
@@ -188,10 +208,19 @@ def test_redis_unreachable_order_still_created_then_dispatched_exactly_once(
     app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
     app.extensions.pop("tapline_redis", None)
     try:
-        resp = client.post("/api/workorders", headers=make.headers(agent), json={
-            "type": "emergency_repair", "channel": "hotline", "caller_name": "赵",
-            "caller_phone": "13800000001", "address": "海阳市东村街道", "description": "爆管",
-            "location": {"lon": 121.16, "lat": 36.77}})
+        resp = client.post(
+            "/api/workorders",
+            headers=make.headers(agent),
+            json={
+                "type": "emergency_repair",
+                "channel": "hotline",
+                "caller_name": "赵",
+                "caller_phone": "13800000001",
+                "address": "海阳市东村街道",
+                "description": "爆管",
+                "location": {"lon": 121.16, "lat": 36.77},
+            },
+        )
         assert resp.status_code == 201, resp.json
         order_id = resp.json["id"]
         [row] = db.session.scalars(sa.select(OutboxMessage)).all()

@@ -17,8 +17,11 @@ def assigned(make):
 
 
 def count(order_id, kind):
-    return db.session.scalar(sa.select(sa.func.count(WorkOrderEvent.id)).where(
-        WorkOrderEvent.work_order_id == order_id, WorkOrderEvent.kind == kind))
+    return db.session.scalar(
+        sa.select(sa.func.count(WorkOrderEvent.id)).where(
+            WorkOrderEvent.work_order_id == order_id, WorkOrderEvent.kind == kind
+        )
+    )
 
 
 def test_a_retried_accept_is_applied_once_and_answered_the_same(client, make):
@@ -35,9 +38,11 @@ def test_a_retried_accept_is_applied_once_and_answered_the_same(client, make):
 def test_the_same_key_with_another_body_is_422(client, make):
     tech, order = assigned(make)
     headers = {**make.headers(tech.user), "Idempotency-Key": "decline-1"}
-    first = client.post(f"/api/workorders/{order.id}/decline", headers=headers,
-                        json={"reason": "车辆故障"})
-    other = client.post(f"/api/workorders/{order.id}/decline", headers=headers,
-                        json={"reason": "另一个理由"})
+    first = client.post(
+        f"/api/workorders/{order.id}/decline", headers=headers, json={"reason": "车辆故障"}
+    )
+    other = client.post(
+        f"/api/workorders/{order.id}/decline", headers=headers, json={"reason": "另一个理由"}
+    )
     assert first.status_code == 200 and other.status_code == 422
     assert count(order.id, "decline") == 1

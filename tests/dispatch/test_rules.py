@@ -24,13 +24,24 @@ def test_office_hours_follow_the_official_calendar(app):
 
 
 def cand(tid, distance, load=0, due_earlier=0, would_preempt=False):
-    return {"technician_id": tid, "distance_m": distance, "load": load,
-            "due_earlier": due_earlier, "would_preempt": would_preempt}
+    return {
+        "technician_id": tid,
+        "distance_m": distance,
+        "load": load,
+        "due_earlier": due_earlier,
+        "would_preempt": would_preempt,
+    }
 
 
 def test_rank_nearest_then_load_then_earlier_deadlines():
-    ranked = rules.rank([cand(1, 900), cand(2, 300, load=3), cand(3, 300, load=1),
-                         cand(4, 300, load=1, due_earlier=2)])
+    ranked = rules.rank(
+        [
+            cand(1, 900),
+            cand(2, 300, load=3),
+            cand(3, 300, load=1),
+            cand(4, 300, load=1, due_earlier=2),
+        ]
+    )
     assert [c["technician_id"] for c in ranked] == [3, 4, 2, 1]
 
 
@@ -45,6 +56,8 @@ def test_absurd_ping_times_are_named():
     age, ahead = timedelta(days=7), timedelta(minutes=5)
     assert rules.ping_errors({"device_time": now - timedelta(hours=1)}, now, age, ahead) == {}
     assert "device_time" in rules.ping_errors(
-        {"device_time": now + timedelta(hours=1)}, now, age, ahead)
+        {"device_time": now + timedelta(hours=1)}, now, age, ahead
+    )
     assert "device_time" in rules.ping_errors(
-        {"device_time": now - timedelta(days=800)}, now, age, ahead)
+        {"device_time": now - timedelta(days=800)}, now, age, ahead
+    )

@@ -11,9 +11,14 @@ from tests.dispatch.conftest import events_of, notes_for
 
 def set_clock(order_id, created_hours_ago, due_in_hours):
     now = utcnow()
-    db.session.execute(sa.update(WorkOrder).where(WorkOrder.id == order_id).values(
-        created_at=now - timedelta(hours=created_hours_ago),
-        deadline_at=now + timedelta(hours=due_in_hours)))
+    db.session.execute(
+        sa.update(WorkOrder)
+        .where(WorkOrder.id == order_id)
+        .values(
+            created_at=now - timedelta(hours=created_hours_ago),
+            deadline_at=now + timedelta(hours=due_in_hours),
+        )
+    )
     db.session.commit()
 
 
@@ -40,11 +45,14 @@ def test_sla_watch_marks_at_risk_then_breached_once_each(make, run_jobs):
     [event] = events_of(order_id, "sla_breached")
     assert event.payload == {**event.payload, "from": "at_risk", "to": "breached"}
     assert [n.kind for n in notes_for(dispatcher) if n.kind.startswith("sla_")] == [
-        "sla_at_risk", "sla_breached"]
+        "sla_at_risk",
+        "sla_breached",
+    ]
 
 
 def test_queue_puts_unaccepted_emergencies_and_unrouted_first_then_risk(
-        client, make, office_closed, run_jobs):
+    client, make, office_closed, run_jobs
+):
     make.zone()
     plain = make.work_order().id
     risky = make.work_order().id
@@ -55,6 +63,10 @@ def test_queue_puts_unaccepted_emergencies_and_unrouted_first_then_risk(
     resp = client.get("/api/dispatch/queue", headers=make.headers(make.user("dispatcher")))
     assert resp.status_code == 200
     items = [(i["id"], i["queue_reason"]) for i in resp.json["items"]]
-    assert items == [(emergency, "unaccepted_emergency"), (unrouted, "unrouted"),
-                     (risky, "at_risk"), (plain, "unassigned")]
+    assert items == [
+        (emergency, "unaccepted_emergency"),
+        (unrouted, "unrouted"),
+        (risky, "at_risk"),
+        (plain, "unassigned"),
+    ]
     assert resp.json["total"] == 4

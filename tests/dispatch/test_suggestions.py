@@ -5,8 +5,9 @@ from app.extensions import db
 from tests.dispatch.conftest import FAR, MID, NEAR
 from tests.factories import CENTRE
 
-NEIGHBOUR = ("SRID=4326;MULTIPOLYGON(((121.22 36.72,121.30 36.72,121.30 36.82,121.22 36.82,"
-             "121.22 36.72)))")
+NEIGHBOUR = (
+    "SRID=4326;MULTIPOLYGON(((121.22 36.72,121.30 36.72,121.30 36.82,121.22 36.82,121.22 36.72)))"
+)
 
 
 def suggestions(client, make, order):
@@ -21,13 +22,21 @@ def test_ranked_by_distance_from_fresh_position_else_base_with_reasons(client, m
     far = make.technician(team=zone.team, at=FAR, name="远")
     mid = make.technician(team=zone.team, at=MID, name="中")
     # Based far away but seen a minute ago right next to the order.
-    roaming = make.technician(team=zone.team, at=(121.21, 36.80), name="巡",
-                              last_position=point_wkt(*NEAR),
-                              last_position_at=utcnow() - timedelta(minutes=1))
+    roaming = make.technician(
+        team=zone.team,
+        at=(121.21, 36.80),
+        name="巡",
+        last_position=point_wkt(*NEAR),
+        last_position_at=utcnow() - timedelta(minutes=1),
+    )
     # Seen next to the order two hours ago: stale, so the base point (far) counts.
-    stale = make.technician(team=zone.team, at=(121.215, 36.81), name="旧",
-                            last_position=point_wkt(*CENTRE),
-                            last_position_at=utcnow() - timedelta(hours=2))
+    stale = make.technician(
+        team=zone.team,
+        at=(121.215, 36.81),
+        name="旧",
+        last_position=point_wkt(*CENTRE),
+        last_position_at=utcnow() - timedelta(hours=2),
+    )
     order = make.work_order(at=CENTRE)
     body = suggestions(client, make, order)
     ids = [c["technician_id"] for c in body["candidates"]]
@@ -45,8 +54,14 @@ def test_others_are_excluded_with_reasons(client, make, office_closed):
     rostered = make.technician(team=zone.team, at=MID)
     from app.dispatch.models import DutyShift
 
-    db.session.add(DutyShift(technician_id=rostered.id, starts_at=utcnow() - timedelta(hours=1),
-                             ends_at=utcnow() + timedelta(hours=8), kind="on_call"))
+    db.session.add(
+        DutyShift(
+            technician_id=rostered.id,
+            starts_at=utcnow() - timedelta(hours=1),
+            ends_at=utcnow() + timedelta(hours=8),
+            kind="on_call",
+        )
+    )
     db.session.commit()
     day_only = make.technician(team=zone.team, at=NEAR)
     no_skill = make.technician(team=zone.team, at=NEAR, skills=("meter",), on_call=True)
@@ -57,8 +72,12 @@ def test_others_are_excluded_with_reasons(client, make, office_closed):
     assert [c["technician_id"] for c in body["candidates"]] == [rostered.id, on_call.id]
     assert body["candidates"][0]["on_duty_roster"] is True
     reasons = {e["technician_id"]: e["reasons"] for e in body["excluded"]}
-    assert reasons == {day_only.id: ["not_on_shift"], no_skill.id: ["no_skill"],
-                       resting.id: ["off_duty"], full.id: ["load_full"]}
+    assert reasons == {
+        day_only.id: ["not_on_shift"],
+        no_skill.id: ["no_skill"],
+        resting.id: ["off_duty"],
+        full.id: ["load_full"],
+    }
     assert body["office_hours"] is False
 
 

@@ -7,8 +7,11 @@ from app.notifications.models import Notification
 
 
 def waiting_notes(user_id):
-    return db.session.scalars(sa.select(Notification).where(
-        Notification.recipient_id == user_id, Notification.kind == "order_waiting")).all()
+    return db.session.scalars(
+        sa.select(Notification).where(
+            Notification.recipient_id == user_id, Notification.kind == "order_waiting"
+        )
+    ).all()
 
 
 def test_a_new_order_waiting_for_a_dispatcher_is_announced_once(client, make, run_jobs):
@@ -36,11 +39,17 @@ def test_cancelling_an_assigned_order_tells_its_technician_and_ends_the_offer(cl
     dispatch.assign(order, tech, make.user("dispatcher"), reason="派单")
     db.session.commit()
     agent = make.user("hotline_agent")
-    resp = client.post(f"/api/workorders/{order.id}/cancel", headers=make.headers(agent),
-                       json={"reason": "用户来电撤单"})
+    resp = client.post(
+        f"/api/workorders/{order.id}/cancel",
+        headers=make.headers(agent),
+        json={"reason": "用户来电撤单"},
+    )
     assert resp.status_code == 200
-    notes = db.session.scalars(sa.select(Notification).where(
-        Notification.recipient_id == tech.user_id, Notification.kind == "order_cancelled")).all()
+    notes = db.session.scalars(
+        sa.select(Notification).where(
+            Notification.recipient_id == tech.user_id, Notification.kind == "order_cancelled"
+        )
+    ).all()
     assert len(notes) == 1 and notes[0].payload["reason"] == "用户来电撤单"
     outcomes = db.session.scalars(sa.select(AssignmentOffer.outcome)).all()
     assert outcomes and "pending" not in outcomes

@@ -12,8 +12,14 @@ from tests import browser as browser_support
 from tests.factories import PASSWORD
 
 SITE = (121.1605, 36.7702)  # the order's location; the phone arrives ~30 m away
-PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True,
-         "has_touch": True, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+    "timezone_id": "Asia/Shanghai",
+}
 
 
 @pytest.fixture
@@ -34,11 +40,14 @@ def contexts(browser, live_server, storage_dir):
         context = browser.new_context(base_url=live_server, **options)
         if phone:
             context.grant_permissions(["geolocation"], origin=live_server)
-            context.set_geolocation({"longitude": SITE[0] + 0.0003, "latitude": SITE[1],
-                                     "accuracy": 12})
+            context.set_geolocation(
+                {"longitude": SITE[0] + 0.0003, "latitude": SITE[1], "accuracy": 12}
+            )
         context.set_default_timeout(10_000)
-        context.on("page", lambda page: page.on(
-            "pageerror", lambda exc: errors.append(f"{page.url}: {exc}")))
+        context.on(
+            "page",
+            lambda page: page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}")),
+        )
         opened.append(context)
         return context
 
@@ -54,8 +63,7 @@ def field_visit(make):
     team = make.team(name="城区维修一班")
     make.zone(team, code="CQ01")
     tech = make.technician(team=team, name="李师傅", at=SITE)
-    order = make.work_order(at=SITE, meter_number="M-2024-0088",
-                            address="海阳市方圆街道海港路8号")
+    order = make.work_order(at=SITE, meter_number="M-2024-0088", address="海阳市方圆街道海港路8号")
     dispatcher = make.user("dispatcher")
     return tech, order, dispatcher
 
@@ -85,22 +93,29 @@ def screenshot(page, name):
 
 def png_bytes(width=64, height=48):
     """A real, decodable PNG, as the camera input would give."""
+
     def chunk(kind, data):
         body = kind + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
     raw = b"".join(b"\x00" + bytes((x * 3) % 256 for x in range(width)) for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def draw_signature(page, selector="#signature-pad"):
     """Two strokes with the mouse, as a finger would draw them."""
     box = page.locator(selector).bounding_box()
     x, y = box["x"], box["y"]
-    for start, points in (((30, 120), [(60, 60), (90, 130), (120, 70), (150, 120)]),
-                          ((170, 90), [(200, 100), (230, 80), (260, 110)])):
+    for start, points in (
+        ((30, 120), [(60, 60), (90, 130), (120, 70), (150, 120)]),
+        ((170, 90), [(200, 100), (230, 80), (260, 110)]),
+    ):
         page.mouse.move(x + start[0], y + start[1])
         page.mouse.down()
         for px, py in points:

@@ -21,8 +21,13 @@ def test_the_service_worker_precaches_every_file_of_the_shell(client):
     body = resp.get_data(as_text=True)
     version = re.search(r'const CACHE = "tapline-m-([0-9a-f]{12})"', body).group(1)
     urls = json.loads(re.search(r"const SHELL = (\[.*?\]);", body).group(1))
-    assert {"/m/", "/m/static/app.js", "/m/static/outbox.js", "/m/static/mobile.css",
-            "/static/vendor/signature_pad/signature_pad.umd.min.js"} <= set(urls)
+    assert {
+        "/m/",
+        "/m/static/app.js",
+        "/m/static/outbox.js",
+        "/m/static/mobile.css",
+        "/static/vendor/signature_pad/signature_pad.umd.min.js",
+    } <= set(urls)
     for url in urls:  # one missing file would make the worker's install fail
         assert client.get(url).status_code == 200, url
     assert client.get("/m/").get_data(as_text=True).count(version) == 1

@@ -26,8 +26,11 @@ pytestmark = pytest.mark.browser
 
 def events_of(order_id):
     db.session.expire_all()
-    return db.session.scalars(sa.select(WorkOrderEvent).where(
-        WorkOrderEvent.work_order_id == order_id).order_by(WorkOrderEvent.id)).all()
+    return db.session.scalars(
+        sa.select(WorkOrderEvent)
+        .where(WorkOrderEvent.work_order_id == order_id)
+        .order_by(WorkOrderEvent.id)
+    ).all()
 
 
 def open_order(page, order):
@@ -87,8 +90,10 @@ def test_a_whole_visit_on_the_phone(contexts, field_visit, make):
     phone.fill("textarea[name=cause]", "用户自行移动水表箱导致表玻璃破裂")
     phone.fill("input[name=charge_item]", "水表玻璃更换")
     phone.fill("input[name=charge_amount]", "35")
-    phone.set_input_files("input[name=photos]", files=[
-        {"name": "damage.png", "mimeType": "image/png", "buffer": png_bytes()}])
+    phone.set_input_files(
+        "input[name=photos]",
+        files=[{"name": "damage.png", "mimeType": "image/png", "buffer": png_bytes()}],
+    )
     phone.click("#sheet-submit")
     phone.wait_for_selector("#signature-pad")
     phone.fill("input[name=signer_name]", "王建国")
@@ -120,9 +125,18 @@ def test_a_whole_visit_on_the_phone(contexts, field_visit, make):
     screenshot(phone, "completed")
 
     kinds = [e.kind for e in events_of(order.id)]
-    for kind in ("accept", "depart", "arrive", "checklist:id_shown", "customer_verified_id",
-                 "photo_added", "meter_damage_recorded", "customer_signed", "complete",
-                 "satisfaction_submitted"):
+    for kind in (
+        "accept",
+        "depart",
+        "arrive",
+        "checklist:id_shown",
+        "customer_verified_id",
+        "photo_added",
+        "meter_damage_recorded",
+        "customer_signed",
+        "complete",
+        "satisfaction_submitted",
+    ):
         assert kinds.count(kind) == 1, (kind, kinds)
     arrive = next(e for e in events_of(order.id) if e.kind == "arrive")
     assert 20 < arrive.payload["distance_m"] < 40 and arrive.accuracy_m == 12
@@ -131,8 +145,9 @@ def test_a_whole_visit_on_the_phone(contexts, field_visit, make):
     damage = db.session.get(DamageRecord, signature.damage_record_id)
     assert damage.damaged_parts == ["表玻璃"] and str(damage.charge_amount) == "35.00"
     assert len(damage.photo_ids) == 1
-    form = db.session.scalar(sa.select(SatisfactionForm).where(
-        SatisfactionForm.work_order_id == order.id))
+    form = db.session.scalar(
+        sa.select(SatisfactionForm).where(SatisfactionForm.work_order_id == order.id)
+    )
     assert form.channel == "customer_link" and form.overall == 5
     assert db.session.get(WorkOrder, order.id).status == "completed"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Photo)) == 1
@@ -173,8 +188,10 @@ def take_the_visit_offline(phone):
     step(phone, "meter-damage")
     phone.check("input[name=parts][value='铅封']")
     phone.fill("textarea[name=cause]", "用户私自拆除铅封")
-    phone.set_input_files("input[name=photos]", files=[
-        {"name": "seal.png", "mimeType": "image/png", "buffer": png_bytes(32, 32)}])
+    phone.set_input_files(
+        "input[name=photos]",
+        files=[{"name": "seal.png", "mimeType": "image/png", "buffer": png_bytes(32, 32)}],
+    )
     phone.click("#sheet-submit")
     phone.fill("input[name=signer_name]", "赵敏")
     phone.check("input[name=signer_relation][value='tenant']")
@@ -209,8 +226,17 @@ def test_steps_taken_offline_are_delivered_exactly_once(contexts, field_visit):
     take_the_visit_offline(phone)
     queued = phone.evaluate(OUTBOX)
     assert [e["action"] for e in queued] == [
-        "accept", "depart", "arrive", "checklist", "checklist", "photo", "meter-damage", "sign",
-        "complete", "satisfaction"]
+        "accept",
+        "depart",
+        "arrive",
+        "checklist",
+        "checklist",
+        "photo",
+        "meter-damage",
+        "sign",
+        "complete",
+        "satisfaction",
+    ]
     phone.wait_for_selector("#outbox-count:text-is('待发送 10')")
     screenshot(phone, "offline-queued")
 
@@ -243,20 +269,31 @@ def test_steps_taken_offline_are_delivered_exactly_once(contexts, field_visit):
 
     events = [e for e in events_of(order.id) if e.actor_id == tech.user_id]
     kinds = [e.kind for e in events]
-    assert kinds == ["accept", "depart", "arrive", "checklist:uniform", "checklist:id_shown",
-                     "photo_added", "meter_damage_recorded", "customer_signed", "complete",
-                     "satisfaction_submitted"]
+    assert kinds == [
+        "accept",
+        "depart",
+        "arrive",
+        "checklist:uniform",
+        "checklist:id_shown",
+        "photo_added",
+        "meter_damage_recorded",
+        "customer_signed",
+        "complete",
+        "satisfaction_submitted",
+    ]
     device_times = [e["device_time"] for e in queued]
     for event, sent in zip(events, device_times, strict=True):
         assert event.device_time.isoformat(timespec="milliseconds").replace("+00:00", "Z") == sent
         assert event.server_time > event.device_time
-    keys = db.session.scalars(sa.select(IdempotencyKey.key).where(
-        IdempotencyKey.user_id == tech.user_id)).all()
+    keys = db.session.scalars(
+        sa.select(IdempotencyKey.key).where(IdempotencyKey.user_id == tech.user_id)
+    ).all()
     assert sorted(keys) == sorted(e["key"] for e in queued)
     signature = db.session.scalar(sa.select(Signature))
     assert signature.signer_name == "赵敏"
     assert db.session.get(DamageRecord, signature.damage_record_id).photo_ids == [
-        db.session.scalar(sa.select(Photo.id))]
+        db.session.scalar(sa.select(Photo.id))
+    ]
     assert db.session.scalar(sa.select(SatisfactionForm.channel)) == "technician_phone"
 
 
@@ -310,15 +347,19 @@ def test_the_other_steps_and_a_step_refused_after_reconnecting(contexts, field_v
     phone.click("#sheet-submit")
     phone.wait_for_selector("#timeline li[data-kind='work_record']")
     step(phone, "photo")
-    phone.set_input_files("input[name=photos]", files=[
-        {"name": "work.png", "mimeType": "image/png", "buffer": png_bytes()}])
+    phone.set_input_files(
+        "input[name=photos]",
+        files=[{"name": "work.png", "mimeType": "image/png", "buffer": png_bytes()}],
+    )
     phone.click("#sheet-submit")
     phone.wait_for_selector(".thumbs img[src^='blob:']")
     step(phone, "violation")
     phone.check("input[name=kind][value='theft']")
     phone.fill("textarea[name=notes]", "表前私接管道绕过水表")
-    phone.set_input_files("input[name=photos]", files=[
-        {"name": "bypass.png", "mimeType": "image/png", "buffer": png_bytes(40, 30)}])
+    phone.set_input_files(
+        "input[name=photos]",
+        files=[{"name": "bypass.png", "mimeType": "image/png", "buffer": png_bytes(40, 30)}],
+    )
     phone.check("input[name=aggressive]")
     phone.click("#sheet-submit")
     phone.wait_for_selector("#timeline li[data-kind='violation_reported']")
@@ -342,14 +383,27 @@ def test_the_other_steps_and_a_step_refused_after_reconnecting(contexts, field_v
     assert declined.status == "new" and declined.technician_id is None
     assert [e.reason for e in events_of(other.id) if e.kind == "decline"] == ["车辆故障,无法前往"]
     kinds = [e.kind for e in events_of(order.id) if e.actor_id == tech.user_id]
-    assert kinds == ["accept", "contact_attempt", "schedule", "reschedule", "depart", "arrive",
-                     "work_record", "photo_added", "photo_added", "violation_reported"]
+    assert kinds == [
+        "accept",
+        "contact_attempt",
+        "schedule",
+        "reschedule",
+        "depart",
+        "arrive",
+        "work_record",
+        "photo_added",
+        "photo_added",
+        "violation_reported",
+    ]
     visit = db.session.get(Visit, order.id)
     assert visit.arrival_flagged and visit.arrival_distance_m > 800
     assert visit.notes == "更换阀门一个" and visit.parts[0]["name"] == "DN20 闸阀"
     assert visit.meter_replacement == {
-        "old_meter_number": "M-2024-0088", "old_meter_final_reading": 1234.5,
-        "new_meter_number": "M-2026-0001", "new_meter_initial_reading": 0}
+        "old_meter_number": "M-2024-0088",
+        "old_meter_final_reading": 1234.5,
+        "new_meter_number": "M-2026-0001",
+        "new_meter_initial_reading": 0,
+    }
     report = db.session.scalar(sa.select(ViolationReport))
     assert report.kind == "theft" and report.customer_aggressive and len(report.photo_ids) == 1
     reschedule = next(e for e in events_of(order.id) if e.kind == "reschedule")
@@ -361,12 +415,23 @@ def test_the_other_steps_and_a_step_refused_after_reconnecting(contexts, field_v
 def test_a_forged_or_expired_id_check_code_shows_a_warning(contexts, field_visit, app):
     tech, order, dispatcher = field_visit
     assign(order, tech, dispatcher)
-    claims = {"sub": str(order.id), "typ": "verify_technician", "tech": tech.id,
-              "jti": "forged", "iat": datetime.now(UTC)}
-    forged = jwt.encode({**claims, "exp": datetime.now(UTC) + timedelta(minutes=10)},
-                        "an-impostor-key-that-is-not-the-company-key", algorithm="HS256")
-    expired = jwt.encode({**claims, "exp": datetime.now(UTC) - timedelta(minutes=1)},
-                         app.config["SECRET_KEY"], algorithm="HS256")
+    claims = {
+        "sub": str(order.id),
+        "typ": "verify_technician",
+        "tech": tech.id,
+        "jti": "forged",
+        "iat": datetime.now(UTC),
+    }
+    forged = jwt.encode(
+        {**claims, "exp": datetime.now(UTC) + timedelta(minutes=10)},
+        "an-impostor-key-that-is-not-the-company-key",
+        algorithm="HS256",
+    )
+    expired = jwt.encode(
+        {**claims, "exp": datetime.now(UTC) - timedelta(minutes=1)},
+        app.config["SECRET_KEY"],
+        algorithm="HS256",
+    )
     customer = contexts().new_page()
 
     response = customer.goto(f"/verify/{forged}")
@@ -385,18 +450,30 @@ def test_an_expired_sign_in_is_renewed_before_the_queue_is_sent(contexts, field_
     assign(order, tech, dispatcher)
     phone = contexts().new_page()
     sign_in(phone, tech.user)
-    expired = jwt.encode({"sub": str(tech.user_id), "typ": "access", "role": "technician",
-                          "jti": "old", "iat": datetime.now(UTC) - timedelta(hours=2),
-                          "exp": datetime.now(UTC) - timedelta(hours=1)},
-                         app.config["SECRET_KEY"], algorithm="HS256")
-    phone.evaluate("""(token) => {
+    expired = jwt.encode(
+        {
+            "sub": str(tech.user_id),
+            "typ": "access",
+            "role": "technician",
+            "jti": "old",
+            "iat": datetime.now(UTC) - timedelta(hours=2),
+            "exp": datetime.now(UTC) - timedelta(hours=1),
+        },
+        app.config["SECRET_KEY"],
+        algorithm="HS256",
+    )
+    phone.evaluate(
+        """(token) => {
       const saved = JSON.parse(localStorage.getItem("tapline.m.auth"));
       localStorage.setItem("tapline.m.auth", JSON.stringify({ ...saved, access_token: token }));
-    }""", expired)
+    }""",
+        expired,
+    )
     phone.reload()
     open_order(phone, order)
     step(phone, "accept")
     expect_status(phone, "已接单")
-    assert phone.evaluate("JSON.parse(localStorage.getItem('tapline.m.auth')).access_token") \
-        != expired
+    assert (
+        phone.evaluate("JSON.parse(localStorage.getItem('tapline.m.auth')).access_token") != expired
+    )
     assert [e.kind for e in events_of(order.id)][-1] == "accept"

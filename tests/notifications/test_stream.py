@@ -91,8 +91,9 @@ def test_event_published_after_commit_arrives_live(server, make):
 def test_nothing_is_published_before_commit_or_after_rollback(server, make):
     user = make.user("technician")
     user_id = user.id
-    stream = Stream(server, "/api/events/stream",
-                    headers={"Authorization": f"Bearer {token(user)}"})
+    stream = Stream(
+        server, "/api/events/stream", headers={"Authorization": f"Bearer {token(user)}"}
+    )
     try:
         stream.frame()
         notify([user_id], "assignment", {"number": "rolled back"})
@@ -114,8 +115,11 @@ def test_reconnect_replays_unread_newer_than_last_event_id(server, make):
     from app.notifications.queries import unread_after
 
     first, second, third = (n.id for n in unread_after(user_id, None))
-    stream = Stream(server, f"/api/events/stream?access_token={token(user)}",
-                    headers={"Last-Event-ID": str(first)})
+    stream = Stream(
+        server,
+        f"/api/events/stream?access_token={token(user)}",
+        headers={"Last-Event-ID": str(first)},
+    )
     try:
         assert [stream.next_event()[0] for _ in range(2)] == [second, third]
         notify([user_id], "assignment", {"n": 3})

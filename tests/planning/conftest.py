@@ -65,8 +65,11 @@ def crew(make):
 
 
 def propose(client, crew, day):
-    resp = client.post("/api/dispatch/plans", headers=crew.headers,
-                       json={"team_id": crew.team.id, "date": day.isoformat()})
+    resp = client.post(
+        "/api/dispatch/plans",
+        headers=crew.headers,
+        json={"team_id": crew.team.id, "date": day.isoformat()},
+    )
     assert resp.status_code == 201, resp.json
     return resp.json
 

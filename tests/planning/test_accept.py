@@ -11,16 +11,18 @@ from tests.planning.conftest import EAST, WEST, propose, route_of, stop_ids
 
 
 def _events(order_id):
-    return db.session.scalars(sa.select(WorkOrderEvent).where(
-        WorkOrderEvent.work_order_id == order_id).order_by(WorkOrderEvent.id)).all()
+    return db.session.scalars(
+        sa.select(WorkOrderEvent)
+        .where(WorkOrderEvent.work_order_id == order_id)
+        .order_by(WorkOrderEvent.id)
+    ).all()
 
 
 def _accept(client, crew, plan_id, headers=None):
     return client.post(f"/api/dispatch/plans/{plan_id}/accept", headers=headers or crew.headers)
 
 
-def test_accepting_assigns_through_the_state_machine_and_writes_planned_times(client, crew,
-                                                                             day):
+def test_accepting_assigns_through_the_state_machine_and_writes_planned_times(client, crew, day):
     tech = crew.technician()
     fresh = crew.order(at=EAST, window=(time(9), time(10)), day=day)
     mine = crew.order(at=WEST, status="accepted", technician_id=tech.id)
@@ -44,8 +46,9 @@ def test_accepting_assigns_through_the_state_machine_and_writes_planned_times(cl
     planned = _events(mine.id)[-1]
     assert planned.kind == "planned" and planned.to_status is None
     assert planned.payload["sequence"] == stop_ids(route_of(plan, tech)).index(mine.id) + 1
-    note = db.session.scalar(sa.select(Notification).where(
-        Notification.recipient_id == tech.user_id))
+    note = db.session.scalar(
+        sa.select(Notification).where(Notification.recipient_id == tech.user_id)
+    )
     assert note.kind == "day_plan" and set(note.payload["orders"]) == {fresh.id, mine.id}
 
 
@@ -61,22 +64,31 @@ def test_accepting_twice_is_409_and_changes_nothing_more(client, crew, day):
 
 
 def test_an_order_changed_since_the_proposal_makes_accept_409_and_nothing_is_written(
-        client, crew, day, make):
+    client, crew, day, make
+):
     crew.technician()
     untouched = crew.order(at=WEST)
     cancelled = crew.order(at=EAST)
     plan = propose(client, crew, day)
     agent = make.user("hotline_agent")
-    resp = client.post(f"/api/workorders/{cancelled.id}/cancel", headers=make.headers(agent),
-                       json={"reason": "用户已自行修好"})
+    resp = client.post(
+        f"/api/workorders/{cancelled.id}/cancel",
+        headers=make.headers(agent),
+        json={"reason": "用户已自行修好"},
+    )
     assert resp.status_code == 200
 
     resp = _accept(client, crew, plan["id"])
 
     assert resp.status_code == 409 and resp.json["code"] == "plan_stale"
-    assert resp.json["changed"] == [{
-        "order_id": cancelled.id, "number": cancelled.number,
-        "planned": {"status": "new"}, "now": {"status": "cancelled"}}]
+    assert resp.json["changed"] == [
+        {
+            "order_id": cancelled.id,
+            "number": cancelled.number,
+            "planned": {"status": "new"},
+            "now": {"status": "cancelled"},
+        }
+    ]
     db.session.expire_all()
     assert db.session.get(WorkOrder, untouched.id).status == "new"
     assert [e.kind for e in _events(untouched.id)] == ["created"]
@@ -134,8 +146,9 @@ def test_a_later_accepted_plan_supersedes_the_earlier_one(client, crew, day):
     assert _accept(client, crew, second["id"]).status_code == 200
     db.session.expire_all()
     assert db.session.get(Plan, first["id"]).status == "superseded"
-    listing = client.get(f"/api/dispatch/plans?team_id={crew.team.id}&status=accepted",
-                         headers=crew.headers).json
+    listing = client.get(
+        f"/api/dispatch/plans?team_id={crew.team.id}&status=accepted", headers=crew.headers
+    ).json
     assert [p["id"] for p in listing["items"]] == [second["id"]] and listing["total"] == 1
 
 
@@ -145,10 +158,16 @@ def test_orders_planned_for_another_upcoming_day_stay_there(client, crew, day):
     plan = propose(client, crew, day)
     assert _accept(client, crew, plan["id"]).status_code == 200
     later = day + timedelta(days=1)
-    client.put(f"/api/dispatch/day-shifts/{tech.id}/{later}", headers=crew.headers,
-               json={"start": "08:30", "end": "17:30"})
-    next_plan = client.post("/api/dispatch/plans", headers=crew.headers,
-                            json={"team_id": crew.team.id, "date": later.isoformat()}).json
+    client.put(
+        f"/api/dispatch/day-shifts/{tech.id}/{later}",
+        headers=crew.headers,
+        json={"start": "08:30", "end": "17:30"},
+    )
+    next_plan = client.post(
+        "/api/dispatch/plans",
+        headers=crew.headers,
+        json={"team_id": crew.team.id, "date": later.isoformat()},
+    ).json
     assert route_of(next_plan, tech)["stops"] == []
     assert next_plan["totals"]["orders"] == 0 and next_plan["unassigned"] == []
     assert order.id in stop_ids(route_of(plan, tech))

@@ -11,8 +11,9 @@ PATHS = ("/api/dispatch/plans", "/api/dispatch/day-shifts")
 
 def _check(operation, headers):
     @given(case=operation.as_strategy())
-    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck),
-              database=None)
+    @settings(
+        max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None
+    )
     def conforms(case):
         case.call_and_validate(headers=headers, excluded_checks=EXCLUDED)
 

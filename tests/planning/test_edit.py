@@ -78,19 +78,24 @@ def test_bad_moves_are_422_and_change_nothing(client, crew, day, make):
     order = crew.order()
     stranger = make.work_order(at=(110.0, 30.0))  # unrouted: in no team's plan
     plan = propose(client, crew, day)
-    cases = [({"order_id": order.id, "technician_id": fitter.id}, "technician_id"),
-             ({"order_id": stranger.id, "technician_id": plumber.id}, "order_id"),
-             ({"order_id": order.id, "technician_id": 99999}, "technician_id"),
-             ({"order_id": order.id, "technician_id": plumber.id, "position": 5}, "position"),
-             ({"order_id": order.id, "technician_id": plumber.id, "position": -1}, "position"),
-             ({"order_id": order.id}, "technician_id")]
+    cases = [
+        ({"order_id": order.id, "technician_id": fitter.id}, "technician_id"),
+        ({"order_id": stranger.id, "technician_id": plumber.id}, "order_id"),
+        ({"order_id": order.id, "technician_id": 99999}, "technician_id"),
+        ({"order_id": order.id, "technician_id": plumber.id, "position": 5}, "position"),
+        ({"order_id": order.id, "technician_id": plumber.id, "position": -1}, "position"),
+        ({"order_id": order.id}, "technician_id"),
+    ]
     for body, field in cases:
         resp = _patch(client, crew, plan["id"], **body)
         assert resp.status_code == 422 and field in resp.json["errors"], (body, resp.json)
     assert client.get(f"/api/dispatch/plans/{plan['id']}", headers=crew.headers).json == plan
     agent = make.user("hotline_agent")
-    resp = client.patch(f"/api/dispatch/plans/{plan['id']}", headers=make.headers(agent),
-                        json={"order_id": order.id, "technician_id": None})
+    resp = client.patch(
+        f"/api/dispatch/plans/{plan['id']}",
+        headers=make.headers(agent),
+        json={"order_id": order.id, "technician_id": None},
+    )
     assert resp.status_code == 403
     assert client.get("/api/dispatch/plans/424242", headers=crew.headers).status_code == 404
 
@@ -99,8 +104,10 @@ def test_an_accepted_plan_cannot_be_edited(client, crew, day):
     tech = crew.technician()
     order = crew.order()
     plan = propose(client, crew, day)
-    assert client.post(f"/api/dispatch/plans/{plan['id']}/accept",
-                       headers=crew.headers).status_code == 200
+    assert (
+        client.post(f"/api/dispatch/plans/{plan['id']}/accept", headers=crew.headers).status_code
+        == 200
+    )
     resp = _patch(client, crew, plan["id"], order_id=order.id, technician_id=tech.id)
     assert resp.status_code == 409 and resp.json["code"] == "plan_not_proposed"
 
@@ -121,4 +128,7 @@ def test_moving_an_assigned_order_to_someone_else_reassigns_it_on_accept(client,
     assert (row.status, row.technician_id) == ("assigned", second.id)
     event = row.events[-1]
     assert (event.kind, event.from_status, event.payload["from_technician_id"]) == (
-        "reassign", "accepted", first.id)
+        "reassign",
+        "accepted",
+        first.id,
+    )

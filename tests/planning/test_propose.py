@@ -72,8 +72,11 @@ def test_orders_outside_reach_window_or_capacity_come_back_with_reasons(client, 
     nowhere.team_id = crew.team.id
     db.session.commit()
     reasons = unassigned_reasons(propose(client, crew, day))
-    assert reasons == {extra.id: "capacity", dawn.id: "window_impossible",
-                       nowhere.id: "no_location"}
+    assert reasons == {
+        extra.id: "capacity",
+        dawn.id: "window_impossible",
+        nowhere.id: "no_location",
+    }
     assert all(order.id not in reasons for order in kept)
 
 
@@ -86,12 +89,14 @@ def test_an_order_already_assigned_stays_with_its_technician(client, crew, day, 
     assert stop_ids(route_of(plan, near)) == []
 
 
-def test_day_off_and_non_working_days_leave_orders_unplanned(client, crew, day,
-                                                             non_working_day):
+def test_day_off_and_non_working_days_leave_orders_unplanned(client, crew, day, non_working_day):
     tech = crew.technician()
     order = crew.order()
-    resp = client.put(f"/api/dispatch/day-shifts/{tech.id}/{day.isoformat()}",
-                      headers=crew.headers, json={"off": True, "note": "年假"})
+    resp = client.put(
+        f"/api/dispatch/day-shifts/{tech.id}/{day.isoformat()}",
+        headers=crew.headers,
+        json={"off": True, "note": "年假"},
+    )
     assert resp.status_code == 200 and resp.json[0]["working"] is False
     plan = propose(client, crew, day)
     assert plan["routes"] == [] and unassigned_reasons(plan) == {order.id: "no_skill"}
@@ -118,16 +123,21 @@ def test_bad_requests_are_refused_and_store_nothing(client, crew, day, make):
     assert client.post("/api/dispatch/plans", json=body).status_code == 401
     resp = client.post("/api/dispatch/plans", headers=make.headers(agent), json=body)
     assert resp.status_code == 403 and resp.json["code"] == "forbidden"
-    cases = [({"team_id": 9999, "date": day.isoformat()}, "team_id"),
-             ({"team_id": crew.team.id, "date": "2020-01-02"}, "date"),
-             ({"team_id": crew.team.id, "date": "tomorrow"}, "date"),
-             ({"team_id": crew.team.id, "date": "9999-12-31"}, "date"),
-             ({"team_id": 2**31, "date": day.isoformat()}, "team_id"),
-             ({"date": day.isoformat()}, "team_id")]
+    cases = [
+        ({"team_id": 9999, "date": day.isoformat()}, "team_id"),
+        ({"team_id": crew.team.id, "date": "2020-01-02"}, "date"),
+        ({"team_id": crew.team.id, "date": "tomorrow"}, "date"),
+        ({"team_id": crew.team.id, "date": "9999-12-31"}, "date"),
+        ({"team_id": 2**31, "date": day.isoformat()}, "team_id"),
+        ({"date": day.isoformat()}, "team_id"),
+    ]
     for payload, field in cases:
         resp = client.post("/api/dispatch/plans", headers=crew.headers, json=payload)
         assert resp.status_code == 422 and field in resp.json["errors"], resp.json
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Plan)) == 0
-    resp = client.put(f"/api/dispatch/day-shifts/{crew.technician().id}/{day}",
-                      headers=crew.headers, json={"start": "12:00", "end": "09:00"})
+    resp = client.put(
+        f"/api/dispatch/day-shifts/{crew.technician().id}/{day}",
+        headers=crew.headers,
+        json={"start": "12:00", "end": "09:00"},
+    )
     assert resp.status_code == 422 and "end" in resp.json["errors"]

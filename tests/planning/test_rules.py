@@ -52,8 +52,15 @@ def test_route_waits_for_window_and_flags_late_and_overtime():
     assert second.violations == [timeline.AFTER_SHIFT]
     assert route.violations == [timeline.AFTER_SHIFT]
     assert route.travel_m == 4000 and route.back_at == second.end + 1200
-    late = timeline.run(SHIFT, 0, [Visit(1, 2, 600, window=(8.5 * H, 8.5 * H + 600))], None,
-                        seconds, metres, max_tasks=0)
+    late = timeline.run(
+        SHIFT,
+        0,
+        [Visit(1, 2, 600, window=(8.5 * H, 8.5 * H + 600))],
+        None,
+        seconds,
+        metres,
+        max_tasks=0,
+    )
     assert late.stops[0].violations == [timeline.WINDOW_MISSED]
     assert late.violations == [timeline.OVER_CAPACITY]
 
@@ -85,9 +92,12 @@ def test_planner_respects_skills_pins_windows_and_says_why():
     proposal = planner.propose(crews, visits, seconds, metres, timeout_s=5, threads=1)
     routes = {crew: [s.id for s in route.stops] for crew, route in proposal.routes.items()}
     assert 1 in routes[20] and 2 in routes[10] and 3 in routes[10] + routes[20]
-    assert proposal.unassigned == {4: reasons.NO_SKILL, 5: reasons.OUT_OF_REACH,
-                                   6: reasons.WINDOW_IMPOSSIBLE,
-                                   7: reasons.TECHNICIAN_OFF_SHIFT}
+    assert proposal.unassigned == {
+        4: reasons.NO_SKILL,
+        5: reasons.OUT_OF_REACH,
+        6: reasons.WINDOW_IMPOSSIBLE,
+        7: reasons.TECHNICIAN_OFF_SHIFT,
+    }
     third = next(s for r in proposal.routes.values() for s in r.stops if s.id == 3)
     assert 15 * H <= third.start <= 16 * H
     assert all(not s.violations for r in proposal.routes.values() for s in r.stops)
@@ -96,8 +106,10 @@ def test_planner_respects_skills_pins_windows_and_says_why():
 def test_when_the_day_is_full_the_higher_priority_order_is_kept():
     seconds, metres = _line(0, 1, 1)
     crews = [_crew(10, 0, max_tasks=1)]
-    visits = [Visit(1, 1, 1800, skill="plumbing", priority=0),
-              Visit(2, 2, 1800, skill="plumbing", priority=70)]
+    visits = [
+        Visit(1, 1, 1800, skill="plumbing", priority=0),
+        Visit(2, 2, 1800, skill="plumbing", priority=70),
+    ]
     proposal = planner.propose(crews, visits, seconds, metres, timeout_s=5, threads=1)
     assert [s.id for s in proposal.routes[10].stops] == [2]
     assert proposal.unassigned == {1: reasons.CAPACITY}

@@ -12,25 +12,43 @@ from app.signatures.models import DamageRecord, Signature
 from app.signatures.storage import get_storage
 from tests.visits.kit import jpeg, png_b64
 
-STROKES = [[{"x": 10, "y": 10, "t": 0}, {"x": 40, "y": 22, "t": 16}, {"x": 80, "y": 30, "t": 33}],
-           [{"x": 20, "y": 50, "t": 400}, {"x": 60, "y": 52, "t": 420}]]  # noqa: E501
+STROKES = [
+    [{"x": 10, "y": 10, "t": 0}, {"x": 40, "y": 22, "t": 16}, {"x": 80, "y": 30, "t": 33}],
+    [{"x": 20, "y": 50, "t": 400}, {"x": 60, "y": 52, "t": 420}],
+]  # noqa: E501
 
 
 def damage(ph, order, **over):
     photo = ph.upload(order, jpeg()).json["id"]
-    body = {"meter_number": "HY-M-0042", "damaged_parts": ["表玻璃", "铅封"],
-            "description": "表玻璃碎裂", "cause": "用户装修时重物撞击,经双方确认",
-            "charge_item": "水表更换费", "charge_amount": "120.00", "photo_ids": [photo], **over}
+    body = {
+        "meter_number": "HY-M-0042",
+        "damaged_parts": ["表玻璃", "铅封"],
+        "description": "表玻璃碎裂",
+        "cause": "用户装修时重物撞击,经双方确认",
+        "charge_item": "水表更换费",
+        "charge_amount": "120.00",
+        "photo_ids": [photo],
+        **over,
+    }
     resp = ph.post(order.id, "meter-damage", body)
     assert resp.status_code == 201, resp.json
     return resp.json
 
 
 def sign(ph, order, record_id, key=None, **over):
-    body = {"document_kind": "meter_damage", "work_order_id": order.id,
-            "damage_record_id": record_id, "signer_name": "钱先生", "signer_relation": "owner",
-            "strokes": STROKES, "png_base64": png_b64(), "user_agent": "pytest-phone",
-            "position": {"lat": 36.77, "lon": 121.16}, "accuracy_m": 6, **over}
+    body = {
+        "document_kind": "meter_damage",
+        "work_order_id": order.id,
+        "damage_record_id": record_id,
+        "signer_name": "钱先生",
+        "signer_relation": "owner",
+        "strokes": STROKES,
+        "png_base64": png_b64(),
+        "user_agent": "pytest-phone",
+        "position": {"lat": 36.77, "lon": 121.16},
+        "accuracy_m": 6,
+        **over,
+    }
     headers = dict(ph.headers, **({"Idempotency-Key": key} if key else {}))
     return ph.client.post("/api/signatures", json=body, headers=headers)
 
@@ -63,8 +81,9 @@ def test_signature_signs_a_canonical_document_anyone_can_check(signed, client):
     assert text == documents.canonical_json(json.loads(text))
     assert documents.sha256_hex(text) == sig["document_sha256"]
     assert sig["png_sha256"] == documents.sha256_hex(base64.b64decode(png_b64()))
-    as_validated = [[{k: float(v) for k, v in point.items()} for point in stroke]
-                    for stroke in STROKES]  # numbers are floats once validated
+    as_validated = [
+        [{k: float(v) for k, v in point.items()} for point in stroke] for stroke in STROKES
+    ]  # numbers are floats once validated
     assert sig["strokes_sha256"] == documents.sha256_hex(documents.canonical_json(as_validated))
     key = client.get("/api/signatures/public-key").json
     public = Ed25519PublicKey.from_public_bytes(base64.b64decode(key["public_key"]))
@@ -87,10 +106,12 @@ def test_second_signature_on_the_order_is_chained(signed):
 
 def test_postgresql_itself_refuses_update_and_delete(signed):
     _, _, sig = signed
-    for statement in ("UPDATE signatures SET signer_name = 'x' WHERE id = :id",
-                      "DELETE FROM signatures WHERE id = :id",
-                      "UPDATE damage_records SET cause = 'x' WHERE id = (SELECT damage_record_id "
-                      "FROM signatures WHERE id = :id)"):
+    for statement in (
+        "UPDATE signatures SET signer_name = 'x' WHERE id = :id",
+        "DELETE FROM signatures WHERE id = :id",
+        "UPDATE damage_records SET cause = 'x' WHERE id = (SELECT damage_record_id "
+        "FROM signatures WHERE id = :id)",
+    ):
         with db.engine.connect() as conn:
             with pytest.raises(sa.exc.DBAPIError) as caught:
                 conn.execute(sa.text(statement), {"id": sig["id"]})
@@ -102,12 +123,14 @@ def tamper(sql, **params):
     """What only someone bypassing the trigger (a superuser) could do."""
     with db.engine.begin() as conn:
         conn.execute(sa.text("ALTER TABLE signatures DISABLE TRIGGER signatures_append_only"))
-        conn.execute(sa.text("ALTER TABLE damage_records DISABLE TRIGGER "
-                             "damage_records_append_only"))
+        conn.execute(
+            sa.text("ALTER TABLE damage_records DISABLE TRIGGER damage_records_append_only")
+        )
         conn.execute(sa.text(sql), params)
         conn.execute(sa.text("ALTER TABLE signatures ENABLE TRIGGER signatures_append_only"))
-        conn.execute(sa.text("ALTER TABLE damage_records ENABLE TRIGGER "
-                             "damage_records_append_only"))
+        conn.execute(
+            sa.text("ALTER TABLE damage_records ENABLE TRIGGER damage_records_append_only")
+        )
 
 
 def test_verify_names_a_changed_signature_image(signed, storage_dir):
@@ -122,15 +145,23 @@ def test_verify_names_a_changed_signature_image(signed, storage_dir):
 
 def test_verify_names_changed_strokes(signed, storage_dir):
     ph, _, sig = signed
-    os.remove(os.path.join(storage_dir, sig["strokes_sha256"][:2], sig["strokes_sha256"][2:4],
-                           sig["strokes_sha256"]))
+    os.remove(
+        os.path.join(
+            storage_dir,
+            sig["strokes_sha256"][:2],
+            sig["strokes_sha256"][2:4],
+            sig["strokes_sha256"],
+        )
+    )
     assert verify(ph, sig["id"])["mismatches"] == ["strokes"]
 
 
 def test_verify_names_a_changed_document(signed):
     ph, _, sig = signed
-    tamper("UPDATE signatures SET document = replace(document, '120.00', '12.00') WHERE id = :id",
-           id=sig["id"])
+    tamper(
+        "UPDATE signatures SET document = replace(document, '120.00', '12.00') WHERE id = :id",
+        id=sig["id"],
+    )
     result = verify(ph, sig["id"])
     assert "document_hash" in result["mismatches"] and "server_signature" in result["mismatches"]
     assert "damage_record" in result["mismatches"]  # the record no longer matches the text
@@ -138,8 +169,9 @@ def test_verify_names_a_changed_document(signed):
 
 def test_verify_names_a_changed_damage_record_and_signer(signed):
     ph, _, sig = signed
-    tamper("UPDATE damage_records SET charge_amount = 1200 WHERE id = :id",
-           id=sig["damage_record_id"])
+    tamper(
+        "UPDATE damage_records SET charge_amount = 1200 WHERE id = :id", id=sig["damage_record_id"]
+    )
     assert verify(ph, sig["id"])["mismatches"] == ["damage_record"]
     tamper("UPDATE signatures SET signer_name = '别人' WHERE id = :id", id=sig["id"])
     assert verify(ph, sig["id"])["mismatches"] == ["damage_record", "signer"]
@@ -176,8 +208,11 @@ def test_bad_signature_input_changes_nothing(phone, make):
     other = make.work_order()
     assert sign(ph, other, record["id"]).status_code == 404
     assert db.session.scalar(sa.select(sa.func.count(Signature.id))) == 0
-    resp = ph.post(order.id, "meter-damage", {"meter_number": "M", "damaged_parts": ["表"],
-                                              "cause": "撞击", "charge_item": "换表"})
+    resp = ph.post(
+        order.id,
+        "meter-damage",
+        {"meter_number": "M", "damaged_parts": ["表"], "cause": "撞击", "charge_item": "换表"},
+    )
     assert resp.status_code == 422 and "charge_amount" in resp.json["errors"]
     assert db.session.scalar(sa.select(sa.func.count(DamageRecord.id))) == 1
 
@@ -197,8 +232,16 @@ def test_receipt_page_shows_what_was_signed_the_image_and_the_code(signed, clien
     page = client.get(detail["receipt_url"].split("localhost", 1)[-1])
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    for shown in ("因用户责任引起的计量装置损坏确认书", "HY-M-0042", "表玻璃、铅封", "钱先生",
-                  "户主", "¥120.00", sig["verification_code"], "完整,未被改动"):
+    for shown in (
+        "因用户责任引起的计量装置损坏确认书",
+        "HY-M-0042",
+        "表玻璃、铅封",
+        "钱先生",
+        "户主",
+        "¥120.00",
+        sig["verification_code"],
+        "完整,未被改动",
+    ):
         assert shown in html, shown
     image = client.get(detail["receipt_url"].split("localhost", 1)[-1] + "/signature.png")
     assert image.status_code == 200 and image.data == get_storage().get(sig["png_sha256"])

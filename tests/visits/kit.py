@@ -14,14 +14,19 @@ from tests.factories import CENTRE
 
 def png(width=40, height=20):
     """A real, decodable PNG (grey pixels)."""
+
     def chunk(kind, data):
         body = kind + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
     raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def jpeg(width=64, height=48, padding=0):
@@ -69,8 +74,11 @@ class Phone:
 
     def on_site(self, order, at=CENTRE):
         assert self.post(order.id, "depart", {"device_time": iso(now())}).status_code == 200
-        resp = self.post(order.id, "arrive", {"position": {"lon": at[0], "lat": at[1]},
-                                              "accuracy_m": 8, "device_time": iso(now())})
+        resp = self.post(
+            order.id,
+            "arrive",
+            {"position": {"lon": at[0], "lat": at[1]}, "accuracy_m": 8, "device_time": iso(now())},
+        )
         assert resp.status_code == 200, resp.json
         return resp
 
@@ -84,8 +92,12 @@ class Phone:
         import io
 
         data = {"file": (io.BytesIO(content), name), **form}
-        return self.client.post(f"/api/workorders/{order.id}/photos", data=data,
-                                headers=headers, content_type="multipart/form-data")
+        return self.client.post(
+            f"/api/workorders/{order.id}/photos",
+            data=data,
+            headers=headers,
+            content_type="multipart/form-data",
+        )
 
 
 @pytest.fixture

@@ -11,15 +11,20 @@ from tests.visits.kit import Phone, assigned_order, jpeg
 
 
 def verified_events(order_id):
-    return db.session.scalar(sa.select(sa.func.count()).where(
-        WorkOrderEvent.work_order_id == order_id, WorkOrderEvent.kind == "customer_verified_id"))
+    return db.session.scalar(
+        sa.select(sa.func.count()).where(
+            WorkOrderEvent.work_order_id == order_id, WorkOrderEvent.kind == "customer_verified_id"
+        )
+    )
 
 
-def test_qr_opens_a_chinese_page_with_the_technician_and_no_customer_data(client, make,
-                                                                         storage_dir):
+def test_qr_opens_a_chinese_page_with_the_technician_and_no_customer_data(
+    client, make, storage_dir
+):
     zone = make.zone()
-    order, tech = assigned_order(make, caller_name="赵女士", caller_phone="13912345678",
-                                 address="海阳市某小区5号楼")
+    order, tech = assigned_order(
+        make, caller_name="赵女士", caller_phone="13912345678", address="海阳市某小区5号楼"
+    )
     ph = Phone(client, make, tech)
     resp = ph.client.post(f"/api/workorders/{order.id}/id-check", headers=ph.headers)
     assert resp.status_code == 200
@@ -78,8 +83,15 @@ def completed(client, make):
     return ph, order
 
 
-ANSWERS = {"overall": 5, "timeliness": 4, "attitude": 5, "professionalism": 4,
-           "site_clean": True, "comments": "师傅很耐心", "suggestions": "希望短信提醒"}
+ANSWERS = {
+    "overall": 5,
+    "timeliness": 4,
+    "attitude": 5,
+    "professionalism": 4,
+    "site_clean": True,
+    "comments": "师傅很耐心",
+    "suggestions": "希望短信提醒",
+}
 
 
 def test_satisfaction_on_the_technicians_phone_once_per_order(client, make, storage_dir):
@@ -104,8 +116,15 @@ def test_customer_link_form_single_submission_no_login(client, make, storage_dir
     assert page.status_code == 200 and "征求意见书" in page.get_data(as_text=True)
     incomplete = client.post(f"/survey/{link['token']}", data={"overall": "5"})
     assert incomplete.status_code == 422
-    form = {"overall": "4", "timeliness": "3", "attitude": "5", "professionalism": "4",
-            "site_clean": "yes", "comments": "满意", "suggestions": ""}
+    form = {
+        "overall": "4",
+        "timeliness": "3",
+        "attitude": "5",
+        "professionalism": "4",
+        "site_clean": "yes",
+        "comments": "满意",
+        "suggestions": "",
+    }
     done = client.post(f"/survey/{link['token']}", data=form)
     assert done.status_code == 200 and "提交成功" in done.get_data(as_text=True)
     saved = db.session.scalar(sa.select(SatisfactionForm))

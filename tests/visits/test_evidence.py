@@ -22,7 +22,10 @@ def test_photos_are_checked_by_content_and_stored_by_sha256(phone, storage_dir):
     resp = ph.upload(order, content, purpose="work", caption="漏点")
     assert resp.status_code == 201, resp.json
     assert (resp.json["content_type"], resp.json["width"], resp.json["height"]) == (
-        "image/jpeg", 640, 480)
+        "image/jpeg",
+        640,
+        480,
+    )
     assert resp.json["sha256"] == hashlib.sha256(content).hexdigest()
     got = ph.client.get(resp.json["url"], headers=ph.headers)
     assert got.status_code == 200 and got.data == content and got.mimetype == "image/jpeg"
@@ -72,9 +75,17 @@ def test_violation_is_reported_with_photos_and_referred_to_inspection(phone, mak
     db.session.commit()
     ph.on_site(order)
     photo_id = ph.upload(order, jpeg()).json["id"]
-    resp = ph.post(order.id, "violations", {
-        "kind": "theft", "notes": "表前私接管道,已礼貌告知", "photo_ids": [photo_id],
-        "customer_aggressive": True, "position": {"lat": 36.77, "lon": 121.16}})
+    resp = ph.post(
+        order.id,
+        "violations",
+        {
+            "kind": "theft",
+            "notes": "表前私接管道,已礼貌告知",
+            "photo_ids": [photo_id],
+            "customer_aggressive": True,
+            "position": {"lat": 36.77, "lon": 121.16},
+        },
+    )
     assert resp.status_code == 201, resp.json
     assert resp.json["referred_team_id"] == inspection.id and resp.json["photo_ids"] == [photo_id]
     note = db.session.scalar(sa.select(Notification).where(Notification.recipient_id == lead.id))
@@ -88,7 +99,10 @@ def test_violation_cannot_cite_another_orders_photo(client, make, storage_dir):
     mine.on_site(order)
     theirs.on_site(other)
     foreign_photo = theirs.upload(other, jpeg()).json["id"]
-    resp = mine.post(order.id, "violations", {"kind": "violation", "notes": "违约用水",
-                                              "photo_ids": [foreign_photo]})
+    resp = mine.post(
+        order.id,
+        "violations",
+        {"kind": "violation", "notes": "违约用水", "photo_ids": [foreign_photo]},
+    )
     assert resp.status_code == 422 and "photo_ids" in resp.json["errors"]
     assert db.session.scalar(sa.select(sa.func.count(ViolationReport.id))) == 0

@@ -11,8 +11,11 @@ from tests.visits.kit import Phone, assigned_order, iso, now
 
 
 def count_events(order_id, kind):
-    return db.session.scalar(sa.select(sa.func.count()).where(
-        WorkOrderEvent.work_order_id == order_id, WorkOrderEvent.kind == kind))
+    return db.session.scalar(
+        sa.select(sa.func.count()).where(
+            WorkOrderEvent.work_order_id == order_id, WorkOrderEvent.kind == kind
+        )
+    )
 
 
 def test_same_key_same_body_gives_the_first_response_and_acts_once(phone):
@@ -25,9 +28,11 @@ def test_same_key_same_body_gives_the_first_response_and_acts_once(phone):
     assert count_events(order.id, "contact_attempt") == 1
     # Key order and spacing do not make a different body.
     text = '{ "device_time": "' + body["device_time"] + '",  "outcome": "called"}'
-    resp = ph.client.post(f"/api/workorders/{order.id}/contact-attempts", data=text,
-                          headers={**ph.headers, "Idempotency-Key": "k-1",
-                                   "Content-Type": "application/json"})
+    resp = ph.client.post(
+        f"/api/workorders/{order.id}/contact-attempts",
+        data=text,
+        headers={**ph.headers, "Idempotency-Key": "k-1", "Content-Type": "application/json"},
+    )
     assert resp.status_code == 201 and resp.json == first.json
 
 
@@ -52,9 +57,16 @@ def test_refusals_are_stored_too_so_a_retry_gets_the_same_answer(phone):
 
 def test_key_still_in_progress_is_409(phone, app):
     ph, order = phone
-    db.session.add(IdempotencyKey(user_id=ph.tech.user_id, key="k-4", method="POST",
-                                  path=f"/api/workorders/{order.id}/depart",
-                                  body_sha256=_digest({}), status="in_progress"))
+    db.session.add(
+        IdempotencyKey(
+            user_id=ph.tech.user_id,
+            key="k-4",
+            method="POST",
+            path=f"/api/workorders/{order.id}/depart",
+            body_sha256=_digest({}),
+            status="in_progress",
+        )
+    )
     db.session.commit()
     resp = ph.post(order.id, "depart", {}, key="k-4")
     assert resp.status_code == 409 and resp.json["code"] == "idempotency_in_progress"
@@ -63,10 +75,17 @@ def test_key_still_in_progress_is_409(phone, app):
 
 def test_a_stale_claim_with_no_effect_is_taken_over(phone):
     ph, order = phone
-    db.session.add(IdempotencyKey(user_id=ph.tech.user_id, key="k-5", method="POST",
-                                  path=f"/api/workorders/{order.id}/depart",
-                                  body_sha256=_digest({}), status="in_progress",
-                                  created_at=utcnow() - timedelta(minutes=10)))
+    db.session.add(
+        IdempotencyKey(
+            user_id=ph.tech.user_id,
+            key="k-5",
+            method="POST",
+            path=f"/api/workorders/{order.id}/depart",
+            body_sha256=_digest({}),
+            status="in_progress",
+            created_at=utcnow() - timedelta(minutes=10),
+        )
+    )
     db.session.commit()
     resp = ph.post(order.id, "depart", {}, key="k-5")
     assert resp.status_code == 200 and count_events(order.id, "depart") == 1

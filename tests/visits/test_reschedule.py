@@ -14,16 +14,25 @@ def book(ph, order, start, end):
 
 
 def move(ph, order, **over):
-    body = {"start": iso(later(days=1)), "end": iso(later(days=1, hours=1)),
-            "reason": "临时抢修任务,无法按时上门", "customer_informed_via": "phone",
-            "customer_informed_at": iso(now() - timedelta(minutes=1)), **over}
+    body = {
+        "start": iso(later(days=1)),
+        "end": iso(later(days=1, hours=1)),
+        "reason": "临时抢修任务,无法按时上门",
+        "customer_informed_via": "phone",
+        "customer_informed_at": iso(now() - timedelta(minutes=1)),
+        **over,
+    }
     return ph.post(order.id, "reschedule", body)
 
 
 def test_reschedule_before_the_window_records_reason_new_window_and_how_told(phone):
     ph, order = phone
-    assert ph.post(order.id, "appointment", {"start": iso(later(hours=2)),
-                                             "end": iso(later(hours=3))}).status_code == 200
+    assert (
+        ph.post(
+            order.id, "appointment", {"start": iso(later(hours=2)), "end": iso(later(hours=3))}
+        ).status_code
+        == 200
+    )
     resp = move(ph, order)
     assert resp.status_code == 200, resp.json
     assert resp.json["kind"] == "reschedule" and resp.json["reason"].startswith("临时抢修")
@@ -34,16 +43,24 @@ def test_reschedule_before_the_window_records_reason_new_window_and_how_told(pho
 
 
 def test_technician_cannot_reschedule_once_the_window_started_but_a_dispatcher_can(
-        phone, client, make):
+    phone, client, make
+):
     ph, order = phone
     book(ph, order, now() - timedelta(minutes=5), later(minutes=55))
     resp = move(ph, order)
     assert resp.status_code == 409 and resp.json["code"] == "reschedule_refused"
     dispatcher = make.user("dispatcher")
-    resp = client.post(f"/api/workorders/{order.id}/reschedule", headers=make.headers(dispatcher),
-                       json={"start": iso(later(days=1)), "end": iso(later(days=1, hours=1)),
-                             "reason": "客户改期", "customer_informed_via": "phone",
-                             "customer_informed_at": iso(now())})
+    resp = client.post(
+        f"/api/workorders/{order.id}/reschedule",
+        headers=make.headers(dispatcher),
+        json={
+            "start": iso(later(days=1)),
+            "end": iso(later(days=1, hours=1)),
+            "reason": "客户改期",
+            "customer_informed_via": "phone",
+            "customer_informed_at": iso(now()),
+        },
+    )
     assert resp.status_code == 200, resp.json
     assert resp.json["actor_label"].startswith("dispatcher:")
 

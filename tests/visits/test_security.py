@@ -11,9 +11,13 @@ ANSWERS = {"overall": 5, "timeliness": 5, "attitude": 5, "professionalism": 5, "
 STEP_BODIES = {
     "contact-attempts": {"outcome": "called"},
     "appointment": {"start": iso(later(hours=2)), "end": iso(later(hours=3))},
-    "reschedule": {"start": iso(later(days=1)), "end": iso(later(days=1, hours=1)),
-                   "reason": "改期", "customer_informed_via": "phone",
-                   "customer_informed_at": iso(now())},
+    "reschedule": {
+        "start": iso(later(days=1)),
+        "end": iso(later(days=1, hours=1)),
+        "reason": "改期",
+        "customer_informed_via": "phone",
+        "customer_informed_at": iso(now()),
+    },
     "depart": {},
     "arrive": {"position": {"lat": 36.77, "lon": 121.16}},
     "checklist": {"item": "id_shown"},
@@ -50,10 +54,22 @@ def test_every_phone_endpoint_is_404_on_someone_elses_order(client, make, storag
     ]:
         refused.append((path, getattr(client, method)(path, headers=me.headers)))
     refused.append(("sign", sign(me, theirs, signature["damage_record_id"])))
-    synced = client.post("/api/sync", headers=me.headers, json={"items": [
-        {"idempotency_key": f"s-{step}", "action": step, "work_order_id": theirs.id, "body": body,
-         "method": "PUT" if step == "work-record" else "POST"}
-        for step, body in STEP_BODIES.items()]}).json["results"]
+    synced = client.post(
+        "/api/sync",
+        headers=me.headers,
+        json={
+            "items": [
+                {
+                    "idempotency_key": f"s-{step}",
+                    "action": step,
+                    "work_order_id": theirs.id,
+                    "body": body,
+                    "method": "PUT" if step == "work-record" else "POST",
+                }
+                for step, body in STEP_BODIES.items()
+            ]
+        },
+    ).json["results"]
     wrong = [(name, r.status_code) for name, r in refused if r.status_code != 404]
     wrong += [(r["idempotency_key"], r["status"]) for r in synced if r["status"] != 404]
     assert wrong == []
@@ -64,7 +80,10 @@ def test_other_roles_cannot_take_phone_steps(client, make, storage_dir):
     order, _ = assigned_order(make)
     for role in ("hotline_agent", "dispatcher", "general_manager"):
         headers = make.headers(make.user(role))
-        resp = client.post(f"/api/workorders/{order.id}/arrive", headers=headers,
-                           json={"position": {"lat": 36.77, "lon": 121.16}})
+        resp = client.post(
+            f"/api/workorders/{order.id}/arrive",
+            headers=headers,
+            json={"position": {"lat": 36.77, "lon": 121.16}},
+        )
         assert resp.status_code == 403
     assert client.post("/api/sync", json={"items": []}).status_code == 401

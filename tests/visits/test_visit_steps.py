@@ -7,29 +7,46 @@ from tests.visits.kit import Phone, assigned_order, iso, later, now
 
 
 def events(order_id):
-    return db.session.scalars(sa.select(WorkOrderEvent).where(
-        WorkOrderEvent.work_order_id == order_id).order_by(WorkOrderEvent.id)).all()
+    return db.session.scalars(
+        sa.select(WorkOrderEvent)
+        .where(WorkOrderEvent.work_order_id == order_id)
+        .order_by(WorkOrderEvent.id)
+    ).all()
 
 
 def test_whole_visit_records_every_step_with_device_and_server_times(phone):
     ph, order = phone
     device = now().replace(microsecond=0)
-    resp = ph.post(order.id, "contact-attempts",
-                   {"outcome": "no_answer", "device_time": iso(device)})
+    resp = ph.post(
+        order.id, "contact-attempts", {"outcome": "no_answer", "device_time": iso(device)}
+    )
     assert resp.status_code == 201 and resp.json["kind"] == "contact_attempt"
     start, end = later(hours=2), later(hours=3)
     resp = ph.post(order.id, "appointment", {"start": iso(start), "end": iso(end)})
     assert resp.status_code == 200 and resp.json["status"] == "scheduled", resp.json
     ph.on_site(order)
     ph.tick(order, "uniform", "id_shown", "shoe_covers")
-    resp = ph.post(order.id, "work-record", {"notes": "更换阀门", "parts": [
-        {"name": "DN20 阀门", "quantity": 1}]}, method="put")
+    resp = ph.post(
+        order.id,
+        "work-record",
+        {"notes": "更换阀门", "parts": [{"name": "DN20 阀门", "quantity": 1}]},
+        method="put",
+    )
     assert resp.status_code == 200 and resp.json["parts"][0]["unit"] == "个", resp.json
     resp = ph.post(order.id, "complete", {"device_time": iso(device)})
     assert resp.status_code == 200 and resp.json["status"] == "completed", resp.json
     kinds = [e.kind for e in events(order.id)]
-    assert kinds[-9:] == ["contact_attempt", "schedule", "depart", "arrive", "checklist:uniform",
-                          "checklist:id_shown", "checklist:shoe_covers", "work_record", "complete"]
+    assert kinds[-9:] == [
+        "contact_attempt",
+        "schedule",
+        "depart",
+        "arrive",
+        "checklist:uniform",
+        "checklist:id_shown",
+        "checklist:shoe_covers",
+        "work_record",
+        "complete",
+    ]
     first = events(order.id)[-9]
     assert first.device_time == device and first.server_time > device
     db.session.expire_all()
@@ -61,8 +78,12 @@ def test_meter_replacement_needs_old_and_new_meter_before_completion(client, mak
     ph.tick(order, "id_shown")
     resp = ph.post(order.id, "complete", {})
     assert resp.status_code == 409 and resp.json["errors"]["missing"] == ["meter_replacement"]
-    meters = {"old_meter_number": "HY-OLD-1", "old_meter_final_reading": 1234.5,
-              "new_meter_number": "HY-NEW-9", "new_meter_initial_reading": 0}
+    meters = {
+        "old_meter_number": "HY-OLD-1",
+        "old_meter_final_reading": 1234.5,
+        "new_meter_number": "HY-NEW-9",
+        "new_meter_initial_reading": 0,
+    }
     resp = ph.post(order.id, "work-record", {"meter_replacement": meters}, method="put")
     assert resp.status_code == 200 and resp.json["meter_replacement"] == meters
     assert ph.post(order.id, "complete", {}).status_code == 200
@@ -85,8 +106,11 @@ def test_arrival_keeps_distance_and_flags_far_arrivals(client, make, storage_dir
 def test_checklist_item_is_recorded_once_with_time_and_position(phone):
     ph, order = phone
     ph.on_site(order)
-    body = {"item": "id_shown", "position": {"lat": 36.77, "lon": 121.16},
-            "device_time": iso(now())}
+    body = {
+        "item": "id_shown",
+        "position": {"lat": 36.77, "lon": 121.16},
+        "device_time": iso(now()),
+    }
     first = ph.post(order.id, "checklist", body)
     assert first.status_code == 201 and first.json["position"] == {"lat": 36.77, "lon": 121.16}
     again = ph.post(order.id, "checklist", body)

@@ -155,11 +155,18 @@ def test_order_for_a_customer_not_yet_flushed_takes_the_customers_point(make):
     from app.workorders.services import create_work_order
 
     zone = make.zone()
-    customer = Customer(account_no="HY99", name="新用户", phone="13800009999",
-                        address="海阳市方圆街道", location=point_wkt(121.16, 36.77))
+    customer = Customer(
+        account_no="HY99",
+        name="新用户",
+        phone="13800009999",
+        address="海阳市方圆街道",
+        location=point_wkt(121.16, 36.77),
+    )
     db.session.add(customer)
-    order = create_work_order({"type": "general_repair", "channel": "hotline",
-                               "account_no": "HY99"}, make.user("hotline_agent"))
+    order = create_work_order(
+        {"type": "general_repair", "channel": "hotline", "account_no": "HY99"},
+        make.user("hotline_agent"),
+    )
     assert order.zone_id == zone.id and order.caller_phone == "13800009999"
 
 
