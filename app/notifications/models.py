@@ -20,6 +20,9 @@ class Notification(db.Model):
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Set (in batches, about a second late) when a live stream wrote it to a client; NULL
+    # means no open screen has received it, e.g. for an SMS fallback to act on.
+    delivered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     __table_args__ = (
         sa.UniqueConstraint("recipient_id", "dedupe_key", name="uq_notifications_dedupe"),

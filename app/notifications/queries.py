@@ -59,3 +59,15 @@ def unread_after(user_id, last_id, limit=200):
     if last_id is not None:
         stmt = stmt.where(Notification.id > last_id)
     return db.session.scalars(stmt.order_by(Notification.id.desc()).limit(limit)).all()[::-1]
+
+
+def mark_delivered(ids):
+    """A live stream wrote these to a client: stamp the first delivery (later ones keep it)."""
+    if not ids:
+        return 0
+    result = db.session.execute(
+        sa.update(Notification)
+        .where(Notification.id.in_(list(ids)), Notification.delivered_at.is_(None))
+        .values(delivered_at=utcnow())
+    )
+    return result.rowcount

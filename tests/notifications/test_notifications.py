@@ -65,3 +65,22 @@ def test_channel_is_tapline_user_id_by_default(app):
 
     del app.config["LIVE_CHANNEL_PREFIX"]  # the suite gives every test its own
     assert channel_for(5) == "tapline:user:5"
+
+
+def test_delivery_is_stamped_once_and_only_on_the_delivered_ones(make):
+    from app.notifications import queries
+    from app.notifications.models import Notification
+
+    user = make.user("technician")
+    notify([user.id], "assignment", {"n": 1})
+    notify([user.id], "assignment", {"n": 2})
+    db.session.commit()
+    first, second = db.session.scalars(db.select(Notification).order_by(Notification.id)).all()
+    assert queries.mark_delivered([first.id]) == 1
+    db.session.commit()
+    stamped = first.delivered_at
+    assert stamped is not None and second.delivered_at is None
+    assert queries.mark_delivered([first.id, second.id]) == 1
+    db.session.commit()
+    assert first.delivered_at == stamped and second.delivered_at is not None
+    assert queries.mark_delivered([]) == 0
