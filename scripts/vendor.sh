@@ -6,11 +6,21 @@ cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund --silent
 out=app/static/vendor
 rm -rf "$out"
-mkdir -p "$out/leaflet/images" "$out/signature_pad" "$out/swagger-ui"
+mkdir -p "$out/leaflet/images" "$out/signature_pad" "$out/swagger-ui" "$out/gcoord" \
+  "$out/leaflet.markercluster"
 
 cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$out/leaflet/"
 cp node_modules/leaflet/dist/images/*.png "$out/leaflet/images/"
 cp node_modules/leaflet/LICENSE "$out/leaflet/LICENSE"
+
+# gcoord: WGS-84 <-> GCJ-02 (高德, 腾讯) <-> BD-09 (百度) for the phone's navigation links.
+cp node_modules/gcoord/dist/gcoord.esm-browser.prod.js node_modules/gcoord/LICENSE "$out/gcoord/"
+
+# Clusters the console's technician and order markers instead of piling their labels.
+cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+  node_modules/leaflet.markercluster/dist/MarkerCluster.css \
+  node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css \
+  node_modules/leaflet.markercluster/MIT-LICENCE.txt "$out/leaflet.markercluster/"
 
 cp node_modules/signature_pad/dist/signature_pad.umd.min.js "$out/signature_pad/"
 cp node_modules/signature_pad/LICENSE "$out/signature_pad/LICENSE"
