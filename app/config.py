@@ -37,6 +37,14 @@ class Config:
     STORAGE_DIR = os.environ.get("STORAGE_DIR", os.path.join(os.getcwd(), "var", "storage"))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+    # Who the customer deals with: printed on notices, receipts and the ID-check page.
+    COMPANY_NAME = os.environ.get("COMPANY_NAME", "海阳市自来水有限公司")
+    COMPANY_HOTLINE = os.environ.get("COMPANY_HOTLINE", "0535-3222000")
+    COMPANY_ADDRESS = os.environ.get("COMPANY_ADDRESS", "海阳市海政路1号 营业厅")
+    # Which map app the phone's navigation link opens: amap (高德), baidu (百度) or system.
+    NAV_MAP_APP = os.environ.get("NAV_MAP_APP", "amap")
+    # When technicians call on customers (Asia/Shanghai); emergencies are not bound by it.
+    SERVICE_HOURS = os.environ.get("SERVICE_HOURS", "08:00-18:00")
 
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     JSON_BODY_LIMIT = _int("JSON_BODY_LIMIT", 1024 * 1024)

@@ -9,6 +9,8 @@ import pathlib
 
 from flask import Blueprint, Response, jsonify, render_template, url_for
 
+from app.mobile.tables import tables, tables_version
+
 pages = Blueprint(
     "mobile",
     __name__,
@@ -21,6 +23,8 @@ HERE = pathlib.Path(__file__).parent
 STATIC = HERE / "static"
 VENDOR = HERE.parent / "static" / "vendor"
 SIGNATURE_PAD = "signature_pad/signature_pad.umd.min.js"
+GCOORD = "gcoord/gcoord.esm-browser.prod.js"
+VENDORED = (SIGNATURE_PAD, GCOORD)
 NO_CACHE = {"Cache-Control": "no-cache"}
 
 
@@ -29,9 +33,10 @@ def _static_names():
 
 
 def shell_version():
-    """A short hash of the shell's files: it names the service worker's cache."""
-    digest = hashlib.sha256()
-    files = [HERE / "templates" / "mobile" / "index.html", VENDOR / SIGNATURE_PAD]
+    """A short hash of the shell's files and the server tables embedded in it: it names the
+    service worker's cache, so changed labels or steps reach the phone with a new worker."""
+    digest = hashlib.sha256(tables_version().encode())
+    files = [HERE / "templates" / "mobile" / "index.html"] + [VENDOR / f for f in VENDORED]
     files += [STATIC / name for name in _static_names()]
     for path in files:
         digest.update(path.read_bytes())
@@ -39,14 +44,18 @@ def shell_version():
 
 
 def precache_urls():
-    urls = ["/m/", url_for("mobile.manifest"), f"/static/vendor/{SIGNATURE_PAD}"]
+    urls = ["/m/", url_for("mobile.manifest")] + [f"/static/vendor/{f}" for f in VENDORED]
     return urls + [url_for("mobile.static", filename=name) for name in _static_names()]
 
 
 @pages.get("/m/")
 def shell():
     """The app shell; every screen is drawn by the modules from the API and IndexedDB."""
-    return render_template("mobile/index.html", version=shell_version()), 200, NO_CACHE
+    return (
+        render_template("mobile/index.html", version=shell_version(), tables=tables()),
+        200,
+        NO_CACHE,
+    )
 
 
 @pages.get("/m/sw.js")

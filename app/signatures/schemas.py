@@ -1,6 +1,7 @@
 import json
 
 import marshmallow as ma
+import segno
 from flask import url_for
 
 from app.signatures import documents
@@ -125,8 +126,15 @@ class SignatureSchema(ma.Schema):
     )
 
 
+def _receipt(signature):
+    """The receipt link once, with its QR code, for the technician to hand over."""
+    url = _receipt_url(signature)
+    return {"url": url, "qr_svg": segno.make(url, error="m").svg_inline(scale=4)}
+
+
 class SignatureDetailSchema(SignatureSchema):
     receipt_url = ma.fields.Function(_receipt_url)
+    receipt = ma.fields.Function(_receipt, metadata={"type": "object"})
 
 
 class CheckSchema(ma.Schema):

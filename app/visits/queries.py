@@ -1,8 +1,13 @@
 """What the phone reads: my orders in working order, and one visit in full."""
 
+from datetime import time, timedelta
+
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import selectinload
 
+from app.calendar.rules import TZ, parse_office_hours
+from app.database import utcnow
 from app.extensions import db
 from app.visits import rules
 from app.visits.models import Photo, SatisfactionForm, ViolationReport, Visit
@@ -62,11 +67,30 @@ def visit_detail(user, order_id):
         "photos": _rows(Photo, order.id),
         "violations": _rows(ViolationReport, order.id),
         "completion_missing": missing_for_completion(order, visit),
+        "suggested_window": suggested_window(order),
         "satisfaction_submitted": db.session.scalar(
             sa.select(SatisfactionForm.id).where(SatisfactionForm.work_order_id == order.id)
         )
         is not None,
     }
+
+
+def suggested_window(order):
+    """The window the phone offers first: inside SERVICE_HOURS, at the customer's preferred
+    time when the desk noted one (flags.preferred_window {"start": "14:00", "end": "16:00"});
+    an emergency is offered the next two hours, whatever the hour."""
+    now = utcnow().astimezone(TZ)
+    if order.priority >= 2:
+        return {"start": now, "end": now + timedelta(hours=2)}
+    spans = parse_office_hours(current_app.config["SERVICE_HOURS"])
+    hours = (spans[0][0], spans[-1][1])
+    wanted = (order.flags or {}).get("preferred_window") or {}
+    try:
+        preferred = (time.fromisoformat(wanted["start"]), time.fromisoformat(wanted["end"]))
+    except (KeyError, TypeError, ValueError):
+        preferred = None
+    start, end = rules.suggested_window(now, hours, preferred=preferred)
+    return {"start": start, "end": end}
 
 
 def _events(order_id, kind):

@@ -1,6 +1,6 @@
 """Visit rules that need no database: the door checklist, rescheduling, completion (R3)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 # R3.3 at the door, in the order a technician does them.
 CHECKLIST = {
@@ -40,6 +40,35 @@ def window_refusal(start, end, acted_at):
     if end <= acted_at:
         return "预约时间已过 / the window is already over"
     return None
+
+
+def suggested_window(now, service_hours, *, preferred=None, length=timedelta(hours=2)):
+    """The appointment window a phone offers first (issue 13): inside `service_hours`
+    (open, close clock times), the customer's preferred (start, end) clock times when known
+    and reachable, else two hours from the next whole hour at least an hour away; the next
+    day when today is over. `now` is an aware local time; so is the answer. Emergencies are
+    not bound by it: the caller leaves them out."""
+    opens, closes = service_hours
+    span = None
+    if preferred and max(preferred[0], opens) < min(preferred[1], closes):
+        span = (max(preferred[0], opens), min(preferred[1], closes))
+    lead = timedelta(minutes=30) if span else timedelta(hours=1)
+    soonest = now + lead
+    next_hour = soonest.replace(minute=0, second=0, microsecond=0)
+    if next_hour < soonest:
+        next_hour += timedelta(hours=1)
+    for offset in range(3):
+        day = now.date() + timedelta(days=offset)
+        at = lambda clock, day=day: datetime.combine(day, clock, tzinfo=now.tzinfo)  # noqa: E731
+        if span:
+            start, end = at(span[0]), at(span[1])
+        else:
+            start = max(at(opens), next_hour)
+            end = start + length
+        if start >= soonest and end <= at(closes):
+            return start, end
+    start = datetime.combine(now.date() + timedelta(days=1), opens, tzinfo=now.tzinfo)
+    return start, start + length
 
 
 def reschedule_refusal(window_start, acted_at, informed_at, by_dispatcher):

@@ -173,6 +173,11 @@ class ChecklistItemSchema(ma.Schema):
     done_at = ma.fields.String(allow_none=True, metadata={"format": "date-time"})
 
 
+class WindowSchema(ma.Schema):
+    start = ma.fields.DateTime()
+    end = ma.fields.DateTime()
+
+
 class VisitDetailSchema(ma.Schema):
     order = ma.fields.Nested(WorkOrderSchema)
     visit = ma.fields.Nested(VisitSchema)
@@ -182,6 +187,7 @@ class VisitDetailSchema(ma.Schema):
     violations = ma.fields.List(ma.fields.Nested(ViolationReportSchema))
     completion_missing = ma.fields.List(ma.fields.String())
     satisfaction_submitted = ma.fields.Boolean()
+    suggested_window = ma.fields.Nested(WindowSchema)
 
 
 class MyOrdersArgsSchema(ma.Schema):

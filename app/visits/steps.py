@@ -25,6 +25,8 @@ class Step:
     roles: tuple = ("technician",)
     fixed_path: str | None = None  # steps that are not under /api/workorders/<id>/
     routed_here: bool = True  # False: the single endpoint belongs to another package
+    label: str = ""  # what the phone calls the step (served to it, app/mobile/tables.py)
+    moves: str | None = None  # the state-machine action it takes (app/workorders/states.py)
 
     @property
     def order_scoped(self):
@@ -45,6 +47,8 @@ STEPS = {
             WorkOrderDetailSchema,
             "Accept an order assigned to me (dispatch's endpoint)",
             routed_here=False,
+            label="接单",
+            moves="accept",
         ),
         Step(
             "decline",
@@ -54,6 +58,8 @@ STEPS = {
             WorkOrderDetailSchema,
             "Decline an order assigned to me (dispatch's endpoint)",
             routed_here=False,
+            label="拒单",
+            moves="decline",
         ),
         Step(
             "contact-attempts",
@@ -63,6 +69,7 @@ STEPS = {
             schemas.StepResultSchema,
             "Record a call to the customer: called, no answer, or time agreed",
             status=201,
+            label="联系客户",
         ),
         Step(
             "appointment",
@@ -71,6 +78,8 @@ STEPS = {
             services.set_appointment,
             schemas.StepResultSchema,
             "Set the appointment window agreed with the customer (R3.1)",
+            label="预约上门时间",
+            moves="schedule",
         ),
         Step(
             "reschedule",
@@ -80,6 +89,8 @@ STEPS = {
             schemas.StepResultSchema,
             "Reschedule before the window starts, with the reason and how the customer was told",
             roles=("technician", "dispatcher", "admin"),
+            label="改约",
+            moves="schedule",
         ),
         Step(
             "depart",
@@ -88,6 +99,8 @@ STEPS = {
             services.depart,
             schemas.StepResultSchema,
             "On my way (en route)",
+            label="出发",
+            moves="depart",
         ),
         Step(
             "arrive",
@@ -96,6 +109,8 @@ STEPS = {
             services.arrive,
             schemas.StepResultSchema,
             "Arrived: position, accuracy and device time; far arrivals are flagged (R3.5)",
+            label="到场",
+            moves="arrive",
         ),
         Step(
             "checklist",
@@ -105,6 +120,7 @@ STEPS = {
             schemas.StepResultSchema,
             "Tick one door checklist item with its time and position",
             status=201,
+            label="上门服务规范",
         ),
         Step(
             "work-record",
@@ -114,6 +130,7 @@ STEPS = {
             schemas.VisitSchema,
             "Save notes, parts used and the old and new meter of a replacement",
             method="PUT",
+            label="维修记录",
         ),
         Step(
             "violations",
@@ -123,6 +140,7 @@ STEPS = {
             schemas.ViolationReportSchema,
             "Report violation or theft with photos and notes; referred to inspection (R3.6)",
             status=201,
+            label="违约用水/窃水报告",
         ),
         Step(
             "meter-damage",
@@ -132,6 +150,7 @@ STEPS = {
             signature_schemas.DamageRecordSchema,
             "Record meter damage caused by the customer: parts, agreed cause, photos, charge",
             status=201,
+            label="表具损坏记录",
         ),
         Step(
             "complete",
@@ -140,6 +159,8 @@ STEPS = {
             services.complete,
             schemas.StepResultSchema,
             "Complete the work: needs arrival and work ID shown (409 names what is missing)",
+            label="完工",
+            moves="complete",
         ),
         Step(
             "satisfaction",
@@ -149,6 +170,7 @@ STEPS = {
             schemas.SatisfactionFormSchema,
             "The customer fills the satisfaction form on the technician's phone (R3.8)",
             status=201,
+            label="征求意见书",
         ),
         Step(
             "sign",
@@ -159,6 +181,7 @@ STEPS = {
             "The customer signs a damage record: strokes and PNG; the server signs the document",
             status=201,
             fixed_path="/api/signatures",
+            label="客户签字",
         ),
     )
 }

@@ -2,7 +2,7 @@ import marshmallow as ma
 
 from app.auth.permissions import mask_phone
 from app.schemas import GeometryPointField, IdField, LocationSchema, PageArgsSchema, page_of
-from app.workorders import deadlines, states
+from app.workorders import deadlines, states, timeline
 from app.workorders.models import CHANNELS, PROPERTY_SIDES, SLA_STATES
 
 PHONE = ma.validate.Regexp(
@@ -61,6 +61,8 @@ class WorkOrderEventSchema(ma.Schema):
     position = GeometryPointField(allow_none=True)
     accuracy_m = ma.fields.Float(allow_none=True)
     payload = ma.fields.Dict()
+    label = ma.fields.Function(lambda e: timeline.event_label(e.kind))
+    sentence = ma.fields.Function(timeline.describe)
 
 
 class WorkOrderSchema(ma.Schema):

@@ -101,7 +101,15 @@ def test_a_whole_visit_on_the_phone(contexts, field_visit, make):
     draw_signature(phone)
     screenshot(phone, "signature")
     phone.click("#sheet-submit")
+    # The receipt is handed over at once: a QR code and the link for the customer's phone.
+    phone.wait_for_selector("#receipt-qr")
+    receipt_url = phone.get_attribute("#receipt-url", "href")
+    assert "/receipt/" in receipt_url
+    assert phone.get_attribute("#receipt-print", "href") == receipt_url
+    screenshot(phone, "receipt-handover")
+    phone.click("#sheet-close")
     phone.wait_for_selector(".damage .state:has-text('已签字')")
+    assert phone.locator("button[data-step='receipt']").count() == 1
 
     step(phone, "complete")
     phone.fill("textarea[name=note]", "已更换表玻璃")
@@ -477,3 +485,27 @@ def test_an_expired_sign_in_is_renewed_before_the_queue_is_sent(contexts, field_
         phone.evaluate("JSON.parse(localStorage.getItem('tapline.m.auth')).access_token") != expired
     )
     assert [e.kind for e in events_of(order.id)][-1] == "accept"
+
+
+def test_the_order_screen_speaks_plainly_and_navigates_with_the_map_apps_coordinates(
+    contexts, field_visit, app, monkeypatch
+):
+    tech, order, dispatcher = field_visit
+    assign(order, tech, dispatcher)
+    phone = contexts().new_page()
+    sign_in(phone, tech.user)
+    open_order(phone, order)
+    expect_status(phone, "待接单")  # the phone's name for "assigned", named by the server
+    view = phone.inner_text("#view")
+    for raw in ("null", "undefined", "NaN", "awaiting_dispatcher", "assign", " / "):
+        assert raw not in view
+    assert "调度员派单,原因:测试派单。工单现为「已派单」。" in view  # the server's sentence
+    # 高德 expects GCJ-02: the WGS-84 site (121.1605, 36.7702) is shifted about 450 m by gcoord.
+    href = phone.get_attribute("#navigate", "href")
+    assert href.startswith("https://uri.amap.com/navigation?to=121.165577,36.770728,")
+    screenshot(phone, "order-assigned")
+
+    monkeypatch.setitem(app.config, "NAV_MAP_APP", "baidu")
+    phone.reload()
+    phone.wait_for_selector("#navigate")
+    assert "destination=latlng:36.776647,121.172111" in phone.get_attribute("#navigate", "href")

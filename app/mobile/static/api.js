@@ -12,7 +12,7 @@ export const auth = {
 
 export class ApiError extends Error {
   constructor(status, body) {
-    super(body?.message || `HTTP ${status}`);
+    super(body?.message || `服务器返回错误(${status})`);
     this.status = status;
     this.body = body || {};
   }
@@ -20,7 +20,7 @@ export class ApiError extends Error {
 
 // No answer at all: offline, or the connection broke. The step may or may not have arrived.
 export class Offline extends Error {
-  constructor() { super("网络不可用 / offline"); }
+  constructor() { super("网络不可用"); }
 }
 
 export const events = new EventTarget();
@@ -59,7 +59,7 @@ export async function login(username, password) {
     method: "POST", body: { username, password }, retry: false,
   });
   if (tokens.user.role !== "technician") {
-    throw new ApiError(403, { message: "此应用仅供维修工使用 / for technicians only" });
+    throw new ApiError(403, { message: "此应用仅供维修工使用" });
   }
   auth.set(tokens);
   return tokens.user;

@@ -56,7 +56,7 @@ async function updateBadge() {
   $("#failed").replaceChildren(...failed.map((f) => h("div", { class: "failed" },
     h("div", {}, h("strong", {}, `未能提交:${STEP_ZH[f.action] || f.label}`),
       ` (工单 #${f.order_id},${fmtTime(f.device_time)})`),
-    h("div", { class: "small" }, f.body?.message || `HTTP ${f.status}`),
+    h("div", { class: "small" }, errorText({ body: f.body }) ),
     h("button", { type: "button", class: "plain", onclick: () => outbox.dismiss(f.seq) }, "知道了"))));
 }
 

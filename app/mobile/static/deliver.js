@@ -4,7 +4,7 @@ import { ApiError } from "./api.js";
 import * as outbox from "./outbox.js";
 import { toast } from "./ui.js";
 
-export async function deliver(seqs) {
+export async function deliver(seqs, { quiet = false } = {}) {
   const outcomes = [];
   for (const seq of [].concat(seqs)) outcomes.push([seq, await outbox.settle(seq)]);
   const refused = outcomes.filter(([, o]) => o.state === "failed");
@@ -14,14 +14,15 @@ export async function deliver(seqs) {
     throw new ApiError(status, body);
   }
   if (outcomes.some(([, o]) => o.state === "queued")) {
-    toast("已保存在手机上,联网后自动发送 / saved, will be sent when online", "queued");
+    if (!quiet) toast("已保存在手机上,联网后自动发送", "queued");
     return "queued";
   }
-  toast("已提交 / sent", "ok");
+  if (!quiet) toast("已提交", "ok");
   return outcomes.at(-1)[1].result;
 }
 
 // Enqueue one step and deliver it.
-export async function send(entry) {
-  return deliver(await outbox.enqueue(entry));
+// quiet: the screen itself shows the outcome (a ticked checklist row), so no toast over it.
+export async function send(entry, options) {
+  return deliver(await outbox.enqueue(entry), options);
 }

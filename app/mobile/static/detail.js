@@ -8,7 +8,8 @@ import * as qr from "./qr.js";
 import * as steps from "./steps.js";
 import * as store from "./store.js";
 import { photoThumb, timeline } from "./history.js";
-import { $, fmtTime, h, toast } from "./ui.js";
+import { navigationLink } from "./nav.js";
+import { $, errorText, fmtTime, h, toast } from "./ui.js";
 
 let generation = 0;
 
@@ -39,7 +40,7 @@ export async function showOrder(id, { fetch = true } = {}) {
       await store.del("cache", `order:${id}`);
       $("#view").replaceChildren(h("p", { class: "empty" }, "此工单已不再分配给您。"));
     } else {
-      toast(err.message, "error");
+      toast(errorText(err), "error");
     }
   }
 }
@@ -54,21 +55,22 @@ function context(id, data, pending) {
     && !(m === "meter_replacement" && queued("work-record").some((e) => e.body.meter_replacement)));
   return {
     id, order, visit, damage: data.damage || [], pending, status, ticked,
-    missing: missing.map((m) => MISSING_ZH[m] || m),
+    missing: missing.map((m) => steps.MISSING_ZH[m] || "其他必填记录"),
     surveyed: visit.satisfaction_submitted || queued("satisfaction").length > 0,
     reload: () => showOrder(id),
   };
 }
 
-const MISSING_ZH = { arrival: "到场记录", id_shown: "出示工作证件", meter_replacement: "新旧表号及读数" };
-
 async function draw(id, data, current) {
   const pending = (await outbox.pending()).filter((e) => e.order_id === id);
   if (!current()) return; // a newer drawing has started meanwhile
   const ctx = context(id, data, pending);
-  $("#view").replaceChildren(
-    summary(ctx), actions(ctx), checklist(ctx), completion(ctx), photos(ctx), damages(ctx),
-    timeline(ctx), h("p", { class: "muted small" }, `数据更新于 ${fmtTime(data.fetched_at)}`));
+  // What to do now comes first: at the door, the checklist, then what completion still needs,
+  // then the step buttons; records and the timeline below. (replaceChildren would print a
+  // null part as the text "null", so absent parts are dropped.)
+  const parts = [summary(ctx), checklist(ctx), completion(ctx), actions(ctx), damages(ctx),
+    photos(ctx), timeline(ctx), h("p", { class: "muted small" }, `数据更新于 ${fmtTime(data.fetched_at)}`)];
+  $("#view").replaceChildren(...parts.filter(Boolean));
 }
 
 function summary({ order, status, pending }) {
@@ -80,9 +82,11 @@ function summary({ order, status, pending }) {
     h("div", { class: "line" }, h("span", {}, order.type_name),
       order.priority >= 2 ? h("span", { class: "badge urgent" }, "紧急抢修") : null,
       order.limited_mobility ? h("span", { class: "badge care" }, "行动不便,预约上门") : null,
-      h("span", { class: `badge sla-${order.sla_state}` }, SLA[order.sla_state] || "")),
+      steps.SLA_ZH[order.sla_state]
+        ? h("span", { class: `badge sla-${order.sla_state}` }, steps.SLA_ZH[order.sla_state]) : null),
     h("p", { class: "address" }, order.address),
-    h("p", {}, "客户:", order.caller_name || order.customer?.name || "—", " ",
+    navigation(order),
+    h("p", {}, "客户:", order.caller_name || order.customer?.name || "未登记姓名", " ",
       phone ? h("a", { href: `tel:${phone}` }, phone) : null),
     order.appointment_start ? h("p", {}, "预约:", `${fmtTime(order.appointment_start)} – `
       + `${fmtTime(order.appointment_end)}`) : null,
@@ -92,7 +96,12 @@ function summary({ order, status, pending }) {
     pending.length ? h("p", { class: "pending-note" }, `本单有 ${pending.length} 个步骤待发送`) : null);
 }
 
-const SLA = { on_track: "时限正常", at_risk: "临近超时", breached: "已超时" };
+function navigation(order) {
+  if (!order.location) return null;
+  const { href, name } = navigationLink(steps.NAVIGATION.app, order.location, order.address);
+  return h("a", { class: "nav-link", id: "navigate", href, target: "_blank", rel: "noopener" },
+    `用${name}导航到这里 ›`);
+}
 
 const BUTTONS = {
   accept: ["接单", forms.accept, true],
@@ -138,7 +147,7 @@ async function guard(run, ctx, ...args) {
   try {
     await run(ctx, ...args);
   } catch (err) {
-    toast(err.body?.message || err.message, "error");
+    toast(errorText(err), "error");
   }
 }
 
@@ -150,10 +159,13 @@ function checklist(ctx) {
     return h("button", { type: "button", class: `check${done ? " done" : ""}`,
       dataset: { item }, disabled: done || ctx.status !== "on_site",
       onclick: () => guard(forms.tick, ctx, item) },
-    h("span", { class: "mark" }, done ? "✓" : "○"), h("span", {}, label.split(" / ")[0]),
+    h("span", { class: "mark" }, done ? "✓" : "○"), h("span", {}, steps.CHECKLIST_ZH[item] || label),
     h("small", {}, doneAt ? fmtTime(doneAt) : queued ? "待发送" : ""));
   });
-  return h("section", { class: "card" }, h("h3", {}, "上门服务规范"), h("div", { class: "checks" }, items));
+  const left = (ctx.visit.checklist || []).filter((c) => !c.done_at && !ctx.ticked.has(c.item)).length;
+  return h("section", { class: "card", id: "door-checklist" },
+    h("h3", {}, left && ctx.status === "on_site" ? `上门服务规范(还有 ${left} 项)` : "上门服务规范"),
+    h("div", { class: "checks" }, items));
 }
 
 function completion(ctx) {
@@ -176,7 +188,7 @@ function damages(ctx) {
   const signedRefs = new Set(ctx.pending.filter((e) => e.action === "sign")
     .map((e) => JSON.stringify(e.body.damage_record_id)));
   const rows = ctx.damage.map((r) => damageRow(ctx, r, r.id,
-    r.signature_id ? `✓ 已签字(签名 #${r.signature_id})` : signedRefs.has(String(r.id)) ? "签字待发送" : null));
+    r.signature_id ? "✓ 客户已签字" : signedRefs.has(String(r.id)) ? "签字待发送" : null));
   for (const e of ctx.pending.filter((p) => p.action === "meter-damage")) {
     const key = JSON.stringify(steps.ref(e.seq));
     rows.push(damageRow(ctx, e.body, steps.ref(e.seq), signedRefs.has(key) ? "记录和签字待发送" : "记录待发送"));
@@ -192,6 +204,8 @@ function damageRow(ctx, record, id, state) {
     h("div", { class: "muted" }, `原因:${record.cause}`),
     state ? h("div", { class: "state" }, state) : null,
     canSign ? h("button", { type: "button", class: "big", dataset: { step: "sign" },
-      onclick: () => guard(evidence.sign, ctx, id, record) }, "客户签字") : null);
+      onclick: () => guard(evidence.sign, ctx, id, record) }, "客户签字") : null,
+    record.signature_id ? h("button", { type: "button", class: "big", dataset: { step: "receipt" },
+      onclick: () => guard(qr.receipt, ctx, record.signature_id) }, "交给客户签字回执") : null);
 }
 

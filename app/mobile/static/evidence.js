@@ -4,6 +4,7 @@ import { deliver } from "./deliver.js";
 import * as geo from "./geo.js";
 import * as outbox from "./outbox.js";
 import { mountPad, pngBase64, strokes } from "./signature.js";
+import { receipt } from "./qr.js";
 import { PURPOSE_ZH, RELATION_ZH, entryFor, photoEntry, ref } from "./steps.js";
 import { $, choice, field, h, sheet } from "./ui.js";
 
@@ -42,7 +43,7 @@ export function photo(ctx) {
   ], {
     submitLabel: "保存照片",
     submit: async (form) => {
-      if (!form.photos.files.length) throw new Error("请先拍照 / take a photo first");
+      if (!form.photos.files.length) throw new Error("请先拍照");
       return deliver(await queuePhotos(ctx, form.photos, form.purpose.value, form.caption.value));
     },
   });
@@ -104,7 +105,7 @@ export async function meterDamage(ctx) {
 function damageBody(form) {
   const parts = [...form.querySelectorAll("[name=parts]:checked")].map((box) => box.value);
   if (form.other_part.value.trim()) parts.push(form.other_part.value.trim());
-  if (!parts.length) throw new Error("请选择损坏部位 / choose what is damaged");
+  if (!parts.length) throw new Error("请选择损坏部位");
   const body = { meter_number: form.meter_number.value.trim(), damaged_parts: parts,
                  description: form.description.value.trim(), cause: form.cause.value.trim() };
   if (form.charge_item.value.trim() || form.charge_amount.value) {
@@ -135,7 +136,7 @@ export function sign(ctx, damageId, record) {
   ], {
     submitLabel: "确认签字",
     submit: async (form) => {
-      if (pad.isEmpty()) throw new Error("请客户在框内签字 / the customer has not signed");
+      if (pad.isEmpty()) throw new Error("请客户在框内签字");
       const body = await geo.stamp({
         document_kind: "meter_damage", work_order_id: ctx.id, damage_record_id: damageId,
         signer_name: form.signer_name.value.trim(), signer_relation: form.signer_relation.value,
@@ -146,5 +147,5 @@ export function sign(ctx, damageId, record) {
     },
   });
   pad = mountPad($("#signature-pad"));
-  return opened;
+  return opened.then((result) => (result?.body?.id ? receipt(ctx, result.body.id) : result));
 }

@@ -11,8 +11,8 @@ const select = (name, options, value) => h("select", { name },
   Object.entries(options).map(([v, label]) => h("option", { value: v, selected: v === value }, label)));
 
 // A step with the phone's position when one is at hand (the customer's answers carry none).
-export async function step(ctx, action, body = {}, { locate = true } = {}) {
-  return send(entryFor(action, ctx.id, locate ? await geo.stamp(body) : body));
+export async function step(ctx, action, body = {}, { locate = true, quiet = false } = {}) {
+  return send(entryFor(action, ctx.id, locate ? await geo.stamp(body) : body), { quiet });
 }
 
 export const accept = (ctx) => step(ctx, "accept");
@@ -20,7 +20,7 @@ export const accept = (ctx) => step(ctx, "accept");
 export function decline(ctx) {
   return sheet("拒单", [
     field("拒单原因 *", area("reason", { required: true, minlength: 2, maxlength: 1000 }),
-      "将退回调度重新派单 / the order goes back to dispatch"),
+      "将退回调度重新派单"),
   ], {
     submitLabel: "确认拒单",
     submit: async (form) => {
@@ -68,10 +68,18 @@ function nextHour(hours = 1) {
   return new Date(at.getTime() + hours * 3600000);
 }
 
+// The server's suggestion: inside service hours, at the customer's preferred time when known
+// (emergencies: now). A suggestion cached while offline may have passed: then the next hour.
+function suggested(ctx) {
+  const window = ctx.visit.suggested_window;
+  if (window && new Date(window.start) > new Date()) return [new Date(window.start), new Date(window.end)];
+  return [nextHour(1), nextHour(3)];
+}
+
 export function appointment(ctx) {
   return sheet("预约上门时间", [
-    h("p", { class: "muted" }, "与客户约定的上门时间段 / the window agreed with the customer"),
-    ...windowFields(nextHour(1), nextHour(3)),
+    h("p", { class: "muted" }, "与客户约定的上门时间段(已按服务时间给出建议,可修改)"),
+    ...windowFields(...suggested(ctx)),
     field("备注", area("note", { maxlength: 1000 })),
   ], {
     submitLabel: "保存预约",
@@ -103,11 +111,11 @@ export function depart(ctx) {
 }
 
 export function arrive(ctx) {
-  const status = h("p", { id: "fix", class: "fix" }, "正在定位… / locating…");
+  const status = h("p", { id: "fix", class: "fix" }, "正在定位…");
   let fix = null;
   const locate = async () => {
     fix = null;
-    status.textContent = "正在定位… / locating…";
+    status.textContent = "正在定位…";
     try {
       fix = await geo.fresh();
       status.textContent = `纬度 ${fix.position.lat.toFixed(5)},经度 ${fix.position.lon.toFixed(5)},`
@@ -120,11 +128,11 @@ export function arrive(ctx) {
   return sheet("到场", [
     h("p", { class: "muted" }, "到场时间和位置将被记录;距工单位置过远会提示调度员。"),
     status,
-    h("button", { type: "button", class: "plain", onclick: locate }, "重新定位 / locate again"),
+    h("button", { type: "button", class: "plain", onclick: locate }, "重新定位"),
   ], {
     submitLabel: "确认到场",
     submit: async () => {
-      if (!fix) throw new Error("尚未获得位置,请稍候或重新定位 / no position yet");
+      if (!fix) throw new Error("尚未获得位置,请稍候或重新定位");
       return send(entryFor("arrive", ctx.id,
         { position: fix.position, accuracy_m: fix.accuracy_m }));
     },
@@ -132,7 +140,7 @@ export function arrive(ctx) {
 }
 
 export function tick(ctx, item) {
-  return step(ctx, "checklist", { item });
+  return step(ctx, "checklist", { item }, { quiet: true });
 }
 
 export function complete(ctx) {

@@ -4,7 +4,7 @@ let last = null;
 function read(options) {
   return new Promise((resolve, reject) => {
     if (!navigator.geolocation) {
-      reject(new Error("此设备不支持定位 / no geolocation on this device"));
+      reject(new Error("此设备不支持定位"));
       return;
     }
     navigator.geolocation.getCurrentPosition((pos) => {
@@ -19,9 +19,9 @@ function read(options) {
 }
 
 const MESSAGES = {
-  1: "未获定位权限,请在浏览器设置中允许定位 / location permission denied",
-  2: "无法获取位置,请到开阔处重试 / position unavailable",
-  3: "定位超时,请重试 / location timed out",
+  1: "未获定位权限,请在浏览器设置中允许定位",
+  2: "无法获取位置,请到开阔处重试",
+  3: "定位超时,请重试",
 };
 
 // A fresh, accurate fix: arrival is judged by it (R3.5).

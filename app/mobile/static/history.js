@@ -1,7 +1,8 @@
-// The order's timeline (its events, newest first, with the steps still waiting on top) and
+// The order's timeline (its events, newest first, with the steps still waiting on top; each
+// event in the server's own plain sentence, app/workorders/timeline.py) and
 // photo thumbnails, which need the bearer token and so are fetched rather than linked.
 import { auth } from "./api.js";
-import { CONTACT_ZH, STEP_ZH, eventLabel } from "./steps.js";
+import { STEP_ZH, eventLabel } from "./steps.js";
 import { fmtTime, h } from "./ui.js";
 
 const thumbs = new Map();
@@ -24,30 +25,15 @@ async function loadThumb(url) {
   return thumbs.get(url);
 }
 
-function detail(event) {
-  const p = event.payload || {};
-  const bits = [];
-  if (event.kind === "arrive" && p.distance_m != null) {
-    bits.push(`距工单位置 ${Math.round(p.distance_m)} 米`);
-    if (p.flagged) bits.push(`⚠ 超出 ${p.flag_limit_m} 米`);
-  }
-  if (event.kind === "contact_attempt") bits.push(CONTACT_ZH[p.outcome] || p.outcome);
-  if (p.start) bits.push(`${fmtTime(p.start)} – ${fmtTime(p.end)}`);
-  if (event.kind === "customer_signed") bits.push(`签名 #${p.signature_id}`);
-  if (event.kind === "satisfaction_submitted") bits.push(`总体 ${p.overall} 分`);
-  if (event.reason) bits.push(event.reason);
-  return bits.join(";");
-}
-
 export function timeline(ctx) {
   const waiting = [...ctx.pending].reverse().map((e) => h("li", { class: "pending" },
     h("div", {}, h("strong", {}, STEP_ZH[e.action] || e.label), h("span", { class: "badge queued" }, "待发送")),
     h("small", {}, `设备时间 ${fmtTime(e.device_time)}`)));
   const events = [...(ctx.order.timeline || [])].sort((a, b) => b.id - a.id).map((e) =>
     h("li", { dataset: { kind: e.kind } },
-      h("div", {}, h("strong", {}, eventLabel(e.kind)),
+      h("div", {}, h("strong", {}, e.label || eventLabel(e.kind)),
         h("span", { class: "muted" }, fmtTime(e.server_time))),
-      detail(e) ? h("small", {}, detail(e)) : null,
+      e.sentence ? h("small", { class: "sentence" }, e.sentence) : null,
       e.device_time && Math.abs(new Date(e.device_time) - new Date(e.server_time)) > 60000
         ? h("small", { class: "muted" }, `设备时间 ${fmtTime(e.device_time)}`) : null));
   return h("section", { class: "card" }, h("h3", {}, "工单动态"),

@@ -2,9 +2,9 @@
 // appointment), read from the API and kept for offline reading; queued steps laid over.
 import { Offline, api } from "./api.js";
 import * as outbox from "./outbox.js";
-import { STATUS_ZH, predictedStatus } from "./steps.js";
+import { SLA_ZH, STATUS_ZH, predictedStatus } from "./steps.js";
 import * as store from "./store.js";
-import { $, fmtTime, h, toast } from "./ui.js";
+import { $, errorText, fmtTime, h, toast } from "./ui.js";
 
 let generation = 0;
 
@@ -24,7 +24,7 @@ export async function showOrders({ fetch = true } = {}) {
     if (err instanceof Offline) {
       if (!cached) $("#view").replaceChildren(h("p", { class: "empty" }, "离线中,尚无缓存的工单。"));
     } else {
-      toast(err.message, "error");
+      toast(errorText(err), "error");
     }
   }
 }
@@ -39,7 +39,7 @@ async function draw(list, current) {
       + `${fmtTime(list.fetched_at)}`),
     h("button", { type: "button", class: "plain", id: "refresh", onclick: () => showOrders() }, "刷新")),
     cards.length ? h("ul", { class: "orders", id: "orders" }, cards)
-      : h("p", { class: "empty" }, "暂无待办工单 / no open orders"));
+      : h("p", { class: "empty" }, "暂无待办工单"));
 }
 
 function card(order, pending) {
@@ -53,8 +53,8 @@ function card(order, pending) {
     order.priority >= 2 ? h("span", { class: "badge urgent" }, "紧急") : null,
     order.limited_mobility ? h("span", { class: "badge care" }, "行动不便") : null,
     order.arrival_flagged ? h("span", { class: "badge warn" }, "到场位置偏远") : null,
-    h("span", { class: `badge sla-${order.sla_state}` }, { on_track: "正常", at_risk: "临近超时",
-                                                         breached: "已超时" }[order.sla_state])),
+    SLA_ZH[order.sla_state] ? h("span", { class: `badge sla-${order.sla_state}` }, SLA_ZH[order.sla_state])
+      : null),
   h("div", { class: "address" }, order.address),
   h("div", { class: "muted small" }, order.appointment_start
     ? `预约 ${fmtTime(order.appointment_start)} – ${fmtTime(order.appointment_end)}`

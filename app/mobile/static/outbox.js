@@ -98,12 +98,12 @@ async function nextBatch(queue) {
     const body = await resolveRefs(entry.body);
     if (body === WAITING) {
       if (batch.length) break;
-      await fail(entry, { status: 0, body: { message: "所依赖的步骤不存在 / missing earlier step" } });
+      await fail(entry, { status: 0, body: { message: "所依赖的步骤不存在" } });
       return [];
     }
     if (body instanceof Failed) {
       await fail(entry, { status: 0, body: { code: "dependency_failed", message:
-        `所依赖的步骤「${body.label}」未成功,此步骤未发送 / an earlier step failed` } });
+        `所依赖的步骤「${body.label}」未成功,此步骤未发送` } });
       return batch;
     }
     entry.body = body;

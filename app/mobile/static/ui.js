@@ -45,12 +45,15 @@ export function localInput(date) {
 }
 export const fromLocalInput = (value) => (value ? new Date(value).toISOString() : null);
 
+// The server writes messages as "中文 / English": the phone shows the Chinese half, and the
+// field messages without the API's field names (each form says which field it is about).
+const chinese = (text) => String(text).split(" / ")[0].trim();
+
 export function errorText(err) {
   const body = err?.body || {};
-  const say = (m) => (typeof m === "string" ? m : JSON.stringify(m));
-  const fields = Object.entries(body.errors || {})
-    .map(([name, msgs]) => `${name}: ${[].concat(msgs).map(say).join(";")}`);
-  return [body.message || err?.message || "出错了 / Error", ...fields].join("\n");
+  const say = (m) => (typeof m === "string" ? chinese(m) : Object.values(m).flat().map(say).join(";"));
+  const fields = Object.values(body.errors || {}).map((msgs) => [].concat(msgs).map(say).join(";"));
+  return [chinese(body.message || err?.message || "出错了,请重试"), ...fields].join("\n");
 }
 
 // A full-screen sheet holding one form. `submit(form)` returns a value to close with, or
