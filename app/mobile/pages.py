@@ -7,7 +7,7 @@ installs a new worker and the old cache is dropped; nothing here depends on a bu
 import hashlib
 import pathlib
 
-from flask import Blueprint, Response, jsonify, render_template, url_for
+from flask import Blueprint, Response, jsonify, render_template, send_from_directory, url_for
 
 from app.mobile.tables import tables, tables_version
 
@@ -89,4 +89,12 @@ def manifest():
         }
     )
     response.mimetype = "application/manifest+json"
+    return response
+
+
+@pages.get("/favicon.ico")
+def favicon():
+    """The water-drop icon for every page (browsers ask for /favicon.ico without a link)."""
+    response = send_from_directory(HERE.parent / "static", "favicon.svg", mimetype="image/svg+xml")
+    response.cache_control.max_age = 86400
     return response

@@ -1,6 +1,8 @@
 """The print-friendly receipt of a signature, for the customer to keep (R3.7)."""
 
 import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, render_template
 
@@ -10,6 +12,20 @@ from app.signatures.models import RELATIONS_ZH
 from app.signatures.storage import BlobMissing, get_storage
 
 pages = Blueprint("signature_pages", __name__, template_folder="templates")
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+@pages.app_template_filter("beijing")
+def beijing(moment):
+    """An ISO time (or datetime) as people in China write it: 2026年12月1日 21:30 (北京时间)."""
+    if not moment:
+        return "未记录"
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    local = moment.astimezone(BEIJING)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
 HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 

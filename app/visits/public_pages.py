@@ -1,9 +1,11 @@
 """Public pages in Chinese, no login: the technician ID check and the satisfaction form."""
 
+import hashlib
 import os
 
 import marshmallow as ma
 from flask import Blueprint, Response, current_app, render_template, request
+from markupsafe import escape
 from werkzeug.security import safe_join
 
 from app.errors import Conflict, NotFound, Unauthorized
@@ -14,9 +16,14 @@ from app.visits.schemas import SatisfactionCreateSchema
 
 pages = Blueprint("visit_pages", __name__, template_folder="templates")
 
-PLACEHOLDER_AVATAR = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 120" width="120"
-height="120"><rect width="120" height="120" fill="#dfe7ef"/><circle cx="60" cy="46" r="22"
-fill="#8aa1b8"/><path d="M18 112c4-26 22-38 42-38s38 12 42 38z" fill="#8aa1b8"/></svg>"""
+# No photo on file: the technician's name on a colour of their own, which no one could take
+# for a face to compare (the page then asks the customer to check name and number instead).
+AVATAR = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 160 200" width="160" height="200">
+<rect width="160" height="200" rx="12" fill="hsl({hue},45%,38%)"/>
+<text x="80" y="{y}" font-size="{size}" text-anchor="middle" fill="#fff"
+font-family="Noto Sans CJK SC,PingFang SC,Microsoft YaHei,sans-serif">{name}</text>
+<text x="80" y="178" font-size="18" text-anchor="middle" fill="#fff" opacity=".85"
+font-family="sans-serif">{number}</text></svg>"""
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
@@ -55,7 +62,8 @@ def verify(token):
             409,
         )
     db.session.commit()
-    return render_template("visits/verify.html", token=token, **facts), 200, NO_STORE
+    photo = has_photo(facts["technician"])
+    return render_template("visits/verify.html", token=token, photo=photo, **facts), 200, NO_STORE
 
 
 @pages.get("/verify/<token>/photo")
@@ -65,11 +73,27 @@ def technician_photo(token):
     except (Unauthorized, customer.NotGenuine):
         return Response(status=404)
     db.session.commit()
-    return _photo(facts["technician"].photo_path)
+    technician = facts["technician"]
+    return _photo(technician.photo_path) or _avatar(technician)
+
+
+def _avatar(technician):
+    name = escape(technician.name[-3:])
+    hue = int(hashlib.sha256(technician.employee_no.encode()).hexdigest()[:4], 16) % 360
+    size = 56 if len(name) < 3 else 44
+    body = AVATAR.format(
+        hue=hue, name=name, size=size, y=100 + size // 3, number=escape(technician.employee_no)
+    )
+    return Response(body, mimetype="image/svg+xml", headers=NO_STORE)
+
+
+def has_photo(technician):
+    return _photo(technician.photo_path) is not None
 
 
 def _photo(photo_path):
-    """The technician's photo_path: a storage key or a file under STORAGE_DIR; else an avatar."""
+    """The technician's photo_path (a storage key or a file under STORAGE_DIR) as a response,
+    or None when there is no readable photo."""
     data = None
     if photo_path:
         try:
@@ -81,7 +105,7 @@ def _photo(photo_path):
     except images.NotAnImage:
         kind = None
     if kind is None:
-        return Response(PLACEHOLDER_AVATAR, mimetype="image/svg+xml", headers=NO_STORE)
+        return None
     return Response(data, mimetype=kind, headers=NO_STORE)
 
 

@@ -5,8 +5,8 @@ from flask import Response
 from flask.views import MethodView
 
 from app.auth.permissions import current_user
-from app.extensions import Blueprint
-from app.visits import queries, records
+from app.extensions import Blueprint, db
+from app.visits import portraits, queries, records
 from app.visits.idempotency import idempotent
 from app.visits.schemas import (
     MyOrderListSchema,
@@ -14,6 +14,7 @@ from app.visits.schemas import (
     PhotoFileSchema,
     PhotoSchema,
     PhotoUploadSchema,
+    TechnicianPhotoSchema,
     VisitDetailSchema,
 )
 from app.visits.steps import STEPS
@@ -88,3 +89,15 @@ class PhotoByIdViews(MethodView):
             mimetype=photo.content_type,
             headers={"Cache-Control": "private, max-age=86400"},
         )
+
+
+@blp.route("/admin/technicians/<int:technician_id>/photo")
+class TechnicianPhotoViews(MethodView):
+    @blp.auth("admin")
+    @blp.arguments(PhotoFileSchema, location="files")
+    @blp.response(200, TechnicianPhotoSchema)
+    def put(self, files, technician_id):
+        """Set the photo customers compare at the door: JPEG/PNG portrait, at least 240x300"""
+        technician = portraits.set_photo(technician_id, files["file"].read())
+        db.session.commit()
+        return {"technician_id": technician.id, "photo_set": True}

@@ -116,6 +116,11 @@ class PhotoFileSchema(ma.Schema):
     file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
 
 
+class TechnicianPhotoSchema(ma.Schema):
+    technician_id = ma.fields.Integer()
+    photo_set = ma.fields.Boolean()
+
+
 class StepResultSchema(WorkOrderEventSchema):
     position = PositionField(allow_none=True)
     work_order_id = ma.fields.Integer()

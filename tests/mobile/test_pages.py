@@ -40,3 +40,9 @@ def test_the_manifest_installs_the_app_on_its_own_scope(client):
     assert manifest["start_url"] == "/m/" and manifest["scope"] == "/m/"
     assert manifest["lang"] == "zh-CN" and manifest["short_name"] == "外勤"
     assert client.get(manifest["icons"][0]["src"]).status_code == 200
+
+
+def test_every_page_has_a_favicon(client):
+    resp = client.get("/favicon.ico")
+    assert resp.status_code == 200 and resp.mimetype == "image/svg+xml"
+    assert resp.get_data(as_text=True).startswith("<svg")

@@ -1,6 +1,7 @@
 import base64
 import json
 import os
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -238,11 +239,16 @@ def test_receipt_page_shows_what_was_signed_the_image_and_the_code(signed, clien
         "表玻璃、铅封",
         "钱先生",
         "户主",
-        "¥120.00",
+        "120.00 元",
         sig["verification_code"],
-        "完整,未被改动",
+        "没有被改动过",
     ):
         assert shown in html, shown
+    # Beijing time in Chinese, no ISO UTC stamp, no English outside "how to verify".
+    signed_at = re.search(r'<dd id="signed-at">(.*?)</dd>', html).group(1)
+    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}", signed_at)
+    assert "+00:00" not in html
+    assert "Ed25519" in html.split('id="how-to-verify"')[1]
     image = client.get(detail["receipt_url"].split("localhost", 1)[-1] + "/signature.png")
     assert image.status_code == 200 and image.data == get_storage().get(sig["png_sha256"])
     assert client.get("/receipt/not-a-token").status_code == 403

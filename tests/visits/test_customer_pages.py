@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -32,9 +33,14 @@ def test_qr_opens_a_chinese_page_with_the_technician_and_no_customer_data(
     assert link["url"].endswith(f"/verify/{link['token']}") and "<svg" in link["qr_svg"]
     page = client.get(f"/verify/{link['token']}")
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and "身份核验通过" in html
+    assert page.status_code == 200 and "是本公司的工作人员" in html
     for shown in (tech.name, tech.employee_no, order.number, zone.name, tech.team.name):
         assert shown in html
+    # The company's name, hotline and window address come from the configuration.
+    for shown in ("海阳市自来水有限公司", 'href="tel:0535-3222000"', "海阳市海政路1号 营业厅"):
+        assert shown in html
+    assert not re.search(r"[A-Za-z]{4,}", re.sub(r"<[^>]*>|\{[^}]*\}", "", html.split("<body>")[1]))
+    assert "照片还没有登记" in html  # no photo: the customer checks the name and number
     for hidden in ("赵女士", "13912345678", "5号楼"):
         assert hidden not in html
     client.get(f"/verify/{link['token']}")  # opened twice: recorded once per token
@@ -62,16 +68,25 @@ def test_expired_forged_or_foreign_tokens_show_a_warning(client, make, storage_d
     assert verified_events(order.id) == 0
 
 
-def test_photo_is_the_technicians_or_a_placeholder(client, make, storage_dir):
+def test_photo_is_the_technicians_or_their_name_never_a_silhouette(client, make, storage_dir):
     order, tech = assigned_order(make)
     token = tokens.issue(order.id, "verify_technician", timedelta(minutes=5), tech=tech.id)
     resp = client.get(f"/verify/{token}/photo")
     assert resp.status_code == 200 and resp.mimetype == "image/svg+xml"
+    avatar = resp.get_data(as_text=True)
+    assert tech.name[-3:] in avatar and tech.employee_no in avatar and "<circle" not in avatar
+    other_order, other = assigned_order(make)
+    other_token = tokens.issue(
+        other_order.id, "verify_technician", timedelta(minutes=5), tech=other.id
+    )
+    assert client.get(f"/verify/{other_token}/photo").get_data(as_text=True) != avatar
     content = jpeg(90, 120)
     tech.photo_path = get_storage().put(content)
     db.session.commit()
     resp = client.get(f"/verify/{token}/photo")
     assert resp.mimetype == "image/jpeg" and resp.data == content
+    html = client.get(f"/verify/{token}").get_data(as_text=True)
+    assert "上面的照片和门口的人是不是同一个人" in html
 
 
 def completed(client, make):
