@@ -3,14 +3,14 @@
 import click
 from flask.cli import AppGroup
 
+from app.demo import loader
+
 demo = AppGroup("demo", help="Demo data.")
 
 
 @demo.command("load")
 def load_demo():
     """Load the Haiyang demo data (idempotent: a second run changes nothing)."""
-    from app.demo import loader
-
     summary = loader.load()
     for name, count in summary.items():
         click.echo(f"{name}: {count}")

@@ -108,17 +108,17 @@ def http_error_payload(error):
     return error_body(status, message, errors), status, data.get("headers", {})
 
 
-def _rollback():
+def _rollback(db):
     """A refused request changes nothing, even if a service flushed before it failed."""
-    from app.extensions import db
-
     try:
         db.session.rollback()
     except Exception:  # the connection itself may be gone; the session is discarded anyway
         log.exception("rollback after an error failed")
 
 
-def register_error_handlers(app):
+def register_error_handlers(app, db):
+    """The one error envelope for every status; `db` (app.extensions) is rolled back first."""
+
     @app.before_request
     def limit_json_bodies():
         # Photos may be large; a JSON body has no reason to be.
@@ -128,20 +128,20 @@ def register_error_handlers(app):
 
     @app.errorhandler(DomainError)
     def domain_error(exc):
-        _rollback()
+        _rollback(db)
         return jsonify(
             error_body(exc.status, exc.message, exc.errors, exc.code, **exc.extra)
         ), exc.status
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
-        _rollback()
+        _rollback(db)
         body, status, headers = http_error_payload(exc)
         return jsonify(body), status, headers
 
     @app.errorhandler(DataError)
     def unrepresentable(exc):
-        _rollback()
+        _rollback(db)
         # A value PostgreSQL cannot hold (an integer out of range, say) is bad input, not a
         # server fault; the transaction is rolled back, so nothing changed.
         log.info("data error: %s", exc.orig)
@@ -150,7 +150,7 @@ def register_error_handlers(app):
 
     @app.errorhandler(Exception)
     def unexpected(exc):
-        _rollback()
+        _rollback(db)
         log.exception("unhandled error")
         body, status, _ = http_error_payload(InternalServerError())
         return jsonify(body), status

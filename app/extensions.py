@@ -4,13 +4,18 @@ from functools import wraps
 
 import flask_smorest
 import marshmallow as ma
+from flask import current_app
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 
 from app.database import Base
+from app.errors import http_error_payload
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+
+# The key under which app.auth leaves its check of the bearer token and roles.
+REQUIRE_USER = "tapline.require_user"
 
 
 class ErrorSchema(ma.Schema):
@@ -37,22 +42,23 @@ class Api(flask_smorest.Api):
     ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error):
-        from app.errors import http_error_payload
-
         return http_error_payload(error)
 
 
 class Blueprint(flask_smorest.Blueprint):
     def auth(self, *roles):
-        """Require a bearer token, and one of `roles` when given; documented in OpenAPI."""
-        from app.auth.permissions import require_user
+        """Require a bearer token, and one of `roles` when given; documented in OpenAPI.
+
+        The check is app.auth's, which sits above this module: `app.auth.init_app` leaves it
+        in `app.extensions[REQUIRE_USER]`, as Flask-Login's `user_loader` is registered.
+        """
 
         who = ", ".join(roles) if roles else "any signed-in user"
 
         def decorator(func):
             @wraps(func)
             def wrapper(*args, **kwargs):
-                require_user(roles)
+                current_app.extensions[REQUIRE_USER](roles)
                 return func(*args, **kwargs)
 
             documented = self.doc(security=[{"bearerAuth": []}], description=f"Roles: {who}.")

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from app.dispatch.queries import to_lonlat
+from app.common.geometry import to_lonlat
 
 MAX_ID = 2**31 - 1
 

@@ -9,6 +9,7 @@ from app.auth.models import LoginAttempt, User
 from app.database import utcnow
 from app.errors import Conflict, Invalid, TooManyRequests, Unauthorized
 from app.extensions import db
+from app.zones.models import Team
 
 hasher = PasswordHasher()
 
@@ -78,7 +79,5 @@ def update_user(user, data):
 
 
 def _check_team(team_id):
-    from app.dispatch.models import Team
-
     if team_id is not None and db.session.get(Team, team_id) is None:
         raise Invalid(errors={"team_id": [f"班组不存在 / no team {team_id}"]})

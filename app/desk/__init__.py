@@ -1,14 +1,13 @@
 """The hotline desk (/desk/) and the dispatcher console (/dispatch/), with their JSON API."""
 
+from app.desk import caller_routes, deferral_routes, notice_routes  # noqa: F401  (views on blp)
+from app.desk.html import pages
+from app.desk.routes import blp
+from app.extensions import api
 
-def __getattr__(name):
-    # Lazy, like app.customers: importing desk.models must not pull in every route module.
-    if name == "blp":
-        from app.desk.routes import blp
 
-        return blp
-    if name == "pages":
-        from app.desk.html import pages
+def init_app(app):
+    api.register_blueprint(caller_routes.blp)
 
-        return pages
-    raise AttributeError(name)
+
+__all__ = ["blp", "init_app", "pages"]

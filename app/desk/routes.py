@@ -74,6 +74,3 @@ class PreviewViews(MethodView):
     def get(self, args):
         """What an order would get before saving: zone, team, deadline, possible duplicates"""
         return services.preview(args)
-
-
-from app.desk import deferral_routes, notice_routes  # noqa: E402,F401  (views on this blp)

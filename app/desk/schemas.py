@@ -1,7 +1,7 @@
 import marshmallow as ma
 
 from app.auth.permissions import mask_phone
-from app.customers.schemas import OrderBriefSchema
+from app.desk.caller_schemas import OrderBriefSchema
 from app.desk.catalogue import APPLICANT_KINDS, BUSINESSES
 from app.desk.models import COVERAGES, SIGNER_KINDS
 from app.workorders.schemas import PHONE

@@ -7,15 +7,16 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
+from app.common.geometry import to_lonlat
 from app.customers import services as customers
 from app.database import point_wkt, utcnow
-from app.dispatch import queries as spatial
 from app.dispatch.models import Team
 from app.extensions import db
 from app.workorders import deadlines
 from app.workorders import services as workorders
 from app.workorders.models import WorkOrder, WorkOrderType
 from app.workorders.states import OPEN_STATUSES
+from app.zones import queries as spatial
 
 METRES_PER_DEGREE = 111_320
 
@@ -106,5 +107,5 @@ def _lonlat(args, customer):
     if "lon" in args:
         return args["lon"], args["lat"]
     if customer is not None and customer.location is not None:
-        return spatial.to_lonlat(customer.location)
+        return to_lonlat(customer.location)
     return None

@@ -1,11 +1,6 @@
 """Routing, assignment, the emergency path, SLA watch and the on-call roster."""
 
+from app.dispatch import admin_routes  # noqa: F401  (its views join blp)
+from app.dispatch.routes import blp
 
-def __getattr__(name):
-    # Work orders import dispatch.queries while loading; the routes (which import work
-    # orders back) are loaded only when the app asks for the blueprint.
-    if name == "blp":
-        from app.dispatch.routes import blp
-
-        return blp
-    raise AttributeError(name)
+__all__ = ["blp"]

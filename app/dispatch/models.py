@@ -1,4 +1,8 @@
-"""Who does the work and where: teams, service zones, skills, technicians."""
+"""Who does the work: skills, technicians, duty, offers and positions.
+
+Teams and service zones live in app/zones (work orders and users need them below dispatch);
+they are imported here too, as the words this package speaks in.
+"""
 
 from datetime import datetime
 
@@ -8,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import utcnow
 from app.extensions import db
+from app.zones.models import ServiceZone, Team  # noqa: F401  (dispatch's vocabulary)
 
 TECHNICIAN_STATUSES = ("available", "busy", "off_duty")
 
@@ -19,34 +24,6 @@ technician_skills = sa.Table(
     ),
     sa.Column("skill_id", sa.ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True),
 )
-
-
-class Team(db.Model):
-    """A field team or a department (部门); zones and complaints are owned by one."""
-
-    __tablename__ = "teams"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(100))
-    kind: Mapped[str] = mapped_column(sa.String(20), default="field")  # field | department
-    lead_user_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", use_alter=True, name="fk_teams_lead_user_id_users")
-    )
-
-
-class ServiceZone(db.Model):
-    """A service area (片区): a polygon owned by one team."""
-
-    __tablename__ = "service_zones"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(100))
-    team_id: Mapped[int] = mapped_column(sa.ForeignKey("teams.id"))
-    geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=False)
-
-    team: Mapped[Team] = relationship()
 
 
 class Skill(db.Model):

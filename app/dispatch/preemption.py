@@ -5,7 +5,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from app.common.times import iso
 from app.database import utcnow
+from app.dispatch.announce import dispatcher_ids, order_summary
 from app.dispatch.models import AssignmentOffer
 from app.extensions import db
 from app.jobs import enqueue_after_commit
@@ -37,8 +39,6 @@ def displaced_orders(technician_id, now=None):
 
 def preempt_for(emergency, technician):
     """Return each displaced order to the queue, with an event and a task to tell its customer."""
-    from app.dispatch.services import dispatcher_ids, order_summary
-
     for order in displaced_orders(technician.id):
         reason = f"被抢修工单 {emergency.number} 占用 / pre-empted by emergency {emergency.number}"
         transition(
@@ -66,7 +66,7 @@ def preempt_for(emergency, technician):
             reason="须告知用户上门改期 / the customer must be told the visit moves",
             payload={
                 "caller_phone": order.caller_phone,
-                "appointment_start": _iso(order.appointment_start),
+                "appointment_start": iso(order.appointment_start),
             },
         )
         owners = {order.first_contact_user_id, *dispatcher_ids()}
@@ -88,7 +88,3 @@ def preempt_for(emergency, technician):
             dedupe_key=f"preempted:{order.id}:{emergency.id}",
         )
         enqueue_after_commit("app.dispatch.jobs.route_order", order.id)
-
-
-def _iso(moment):
-    return moment.isoformat() if moment else None

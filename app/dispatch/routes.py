@@ -2,6 +2,7 @@ import sqlalchemy as sa
 from flask.views import MethodView
 
 from app.auth.permissions import current_user
+from app.common.idempotency import idempotent  # one mechanism for every phone step
 from app.dispatch import positions, queue, services
 from app.dispatch.models import Technician
 from app.dispatch.schemas import (
@@ -16,7 +17,6 @@ from app.dispatch.schemas import (
 )
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import Blueprint, db
-from app.visits.idempotency import idempotent  # one mechanism for every phone step
 from app.workorders.schemas import WorkOrderDetailSchema
 from app.workorders.services import get_for
 
@@ -134,6 +134,3 @@ class QueueViews(MethodView):
     def get(self, args):
         """The dispatcher's queue: unaccepted emergencies, unrouted, then by SLA risk"""
         return queue.page(args)
-
-
-from app.dispatch import admin_routes  # noqa: E402,F401  (registers on blp)

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.database import utcnow
-from app.dispatch import services
+from app.dispatch import announce, services
 from app.dispatch.models import AssignmentOffer, TeamAutoAssign, Technician
 from app.dispatch.suggestions import suggest
 from app.errors import Conflict, Invalid
@@ -112,9 +112,9 @@ def _offers_made(order_id):
 
 def _alert(order, kind, dedupe_key, **extra):
     notify(
-        services.dispatcher_ids(),
+        announce.dispatcher_ids(),
         kind,
-        {**services.order_summary(order), **extra},
+        {**announce.order_summary(order), **extra},
         dedupe_key=dedupe_key,
     )
 
@@ -165,7 +165,7 @@ def _escalate(order, offer):
     notify(
         [technician.user_id],
         "assignment_withdrawn",
-        {**services.order_summary(order), "reason": reason},
+        {**announce.order_summary(order), "reason": reason},
         dedupe_key=f"expired:{offer.id}",
     )
 

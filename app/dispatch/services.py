@@ -3,10 +3,11 @@
 import sqlalchemy as sa
 from flask import current_app
 
-from app.auth.models import User
 from app.database import utcnow
 from app.dispatch import rules
+from app.dispatch.announce import dispatcher_ids, order_summary
 from app.dispatch.models import AssignmentOffer, Technician
+from app.dispatch.preemption import preempt_for
 from app.dispatch.suggestions import suggest
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
@@ -14,29 +15,10 @@ from app.jobs import enqueue_after_commit
 from app.notifications.services import notify
 from app.workorders.models import WorkOrder
 from app.workorders.services import transition
+from app.workorders.signals import order_cancelled
 from app.workorders.states import ACTIVE_STATUSES
 
 __all__ = ["assign", "reassign", "accept", "decline", "suggest", "dispatcher_ids"]
-
-
-def dispatcher_ids():
-    return list(
-        db.session.scalars(
-            sa.select(User.id).where(User.role == "dispatcher", User.active.is_(True))
-        )
-    )
-
-
-def order_summary(order):
-    return {
-        "order_id": order.id,
-        "number": order.number,
-        "type": order.type_code,
-        "type_name": order.type.name_zh,
-        "address": order.address,
-        "emergency": order.type.is_emergency,
-        "deadline_at": order.deadline_at.isoformat(),
-    }
 
 
 def assign(order, technician, by, reason=None, override_reason=None, suggestion=None):
@@ -70,6 +52,7 @@ def reassign(order, technician, by, reason):
     return _hand_over(order, technician)
 
 
+@order_cancelled.connect
 def cancelled(order, reason):
     """An assigned order was cancelled: its offers end and its technician is told."""
     if order.technician is None:
@@ -212,8 +195,6 @@ def _hand_over(order, technician):
             queue_name="emergency",
             delay_seconds=minutes * 60,
         )
-        from app.dispatch.preemption import preempt_for
-
         preempt_for(order, technician)
     return offer
 

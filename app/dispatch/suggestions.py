@@ -6,10 +6,12 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.calendar.services import WorkingCalendar, office_hours
+from app.common.geometry import to_lonlat
 from app.database import utcnow
-from app.dispatch import candidates, queries, rules
+from app.dispatch import candidates, rules
 from app.dispatch.models import AssignmentOffer, Skill
 from app.extensions import db
+from app.zones import queries
 
 EXCLUSION_LABELS = {
     "off_duty": "休息/不在岗 / off duty",
@@ -87,7 +89,7 @@ def suggest(order, now=None, limit=None, explain=True):
     if order.location is None:
         result["scope"] = "no_location"
         return result
-    params["lon"], params["lat"] = queries.to_lonlat(order.location)
+    params["lon"], params["lat"] = to_lonlat(order.location)
     for scope, teams in scopes(order):
         if not teams:
             continue

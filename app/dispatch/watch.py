@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 
 from app.database import utcnow
+from app.dispatch.announce import dispatcher_ids, order_summary
 from app.extensions import db
 from app.notifications.services import notify
 from app.workorders.deadlines import sla_state_sql
@@ -36,8 +37,6 @@ def sweep(now=None, batch=500):
 
 
 def _change(order, state):
-    from app.dispatch.services import dispatcher_ids, order_summary
-
     before, order.sla_state = order.sla_state, state
     record_event(
         order,

@@ -1,18 +1,13 @@
 """Stored notifications and live events (Redis pub/sub -> SSE)."""
 
+from app import jobs
+from app.notifications import services
+from app.notifications.routes import blp
+
 
 def init_app(app):
-    from app import jobs
-    from app.notifications import services
-
     jobs.init_session_hooks()
     services.init_session_hooks()
 
 
-def __getattr__(name):
-    # Loaded when the app registers blueprints, not when a service imports notify().
-    if name == "blp":
-        from app.notifications.routes import blp
-
-        return blp
-    raise AttributeError(name)
+__all__ = ["blp", "init_app"]

@@ -7,6 +7,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert
 
+from app import jobs
 from app.extensions import db
 from app.notifications.models import Notification
 
@@ -51,10 +52,8 @@ def _after_commit(user_id, message):
 
 def publish(user_id, message):
     """Best effort: the stored notification is the record; the live push is a courtesy."""
-    from app.jobs import redis_conn
-
     try:
-        redis_conn().publish(channel_for(user_id), json.dumps(message, default=str))
+        jobs.redis_conn().publish(channel_for(user_id), json.dumps(message, default=str))
     except Exception as exc:
         log.warning("live event not published (will be fetched later): %s", exc)
 

@@ -1,8 +1,8 @@
 """Rows to the planner's plain objects, and clocked routes back onto plan rows."""
 
 from app.calendar.rules import local_date
+from app.common.geometry import to_lonlat
 from app.database import point_wkt
-from app.dispatch.queries import to_lonlat
 from app.planning import settings as planning_settings
 from app.planning.models import PlanRoute, PlanStop
 from app.planning.shifts import Lunch, Shift

@@ -1,7 +1,7 @@
 """The dispatcher's edit before accepting: move one order to a technician and position."""
 
+from app.common.geometry import to_lonlat
 from app.database import utcnow
-from app.dispatch.queries import to_lonlat
 from app.errors import Conflict, Invalid
 from app.planning import build, reasons, timeline
 from app.planning import settings as planning_settings

@@ -1,8 +1,7 @@
 """The signed document: canonical JSON, its SHA-256 and the server's Ed25519 signature.
 
-No database here. The canonical form is
-    json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-so anyone holding the document text and the public key can check it with any JSON library.
+No database here. The canonical form is app/common/canonical.py's, so anyone holding the
+document text and the public key can check it with any JSON library.
 
 Fields of a meter-damage document (version 1):
     v                 1
@@ -23,22 +22,14 @@ Fields of a meter-damage document (version 1):
 """
 
 import base64
-import hashlib
-import json
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from app.common.canonical import sha256_hex
+
 TITLE = "因用户责任引起的计量装置损坏确认书"
-
-
-def canonical_json(doc) -> bytes:
-    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def private_key(seed_b64: str) -> Ed25519PrivateKey:

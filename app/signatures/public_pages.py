@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, render_template
 
+from app.common.storage import BlobMissing, get_storage
 from app.errors import NotFound, Unauthorized
 from app.signatures import services, verification
 from app.signatures.models import RELATIONS_ZH
-from app.signatures.storage import BlobMissing, get_storage
 
 pages = Blueprint("signature_pages", __name__, template_folder="templates")
 BEIJING = ZoneInfo("Asia/Shanghai")

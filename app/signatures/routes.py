@@ -2,6 +2,8 @@ from flask import Response
 from flask.views import MethodView
 
 from app.auth.permissions import current_user
+from app.common.idempotency import idempotent
+from app.common.storage import get_storage
 from app.extensions import Blueprint
 from app.signatures import services, verification
 from app.signatures.schemas import (
@@ -10,9 +12,8 @@ from app.signatures.schemas import (
     SignatureDetailSchema,
     VerificationSchema,
 )
-from app.signatures.storage import get_storage
-from app.visits.idempotency import idempotent
-from app.visits.steps import STEPS
+from app.signatures.steps import METER_DAMAGE, SIGN
+from app.visits.routes import step_view
 
 blp = Blueprint(
     "signatures",
@@ -22,10 +23,12 @@ blp = Blueprint(
 )
 
 READERS = ("technician", "dispatcher", "department_lead", "general_manager", "admin")
-SIGN = STEPS["sign"]
 
 
-# POST on this path is the "meter-damage" phone step, generated in app/visits/routes.py.
+# POST on this path is the "meter-damage" phone step, generated from its row in the table.
+blp.route("/workorders/<int:order_id>/meter-damage")(step_view(blp, METER_DAMAGE))
+
+
 @blp.route("/workorders/<int:order_id>/meter-damage")
 class DamageRecordListViews(MethodView):
     @blp.auth(*READERS)

@@ -6,6 +6,7 @@ from flask import url_for
 
 from app.signatures import documents
 from app.signatures.models import SIGNER_RELATIONS
+from app.signatures.services import receipt_link
 from app.visits.schemas import PositionField, StepSchema
 
 V = ma.validate
@@ -96,8 +97,6 @@ class SignatureCreateSchema(StepSchema):
 
 
 def _receipt_url(signature):
-    from app.signatures.services import receipt_link
-
     return receipt_link(signature)["url"]
 
 

@@ -2,22 +2,26 @@
 
 import base64
 import binascii
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
 from app.auth import tokens
+from app.common import canonical
+from app.common.storage import get_storage
+from app.common.times import iso_utc
 from app.database import point_wkt, utcnow
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.signatures import documents
 from app.signatures.models import DamageRecord, Signature
-from app.signatures.storage import get_storage
 from app.visits import images
+from app.visits.customer import public_link
+from app.visits.models import Photo
 from app.visits.records import photos_of
 from app.visits.services import check_device_time, event_fields, lonlat, order_for_step
-from app.workorders.services import record_event
+from app.workorders.services import get_for, record_event
 
 SIGNABLE_KINDS = ("meter_damage",)
 # 《电子签名法》第三条: documents on stopping water supply may not be signed electronically.
@@ -78,7 +82,7 @@ def sign(user, data):
     order = order_for_step(user, data["work_order_id"], "on_site")  # the lock orders the chain
     damage = _unsigned_damage(order, data["damage_record_id"])
     png = _png(data["png_base64"])
-    strokes = documents.canonical_json(data["strokes"])
+    strokes = canonical.canonical_json(data["strokes"])
     storage = get_storage()
     hashes = {"png": storage.put(png), "strokes": storage.put(strokes)}
     previous = _last_signature_hash(order.id)
@@ -88,7 +92,10 @@ def sign(user, data):
         damage=damage_part(damage),
         signer={"name": data["signer_name"], "relation": data["signer_relation"]},
         technician=technician_part(order, user),
-        times={"device_time": _iso(data.get("device_time")), "received_at": _iso(received_at)},
+        times={
+            "device_time": iso_utc(data.get("device_time")),
+            "received_at": iso_utc(received_at),
+        },
         device={
             "position": data.get("position"),
             "accuracy_m": data.get("accuracy_m"),
@@ -97,14 +104,14 @@ def sign(user, data):
         hashes=hashes,
         previous=previous,
     )
-    text = documents.canonical_json(doc)
+    text = canonical.canonical_json(doc)
     server_signature, key_id = documents.sign(text, current_app.config["SIGNING_KEY"])
     signature = Signature(
         work_order_id=order.id,
         damage_record_id=damage.id,
         document_kind=data["document_kind"],
         document=text.decode(),
-        document_sha256=documents.sha256_hex(text),
+        document_sha256=canonical.sha256_hex(text),
         previous_sha256=previous,
         server_signature=server_signature,
         key_id=key_id,
@@ -172,11 +179,6 @@ def _last_signature_hash(order_id):
     )
 
 
-def _iso(moment):
-    """UTC ISO 8601: the same instant must print the same way whatever the session's zone."""
-    return moment.astimezone(UTC).isoformat() if moment else None
-
-
 def order_part(order):
     return {
         "id": order.id,
@@ -197,13 +199,11 @@ def damage_part(damage):
         "charge_item": damage.charge_item,
         "charge_amount": None if amount is None else f"{amount:.2f}",
         "photo_sha256": _photo_hashes(damage.photo_ids),
-        "recorded_at": _iso(damage.created_at),
+        "recorded_at": iso_utc(damage.created_at),
     }
 
 
 def _photo_hashes(ids):
-    from app.visits.models import Photo
-
     rows = dict(
         db.session.execute(sa.select(Photo.id, Photo.sha256).where(Photo.id.in_(ids))).all()
     )
@@ -221,8 +221,6 @@ def technician_part(order, user):
 
 
 def get_signature(user, signature_id):
-    from app.workorders.services import get_for
-
     signature = db.session.get(Signature, signature_id)
     if signature is None:
         raise NotFound("签名不存在 / signature not found")
@@ -235,8 +233,6 @@ RECEIPT_PURPOSE = "signature_receipt"
 
 def receipt_link(signature):
     """A print-friendly receipt the customer may keep; the link is single-purpose and expires."""
-    from app.visits.customer import public_link
-
     lifetime = timedelta(days=current_app.config.get("RECEIPT_LINK_DAYS", 30))
     return public_link("/receipt/", tokens.issue(signature.id, RECEIPT_PURPOSE, lifetime), lifetime)
 
@@ -261,8 +257,6 @@ def public_key_info():
 
 
 def damage_records(user, order_id):
-    from app.workorders.services import get_for
-
     order = get_for(user, order_id)
     return db.session.scalars(
         sa.select(DamageRecord)

@@ -5,11 +5,12 @@ import json
 import sqlalchemy as sa
 from flask import current_app
 
+from app.common import canonical
+from app.common.storage import BlobMissing, get_storage
 from app.extensions import db
 from app.signatures import documents
 from app.signatures.models import DamageRecord, Signature
 from app.signatures.services import damage_part
-from app.signatures.storage import BlobMissing, get_storage
 
 LABELS = {
     "document_hash": "文书哈希 / document hash",
@@ -61,7 +62,7 @@ def verify(signature):
 
 
 def _document_hash(signature, text):
-    recomputed = documents.sha256_hex(text)
+    recomputed = canonical.sha256_hex(text)
     return check(recomputed == signature.document_sha256, f"重新计算为 / recomputed {recomputed}")
 
 
@@ -82,7 +83,7 @@ def _blob(key, signed_hash):
         data = get_storage().get(key)
     except BlobMissing:
         return check(False, "文件缺失 / the stored file is missing")
-    recomputed = documents.sha256_hex(data)
+    recomputed = canonical.sha256_hex(data)
     return check(recomputed == signed_hash, f"文件已变 / file content hashes to {recomputed}")
 
 

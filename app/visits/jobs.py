@@ -5,9 +5,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from app.common.models import IdempotencyKey
 from app.database import utcnow
 from app.extensions import db
-from app.visits.models import IdempotencyKey
 
 PERIODIC = [("app.visits.jobs.purge_idempotency_keys", "low", 6 * 3600)]
 

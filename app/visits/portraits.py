@@ -11,10 +11,10 @@ import io
 
 from PIL import Image, ImageOps, ImageStat, UnidentifiedImageError
 
+from app.common.storage import get_storage
 from app.dispatch.models import Technician
 from app.errors import Invalid, NotFound
 from app.extensions import db
-from app.signatures.storage import get_storage
 
 MIN_SIZE = (240, 300)
 PORTRAIT_RATIO = (0.6, 1.0)

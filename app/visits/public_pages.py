@@ -8,9 +8,9 @@ from flask import Blueprint, Response, current_app, render_template, request
 from markupsafe import escape
 from werkzeug.security import safe_join
 
+from app.common.storage import KEY, BlobMissing, get_storage
 from app.errors import Conflict, NotFound, Unauthorized
 from app.extensions import db
-from app.signatures.storage import KEY, BlobMissing, get_storage
 from app.visits import customer, images
 from app.visits.schemas import SatisfactionCreateSchema
 

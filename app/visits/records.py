@@ -4,12 +4,12 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.auth.models import User
+from app.common.storage import get_storage
 from app.database import point_wkt
 from app.dispatch.models import Team
 from app.errors import DomainError, Invalid, NotFound
 from app.extensions import db
 from app.notifications.services import notify
-from app.signatures.storage import get_storage
 from app.visits import images
 from app.visits.models import Photo, ViolationReport
 from app.visits.services import check_device_time, event_fields, lonlat, order_for_step

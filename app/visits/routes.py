@@ -5,9 +5,9 @@ from flask import Response
 from flask.views import MethodView
 
 from app.auth.permissions import current_user
+from app.common.idempotency import idempotent
 from app.extensions import Blueprint, db
 from app.visits import portraits, queries, records
-from app.visits.idempotency import idempotent
 from app.visits.schemas import (
     MyOrderListSchema,
     MyOrdersArgsSchema,
@@ -48,8 +48,8 @@ class VisitViews(MethodView):
         return queries.visit_detail(current_user(), order_id)
 
 
-def step_view(step):
-    """A MethodView for one phone step: auth -> idempotency -> arguments -> response."""
+def step_view(blp, step):
+    """A MethodView for one phone step on `blp`: auth -> idempotency -> arguments -> response."""
 
     def view(self, data, order_id):
         return step.handler(current_user(), order_id, data)
@@ -62,7 +62,7 @@ def step_view(step):
 
 for _step in STEPS.values():
     if _step.order_scoped and _step.routed_here:
-        blp.route(f"/workorders/<int:order_id>/{_step.action}")(step_view(_step))
+        blp.route(f"/workorders/<int:order_id>/{_step.action}")(step_view(blp, _step))
 
 
 @blp.route("/workorders/<int:order_id>/photos")

@@ -6,7 +6,9 @@ The single endpoints and POST /api/sync call these same functions. They flush, n
 import sqlalchemy as sa
 from flask import current_app
 
+from app.common.times import iso
 from app.database import point_wkt, utcnow
+from app.dispatch import services as dispatch
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.visits import rules
@@ -159,15 +161,15 @@ def reschedule(user, order_id, data):
         raise Conflict(
             refusal,
             code="reschedule_refused",
-            errors={"appointment_start": [_iso(order.appointment_start)]},
+            errors={"appointment_start": [iso(order.appointment_start)]},
         )
     _check_window(data)
     payload = {
         **_window_payload(data),
-        "previous_start": _iso(order.appointment_start),
-        "previous_end": _iso(order.appointment_end),
+        "previous_start": iso(order.appointment_start),
+        "previous_end": iso(order.appointment_end),
         "customer_informed_via": data["customer_informed_via"],
-        "customer_informed_at": _iso(data["customer_informed_at"]),
+        "customer_informed_at": iso(data["customer_informed_at"]),
     }
     event = transition(
         order, "schedule", user, reason=data["reason"], payload=payload, **event_fields(data)
@@ -184,11 +186,7 @@ def _check_window(data):
 
 
 def _window_payload(data):
-    return {"start": _iso(data["start"]), "end": _iso(data["end"])}
-
-
-def _iso(moment):
-    return moment.isoformat() if moment else None
+    return {"start": iso(data["start"]), "end": iso(data["end"])}
 
 
 def depart(user, order_id, data):
@@ -268,8 +266,8 @@ def tick_checklist(user, order_id, data):
     visit.checklist = {
         **visit.checklist,
         item: {
-            "at": _iso(event.server_time),
-            "device_time": _iso(data.get("device_time")),
+            "at": iso(event.server_time),
+            "device_time": iso(data.get("device_time")),
             "position": data.get("position"),
         },
     }
@@ -317,8 +315,6 @@ def complete(user, order_id, data):
 
 def accept_assignment(user, order_id, data):
     """POST /api/workorders/<id>/accept belongs to dispatch; sync runs its service here."""
-    from app.dispatch import services as dispatch
-
     check_device_time(data)
     order = locked_order(user, order_id)
     with db.session.no_autoflush:  # the event must still be pending to take the phone's time
@@ -328,8 +324,6 @@ def accept_assignment(user, order_id, data):
 
 
 def decline_assignment(user, order_id, data):
-    from app.dispatch import services as dispatch
-
     check_device_time(data)
     order = locked_order(user, order_id)
     with db.session.no_autoflush:

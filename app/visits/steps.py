@@ -1,13 +1,13 @@
 """Every phone step, once: its schema, service verb, response and path.
 
 The single endpoints are generated from this table (routes.py) and POST /api/sync dispatches
-to it (sync.py), so a step queued offline runs exactly the code a live request runs.
+to it (sync.py), so a step queued offline runs exactly the code a live request runs. Domains
+above visits add their steps with `register` (app/signatures/steps.py) and route them on
+their own blueprint with `routed_here=False`.
 """
 
 from dataclasses import dataclass
 
-from app.signatures import schemas as signature_schemas
-from app.signatures import services as signature_services
 from app.visits import customer, records, schemas, services
 from app.workorders.schemas import WorkOrderDetailSchema
 
@@ -143,16 +143,6 @@ STEPS = {
             label="违约用水/窃水报告",
         ),
         Step(
-            "meter-damage",
-            "DamageRecordViews",
-            signature_schemas.DamageRecordCreateSchema,
-            signature_services.record_damage,
-            signature_schemas.DamageRecordSchema,
-            "Record meter damage caused by the customer: parts, agreed cause, photos, charge",
-            status=201,
-            label="表具损坏记录",
-        ),
-        Step(
             "complete",
             "CompleteViews",
             schemas.CompleteSchema,
@@ -172,16 +162,13 @@ STEPS = {
             status=201,
             label="征求意见书",
         ),
-        Step(
-            "sign",
-            "SignatureViews",
-            signature_schemas.SignatureCreateSchema,
-            signature_services.sign,
-            signature_schemas.SignatureSchema,
-            "The customer signs a damage record: strokes and PNG; the server signs the document",
-            status=201,
-            fixed_path="/api/signatures",
-            label="客户签字",
-        ),
     )
 }
+
+
+def register(*steps):
+    """Add the steps of a package above visits (it imports this one, never the reverse)."""
+    for step in steps:
+        if step.action in STEPS:
+            raise ValueError(f"phone step {step.action!r} registered twice")
+        STEPS[step.action] = step

@@ -17,12 +17,13 @@ import marshmallow as ma
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
+from app.common import idempotency
+from app.common.models import IdempotencyKey
 from app.database import utcnow
 from app.errors import Conflict, Invalid, NotFound, error_body
 from app.extensions import db
 from app.notifications import services as live
-from app.visits import idempotency, services
-from app.visits.models import IdempotencyKey
+from app.visits import services
 from app.visits.steps import STEPS
 
 log = logging.getLogger(__name__)

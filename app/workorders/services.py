@@ -5,14 +5,15 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.calendar.rules import local_date
+from app.common.geometry import to_lonlat
 from app.customers import services as customers
 from app.database import point_wkt, utcnow
-from app.dispatch import queries as spatial
 from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.jobs import enqueue_after_commit
-from app.workorders import deadlines, states
+from app.workorders import deadlines, signals, states
 from app.workorders.models import DailySequence, WorkOrder, WorkOrderEvent, WorkOrderType
+from app.zones import queries as spatial
 
 # Stamped when a transition first reaches a status.
 TIMESTAMPS = {
@@ -172,11 +173,9 @@ def create_work_order(data, user):
 
 
 def cancel(order, reason, user):
-    from app.dispatch import services as dispatch  # dispatch builds on this module
-
     order.cancel_reason = reason
     event = transition(order, "cancel", user, reason=reason)
-    dispatch.cancelled(order, reason)
+    signals.order_cancelled.send(order, reason=reason)
     return event
 
 
@@ -192,7 +191,7 @@ def _position(data, customer):
     if data.get("location"):
         return data["location"]["lon"], data["location"]["lat"]
     if customer is not None and customer.location is not None:
-        point = spatial.to_lonlat(customer.location)
+        point = to_lonlat(customer.location)
         return point
     return None, None
 

@@ -110,7 +110,7 @@ def test_the_search_can_use_the_trigram_indexes():
     """With sequential scans off, each fragment match goes through its index (migration 0005)."""
     from sqlalchemy.dialects import postgresql
 
-    from app.customers import services
+    from app.desk import callers as services
 
     db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
     where, _ = services._matches("5351234")

@@ -5,14 +5,15 @@ import sqlalchemy as sa
 from rq.registry import FailedJobRegistry, FinishedJobRegistry
 
 from app.auth.models import User
+from app.common.geometry import to_lonlat
 from app.customers.models import Customer, Meter
 from app.demo import loader
-from app.dispatch import queries
 from app.dispatch.models import ServiceZone, Team, Technician
 from app.extensions import db
 from app.jobs import QUEUES, queue
 from app.outbox import OutboxMessage
 from app.workorders.models import WorkOrder, WorkOrderEvent
+from app.zones import queries
 
 MODELS = (
     Team,
@@ -134,7 +135,7 @@ def test_orders_went_through_the_state_machine_to_the_right_technicians(demo):
     unrouted = [o for o in orders if o.zone_id is None]
     assert len(unrouted) == 3
     assert all("unrouted" in [e.kind for e in o.events] for o in unrouted)
-    assert all(queries.zone_for_point(*queries.to_lonlat(o.location)) is None for o in unrouted)
+    assert all(queries.zone_for_point(*to_lonlat(o.location)) is None for o in unrouted)
     assert all(o.cancel_reason for o in orders if o.status == "cancelled")
     assert all(o.appointment_start for o in orders if o.status == "scheduled")
 

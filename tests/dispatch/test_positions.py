@@ -2,9 +2,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.common.geometry import to_lonlat
 from app.database import utcnow
 from app.dispatch.models import Technician, TechnicianPosition
-from app.dispatch.queries import to_lonlat
 from app.extensions import db
 
 

@@ -7,9 +7,10 @@ import jwt
 import pytest
 import sqlalchemy as sa
 
+from app.common.models import IdempotencyKey
 from app.extensions import db
 from app.signatures.models import DamageRecord, Signature
-from app.visits.models import IdempotencyKey, Photo, SatisfactionForm, ViolationReport, Visit
+from app.visits.models import Photo, SatisfactionForm, ViolationReport, Visit
 from app.workorders.models import WorkOrder, WorkOrderEvent
 from tests.mobile.conftest import (
     SITE,

@@ -7,10 +7,10 @@ import pytest
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from app.common import canonical
+from app.common.storage import get_storage
 from app.extensions import db
-from app.signatures import documents
 from app.signatures.models import DamageRecord, Signature
-from app.signatures.storage import get_storage
 from tests.visits.kit import jpeg, png_b64
 
 STROKES = [
@@ -79,13 +79,13 @@ def test_signature_signs_a_canonical_document_anyone_can_check(signed, client):
     assert doc["device"]["position"] == {"lat": 36.77, "lon": 121.16}
     assert len(doc["damage"]["photo_sha256"]) == 1
     text = sig["document_text"].encode()
-    assert text == documents.canonical_json(json.loads(text))
-    assert documents.sha256_hex(text) == sig["document_sha256"]
-    assert sig["png_sha256"] == documents.sha256_hex(base64.b64decode(png_b64()))
+    assert text == canonical.canonical_json(json.loads(text))
+    assert canonical.sha256_hex(text) == sig["document_sha256"]
+    assert sig["png_sha256"] == canonical.sha256_hex(base64.b64decode(png_b64()))
     as_validated = [
         [{k: float(v) for k, v in point.items()} for point in stroke] for stroke in STROKES
     ]  # numbers are floats once validated
-    assert sig["strokes_sha256"] == documents.sha256_hex(documents.canonical_json(as_validated))
+    assert sig["strokes_sha256"] == canonical.sha256_hex(canonical.canonical_json(as_validated))
     key = client.get("/api/signatures/public-key").json
     public = Ed25519PublicKey.from_public_bytes(base64.b64decode(key["public_key"]))
     public.verify(base64.b64decode(sig["server_signature"]), text)  # raises if wrong

@@ -4,8 +4,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.auth import tokens
+from app.common.storage import get_storage
 from app.extensions import db
-from app.signatures.storage import get_storage
 from app.visits.models import SatisfactionForm, Visit
 from app.workorders.models import WorkOrder, WorkOrderEvent
 from tests.visits.kit import Phone, assigned_order, jpeg

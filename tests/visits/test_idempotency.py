@@ -3,9 +3,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.common.models import IdempotencyKey
 from app.database import utcnow
 from app.extensions import db
-from app.visits.models import IdempotencyKey
 from app.workorders.models import WorkOrderEvent
 from tests.visits.kit import Phone, assigned_order, iso, now
 
@@ -131,6 +131,6 @@ def test_openapi_documents_the_header(client):
 
 
 def _digest(body):
-    from app.visits.idempotency import body_sha256
+    from app.common.idempotency import body_sha256
 
     return body_sha256(body)

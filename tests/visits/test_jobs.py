@@ -2,10 +2,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.common.models import IdempotencyKey
 from app.database import utcnow
 from app.extensions import db
 from app.jobs import queue, run
-from app.visits.models import IdempotencyKey
 
 
 def test_old_finished_keys_are_purged_by_the_worker(make, run_jobs):

@@ -5,8 +5,8 @@ import io
 
 from PIL import Image, ImageDraw
 
+from app.common.storage import get_storage
 from app.extensions import db
-from app.signatures.storage import get_storage
 
 
 def picture(width, height, *, fmt="JPEG", blank=False, exif=False):

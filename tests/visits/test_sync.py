@@ -2,8 +2,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.common.models import IdempotencyKey
 from app.extensions import db
-from app.visits.models import IdempotencyKey, Visit
+from app.visits.models import Visit
 from app.workorders.models import WorkOrder, WorkOrderEvent
 from tests.visits.kit import assigned_order, iso, now
 

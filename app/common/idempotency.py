@@ -19,12 +19,12 @@ from flask import current_app, jsonify, request
 from sqlalchemy.dialects.postgresql import insert
 from werkzeug.exceptions import HTTPException
 
-from app.auth.permissions import current_user
+from app.common.canonical import canonical_json, sha256_hex
+from app.common.models import IdempotencyKey
+from app.common.requests import current_user
 from app.database import utcnow
 from app.errors import Conflict, DomainError, Invalid, error_body, http_error_payload
 from app.extensions import db
-from app.signatures.documents import canonical_json, sha256_hex
-from app.visits.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 KEY_FORMAT = re.compile(r"^[\x21-\x7e]{1,255}$")

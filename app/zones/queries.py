@@ -1,12 +1,10 @@
-"""Spatial look-ups on PostGIS: zones and neighbouring teams (imported by work orders)."""
+"""Spatial look-ups on PostGIS: the zone of a point, and neighbouring teams."""
 
-import shapely.wkt
 import sqlalchemy as sa
-from geoalchemy2.shape import to_shape
 
 from app.database import point_wkt
-from app.dispatch.models import ServiceZone, Team
 from app.extensions import db
+from app.zones.models import ServiceZone, Team
 
 
 def zone_for_point(lon, lat):
@@ -15,16 +13,6 @@ def zone_for_point(lon, lat):
     return db.session.scalar(
         sa.select(ServiceZone).where(sa.func.ST_Contains(ServiceZone.geom, point)).limit(1)
     )
-
-
-def to_lonlat(geometry):
-    if geometry is None:
-        return None
-    if isinstance(geometry, str):  # assigned but not yet flushed: still our EWKT text
-        point = shapely.wkt.loads(geometry.split(";", 1)[-1])
-    else:
-        point = to_shape(geometry)
-    return point.x, point.y
 
 
 def neighbour_team_ids(zone_id, team_id, metres):

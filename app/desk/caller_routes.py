@@ -1,7 +1,13 @@
+"""The caller search API under /api/customers (blueprint "customers"): who is calling."""
+
 from flask.views import MethodView
 
-from app.customers import services
-from app.customers.schemas import CustomerCardSchema, CustomerQueryArgsSchema, CustomerSearchSchema
+from app.desk import callers as services
+from app.desk.caller_schemas import (
+    CustomerCardSchema,
+    CustomerQueryArgsSchema,
+    CustomerSearchSchema,
+)
 from app.extensions import Blueprint
 
 blp = Blueprint("customers", __name__, url_prefix="/api/customers", description="用户 / Customers")
