@@ -238,7 +238,10 @@ class ComplaintBulletin(db.Model):
 
 
 class ComplaintDutyShift(db.Model):
-    """Who is on duty (值班) on a non-working day, to phone the responsible department lead."""
+    """Who is on duty (值班) on a non-working day, to phone the responsible department lead.
+
+    Office staff, not technicians: unrelated to dispatch's DutyShift and planning's DayShift.
+    """
 
     __tablename__ = "complaint_duty_shifts"
 

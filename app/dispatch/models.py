@@ -64,7 +64,11 @@ OFFER_OUTCOMES = ("pending", "accepted", "declined", "expired", "withdrawn")
 
 
 class DutyShift(db.Model):
-    """A roster entry: this technician is on duty from starts_at to ends_at (R6)."""
+    """A roster entry: this technician is on duty from starts_at to ends_at (R6).
+
+    Routing reaches them outside office hours; on a day with neither office hours nor a
+    day-roster entry (planning's DayShift), the span is also their shift for day planning.
+    """
 
     __tablename__ = "duty_shifts"
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from app.calendar.rules import at_local, local_date
 from app.calendar.services import WorkingCalendar, office_hours
 from app.database import utcnow
-from app.dispatch.models import Technician
+from app.dispatch.models import DutyShift, Technician
 from app.extensions import db
 from app.planning import shifts
 from app.planning.models import DayShift, Plan, PlanStop
@@ -49,9 +49,10 @@ def crew(team, day, settings):
     }
     working = WorkingCalendar().is_working(day)
     slack = settings["lunch_slack_minutes"] * 60
+    duty = duty_spans([t.id for t in technicians], day)
     found = []
     for tech in technicians:
-        shift = shift_for(rosters.get(tech.id), working, slack)
+        shift = shift_for(rosters.get(tech.id), working, slack, duty.get(tech.id))
         if shift and tech.id not in rosters and _off_duty_today(tech, day):
             shift = None
         if shift and day == local_date(utcnow()):
@@ -61,13 +62,35 @@ def crew(team, day, settings):
     return found
 
 
-def shift_for(roster, working, slack_s):
-    """A roster entry decides; otherwise office hours on a working day, and nothing else."""
+def shift_for(roster, working, slack_s, duty=None):
+    """A day-roster entry decides; otherwise office hours on a working day; otherwise the
+    on-call duty `duty` (start, end seconds) that day, as the technician is at work then."""
     if roster is not None:
         if roster.off:
             return None
         return shifts.roster_shift(roster.start_time, roster.end_time, office_hours(), slack_s)
-    return shifts.office_shift(office_hours(), slack_s) if working else None
+    if working:
+        return shifts.office_shift(office_hours(), slack_s)
+    return shifts.duty_shift(*duty, office_hours(), slack_s) if duty else None
+
+
+def duty_spans(technician_ids, day):
+    """{technician id: (start, end)} in seconds of `day`: its on-call duty (DutyShift), from
+    the first entry's start to the last one's end, cut to the day."""
+    clock = DayClock(day)
+    rows = db.session.execute(
+        sa.select(DutyShift.technician_id, DutyShift.starts_at, DutyShift.ends_at).where(
+            DutyShift.technician_id.in_(technician_ids),
+            DutyShift.starts_at < clock.at(86400),
+            DutyShift.ends_at > clock.midnight,
+        )
+    )
+    spans = {}
+    for technician_id, starts_at, ends_at in rows:
+        begin, end = max(clock.seconds(starts_at), 0), min(clock.seconds(ends_at), 86400)
+        known = spans.get(technician_id, (begin, end))
+        spans[technician_id] = (min(begin, known[0]), max(end, known[1]))
+    return spans
 
 
 def _off_duty_today(tech, day):

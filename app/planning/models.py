@@ -14,7 +14,10 @@ PLAN_STATUSES = ("proposed", "accepted", "superseded")
 
 
 class DayShift(db.Model):
-    """A roster entry for one technician and day: other hours than the office's, or off."""
+    """A roster entry for one technician and day: other hours than the office's, or off.
+
+    It decides over office hours and over on-call duty (dispatch's DutyShift) for that day.
+    """
 
     __tablename__ = "day_shifts"
 

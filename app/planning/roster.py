@@ -1,4 +1,11 @@
-"""The day roster: who works which hours on a given day (office hours unless it says otherwise)."""
+"""The day roster: who works which hours on a given day (office hours unless it says otherwise).
+
+Three rosters, one per question: `DayShift` (here) says when a technician works a given day;
+dispatch's `DutyShift` says who is on call (值班/延时服务, R6) for emergencies, and on a day
+with neither office hours nor a DayShift its hours count as that day's shift for planning;
+complaints' `ComplaintDutyShift` names the office staff (users, not technicians) who take
+complaint calls on non-working days, and plans no field work.
+"""
 
 from datetime import time
 
@@ -9,7 +16,7 @@ from app.dispatch.models import Team, Technician
 from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.planning import settings as planning_settings
-from app.planning.loading import shift_for
+from app.planning.loading import duty_spans, shift_for
 from app.planning.models import DayShift
 
 
@@ -30,12 +37,16 @@ def effective_shifts(team_id, day):
     }
     working = WorkingCalendar().is_working(day)
     slack = planning_settings.current()["lunch_slack_minutes"] * 60
-    return [_entry(tech, day, rosters.get(tech.id), working, slack) for tech in technicians]
+    duty = duty_spans([t.id for t in technicians], day)
+    return [
+        _entry(tech, day, rosters.get(tech.id), working, slack, duty.get(tech.id))
+        for tech in technicians
+    ]
 
 
-def _entry(tech, day, roster, working, slack):
-    shift = shift_for(roster, working, slack)
-    source = "roster" if roster else ("office_hours" if working else "not_working_day")
+def _entry(tech, day, roster, working, slack, duty):
+    shift = shift_for(roster, working, slack, duty)
+    source = shift.source if shift else ("roster" if roster else "not_working_day")
     return {
         "technician": tech,
         "day": day,

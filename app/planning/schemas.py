@@ -147,7 +147,9 @@ class DayShiftSchema(ma.Schema):
     technician = ma.fields.Nested(PlanTechnicianSchema)
     date = ma.fields.Date(attribute="day")
     working = ma.fields.Boolean()
-    source = ma.fields.String(metadata={"description": "roster | office_hours | not_working_day"})
+    source = ma.fields.String(
+        metadata={"description": "roster | office_hours | on_call | not_working_day"}
+    )
     start = ma.fields.Time(allow_none=True)
     end = ma.fields.Time(allow_none=True)
     lunch_minutes = ma.fields.Integer(allow_none=True)

@@ -1,4 +1,5 @@
-"""A technician's working day as seconds after local midnight: office hours or a roster entry."""
+"""A technician's working day as seconds after local midnight: office hours, a roster entry,
+or on-call duty on a day with neither."""
 
 from dataclasses import dataclass
 from datetime import time
@@ -16,7 +17,7 @@ class Shift:
     start: int
     end: int
     lunch: Lunch | None
-    source: str  # office_hours | roster
+    source: str  # office_hours | roster | on_call
 
 
 def seconds(clock: time) -> int:
@@ -43,11 +44,19 @@ def office_shift(office_hours, slack_s):
 
 def roster_shift(start: time, end: time, office_hours, slack_s):
     """A rostered day; it keeps the office lunch break only when that break lies inside it."""
-    begin, finish = seconds(start), seconds(end)
+    return _span_shift(seconds(start), seconds(end), office_hours, slack_s, "roster")
+
+
+def duty_shift(begin_s, end_s, office_hours, slack_s):
+    """On-call duty (dispatch's roster, R6) on a day without office hours or a roster entry."""
+    return _span_shift(begin_s, end_s, office_hours, slack_s, "on_call")
+
+
+def _span_shift(begin, finish, office_hours, slack_s, source):
     lunch = office_lunch(office_hours, slack_s)
     if lunch and not (begin <= lunch.earliest and lunch.latest + lunch.duration <= finish):
         lunch = None
-    return Shift(begin, finish, lunch, "roster")
+    return Shift(begin, finish, lunch, source)
 
 
 def starting_no_earlier(shift, earliest_s):

@@ -1,8 +1,9 @@
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from app.calendar.rules import TZ
+from app.calendar.rules import TZ, at_local
+from app.dispatch.models import DutyShift
 from app.extensions import db
 from app.planning.models import Plan, PlanStop
 from tests.planning.conftest import (
@@ -115,6 +116,30 @@ def test_a_roster_sets_other_hours_even_on_a_non_working_day(client, crew, non_w
     assert stop_ids(route) == [order.id]
     assert _clock(route["shift"]["start"]) == "09:00" and route["shift"]["lunch_minutes"] is None
     assert client.delete(url, headers=crew.headers).json[0]["source"] == "not_working_day"
+
+
+def test_weekend_on_call_duty_counts_as_a_shift(client, crew, non_working_day):
+    """Dispatch's on-call roster (R6) plans a non-working day; a day-roster entry still decides."""
+    tech, idle = crew.technician(), crew.technician(at=WEST)
+    order = crew.order()
+    db.session.add(
+        DutyShift(
+            technician_id=tech.id,
+            starts_at=at_local(non_working_day, time(8)),
+            ends_at=at_local(non_working_day + timedelta(days=1), time(8)),
+            kind="on_call",
+        )
+    )
+    db.session.commit()
+    url = f"/api/dispatch/day-shifts?team_id={crew.team.id}&date={non_working_day.isoformat()}"
+    shifts = {row["technician"]["id"]: row for row in client.get(url, headers=crew.headers).json}
+    assert shifts[tech.id]["source"] == "on_call" and shifts[tech.id]["start"] == "08:00:00"
+    assert shifts[idle.id]["source"] == "not_working_day" and not shifts[idle.id]["working"]
+    route = route_of(propose(client, crew, non_working_day), tech)
+    assert stop_ids(route) == [order.id] and _clock(route["shift"]["start"]) == "08:00"
+    day_off = f"/api/dispatch/day-shifts/{tech.id}/{non_working_day.isoformat()}"
+    assert client.put(day_off, headers=crew.headers, json={"off": True}).status_code == 200
+    assert propose(client, crew, non_working_day)["routes"] == []
 
 
 def test_bad_requests_are_refused_and_store_nothing(client, crew, day, make):
