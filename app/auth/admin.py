@@ -5,6 +5,7 @@ from flask.views import MethodView
 
 from app.auth import services
 from app.auth.models import User
+from app.auth.roles import Role
 from app.auth.schemas import AdminUserSchema, UserCreateSchema, UserUpdateSchema
 from app.errors import NotFound
 from app.extensions import Blueprint, db
@@ -16,13 +17,13 @@ blp = Blueprint(
 
 @blp.route("")
 class UserViews(MethodView):
-    @blp.auth("admin")
+    @blp.auth(Role.ADMIN)
     @blp.response(200, AdminUserSchema(many=True))
     def get(self):
         """All users with their roles"""
         return db.session.scalars(sa.select(User).order_by(User.username)).all()
 
-    @blp.auth("admin")
+    @blp.auth(Role.ADMIN)
     @blp.arguments(UserCreateSchema)
     @blp.response(201, AdminUserSchema)
     def post(self, data):
@@ -34,7 +35,7 @@ class UserViews(MethodView):
 
 @blp.route("/<int:user_id>")
 class UserByIdViews(MethodView):
-    @blp.auth("admin")
+    @blp.auth(Role.ADMIN)
     @blp.arguments(UserUpdateSchema)
     @blp.response(200, AdminUserSchema)
     def patch(self, data, user_id):

@@ -3,25 +3,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.auth.roles import ROLES
 from app.database import utcnow
 from app.extensions import db
-
-ROLES = (
-    "hotline_agent",
-    "dispatcher",
-    "technician",
-    "department_lead",
-    "general_manager",
-    "admin",
-)
-ROLE_NAMES_ZH = {
-    "hotline_agent": "热线坐席",
-    "dispatcher": "调度员",
-    "technician": "维修工",
-    "department_lead": "部门领导",
-    "general_manager": "总经理",
-    "admin": "管理员",
-}
 
 
 class User(db.Model):

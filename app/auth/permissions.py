@@ -4,6 +4,7 @@ from flask import g, request
 
 from app.auth import tokens
 from app.auth.models import User
+from app.auth.roles import SEE_PHONE_NUMBERS
 from app.errors import Forbidden, Unauthorized
 from app.extensions import db
 
@@ -26,11 +27,8 @@ def current_user():
     return g.get("user")
 
 
-PHONE_ROLES = ("hotline_agent", "dispatcher", "technician", "department_lead")
-
-
 def can_see_phone(user):
-    return user is not None and user.role in PHONE_ROLES
+    return user is not None and user.role in SEE_PHONE_NUMBERS
 
 
 def mask_phone(phone, user=None):

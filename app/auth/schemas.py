@@ -1,6 +1,6 @@
 import marshmallow as ma
 
-from app.auth.models import ROLES
+from app.auth.roles import ROLES
 
 
 class LoginSchema(ma.Schema):

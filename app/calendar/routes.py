@@ -2,6 +2,7 @@ import sqlalchemy as sa
 from flask.views import MethodView
 
 from app.auth.permissions import current_user
+from app.auth.roles import Role
 from app.calendar import services
 from app.calendar.models import CalendarYear
 from app.calendar.schemas import CalendarYearSchema, DayQueryArgsSchema, DaySchema, NoticeSchema
@@ -37,7 +38,7 @@ class CalendarYearViews(MethodView):
 
 @blp.route("/years/<int:year>")
 class CalendarYearByIdViews(MethodView):
-    @blp.auth("admin")
+    @blp.auth(Role.ADMIN)
     @blp.arguments(NoticeSchema)
     @blp.response(200, CalendarYearSchema)
     def put(self, notice, year):

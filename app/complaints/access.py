@@ -2,12 +2,11 @@
 
 import sqlalchemy as sa
 
+from app.auth.roles import Role
 from app.complaints.models import Complaint
 from app.dispatch.models import Team
 from app.errors import Invalid, NotFound
 from app.extensions import db
-
-READERS = ("hotline_agent", "dispatcher", "department_lead", "general_manager", "admin")
 
 
 def department_ids_of(user):
@@ -19,15 +18,16 @@ def department_ids_of(user):
     return set(db.session.scalars(stmt))
 
 
-def visible(stmt, user):
-    if user.role == "department_lead":
+def visible_to(user, stmt):
+    """`stmt` narrowed to the complaints `user` may see (as app/workorders/services.py's)."""
+    if user.role == Role.DEPARTMENT_LEAD:
         return stmt.where(Complaint.department_id.in_(department_ids_of(user) or {-1}))
     return stmt
 
 
 def get_for(user, complaint_id, lock=False):
     """The complaint if this user may see it; another department's complaint is 404."""
-    stmt = visible(sa.select(Complaint).where(Complaint.id == complaint_id), user)
+    stmt = visible_to(user, sa.select(Complaint).where(Complaint.id == complaint_id))
     if lock:
         stmt = stmt.with_for_update(of=Complaint)
     complaint = db.session.scalar(stmt)

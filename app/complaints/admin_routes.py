@@ -1,5 +1,6 @@
 from flask.views import MethodView
 
+from app.auth.roles import Role
 from app.complaints import access, roster
 from app.complaints.blueprint import blp
 from app.complaints.bulletin_schemas import (
@@ -13,14 +14,14 @@ from app.extensions import db
 
 @blp.route("/duty-shifts")
 class DutyShiftViews(MethodView):
-    @blp.auth("admin", "hotline_agent", "general_manager")
+    @blp.auth(Role.ADMIN, Role.HOTLINE_AGENT, Role.GENERAL_MANAGER)
     @blp.arguments(ComplaintDutyShiftQueryArgsSchema, location="query")
     @blp.response(200, ComplaintDutyShiftSchema(many=True))
     def get(self, args):
         """Who is on duty (值班) for complaints, day by day"""
         return roster.shifts_between(args["start"], args["end"])
 
-    @blp.auth("admin")
+    @blp.auth(Role.ADMIN)
     @blp.arguments(ComplaintDutyShiftCreateSchema)
     @blp.response(201, ComplaintDutyShiftSchema)
     def post(self, data):
@@ -32,7 +33,7 @@ class DutyShiftViews(MethodView):
 
 @blp.route("/duty-shifts/<int:shift_id>")
 class DutyShiftByIdViews(MethodView):
-    @blp.auth("admin")
+    @blp.auth(Role.ADMIN)
     @blp.response(204)
     def delete(self, shift_id):
         """Take a roster entry off (roster configuration, not a complaint document)"""
@@ -42,14 +43,14 @@ class DutyShiftByIdViews(MethodView):
 
 @blp.route("/departments/<int:department_id>/recipients")
 class RecipientViews(MethodView):
-    @blp.auth("admin")
+    @blp.auth(Role.ADMIN)
     @blp.response(200, ComplaintRecipientsSchema)
     def get(self, department_id):
         """Who, besides the lead, is told about the department's complaints"""
         access.department(department_id)
         return {"user_ids": roster.recipients(department_id)}
 
-    @blp.auth("admin")
+    @blp.auth(Role.ADMIN)
     @blp.arguments(ComplaintRecipientsSchema)
     @blp.response(200, ComplaintRecipientsSchema)
     def put(self, body, department_id):

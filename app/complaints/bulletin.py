@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from app.calendar.rules import TZ
+from app.common import actors
 from app.complaints import people, rules
 from app.complaints.models import (
     CLOCK_LABELS_ZH,
@@ -186,7 +187,7 @@ def store_previous_week(now=None):
                 iso_year=year,
                 iso_week=week,
                 produced_at=now,
-                produced_by="system:weekly-bulletin",
+                produced_by=actors.WEEKLY_BULLETIN,
                 data=data,
                 sha256=digest,
             )

@@ -2,7 +2,8 @@ import sqlalchemy as sa
 from flask import Response
 from flask.views import MethodView
 
-from app.complaints import bulletin, views
+from app.auth.roles import SUPERVISORS
+from app.complaints import bulletin, renderers
 from app.complaints.blueprint import blp
 from app.complaints.bulletin_schemas import (
     ComplaintBulletinQueryArgsSchema,
@@ -16,7 +17,6 @@ from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.queries import paginate
 
-BULLETIN_READERS = ("department_lead", "general_manager", "dispatcher", "admin")
 FORMATS_DOC = "format=json (default), csv (UTF-8 with BOM, for Excel) or html (printable, 中文)"
 # The same 200 may be CSV or HTML as well as JSON: say so in the OpenAPI document.
 OTHER_FORMATS = {
@@ -36,18 +36,18 @@ def _render(data, fmt):
     if fmt == "csv":
         name = f"complaint-bulletin-{data['year']}-W{data['week']:02d}.csv"
         return Response(
-            views.bulletin_csv(data),
+            renderers.bulletin_csv(data),
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
     if fmt == "html":
-        return Response(views.bulletin_html(data), mimetype="text/html")
+        return Response(renderers.bulletin_html(data), mimetype="text/html")
     return data
 
 
 @blp.route("/bulletins/<int:year>/<int:week>")
 class BulletinWeekViews(MethodView):
-    @blp.auth(*BULLETIN_READERS)
+    @blp.auth(*SUPERVISORS)
     @blp.arguments(ComplaintBulletinQueryArgsSchema, location="query")
     @blp.response(200, ComplaintBulletinSchema, description=FORMATS_DOC)
     @blp.doc(**OTHER_FORMATS)
@@ -62,7 +62,7 @@ class BulletinWeekViews(MethodView):
 
 @blp.route("/bulletins")
 class StoredBulletinViews(MethodView):
-    @blp.auth(*BULLETIN_READERS)
+    @blp.auth(*SUPERVISORS)
     @blp.arguments(ComplaintStoredBulletinQueryArgsSchema, location="query")
     @blp.response(200, ComplaintStoredBulletinPageSchema)
     def get(self, args):
@@ -86,7 +86,7 @@ class StoredBulletinViews(MethodView):
 
 @blp.route("/bulletins/<int:bulletin_id>")
 class StoredBulletinByIdViews(MethodView):
-    @blp.auth(*BULLETIN_READERS)
+    @blp.auth(*SUPERVISORS)
     @blp.arguments(ComplaintFormatArgsSchema, location="query")
     @blp.response(200, ComplaintBulletinSchema, description=FORMATS_DOC)
     @blp.doc(**OTHER_FORMATS)
@@ -95,4 +95,4 @@ class StoredBulletinByIdViews(MethodView):
         stored = db.session.get(ComplaintBulletin, bulletin_id)
         if stored is None:
             raise NotFound(f"通报不存在 / bulletin {bulletin_id} not found")
-        return _render(views.as_sections(stored.data), args["format"])
+        return _render(renderers.as_sections(stored.data), args["format"])

@@ -8,6 +8,7 @@ import math
 
 import sqlalchemy as sa
 
+from app.common import actors
 from app.complaints import events, people, rules
 from app.complaints.models import CLOCK_LABELS_ZH, Complaint, ComplaintClock
 from app.database import utcnow
@@ -128,7 +129,7 @@ def _alert(complaint, clock, stage, now):
     events.record(
         complaint,
         f"clock_{stage}",
-        "system:complaint-clock",
+        actors.COMPLAINT_CLOCK,
         at=now,
         clock=clock.kind,
         due_at=clock.due_at.isoformat(),

@@ -5,6 +5,7 @@ from flask import Response
 from flask.views import MethodView
 
 from app.auth.permissions import current_user
+from app.auth.roles import OFFICE, Role
 from app.complaints import access, documents
 from app.complaints.blueprint import blp
 from app.complaints.models import ComplaintDocument
@@ -19,13 +20,13 @@ from app.extensions import db
 
 @blp.route("/<int:complaint_id>/documents")
 class DocumentViews(MethodView):
-    @blp.auth(*access.READERS)
+    @blp.auth(*OFFICE)
     @blp.response(200, ComplaintDocumentSchema(many=True))
     def get(self, complaint_id):
         """The complaint's archive: records, attachments, sent replies (nothing is deleted)"""
         return access.get_for(current_user(), complaint_id).documents
 
-    @blp.auth("hotline_agent", "department_lead", "general_manager")
+    @blp.auth(Role.HOTLINE_AGENT, Role.DEPARTMENT_LEAD, Role.GENERAL_MANAGER)
     @blp.arguments(ComplaintAttachmentCreateSchema, location="files")
     @blp.arguments(ComplaintAttachmentTitleSchema, location="form")
     @blp.response(201, ComplaintDocumentSchema)
@@ -41,7 +42,7 @@ class DocumentViews(MethodView):
 
 @blp.route("/<int:complaint_id>/documents/<int:document_id>")
 class DocumentByIdViews(MethodView):
-    @blp.auth(*access.READERS)
+    @blp.auth(*OFFICE)
     @blp.response(200, description="The archived file, checked against its sha256")
     def get(self, complaint_id, document_id):
         """Download one archived document"""

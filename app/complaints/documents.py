@@ -8,9 +8,9 @@ import hashlib
 import os
 import tempfile
 
-from flask import current_app, render_template
+from flask import current_app
 
-from app.complaints import events
+from app.complaints import events, renderers
 from app.complaints.models import ComplaintDocument
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
@@ -77,18 +77,9 @@ def archive_record(complaint, title, user):
     """Render the 用户投诉记录表 as it stands now and keep it."""
     db.session.flush()
     db.session.expire(complaint, RECORD_RELATIONS)  # reload what this request just changed
-    html = render_record(complaint).encode("utf-8")
+    html = renderers.render_record(complaint).encode("utf-8")
     name = f"{complaint.number}-record.html"
     return store(complaint, "record", title, name, "text/html; charset=utf-8", html, user)
-
-
-def render_record(complaint, phone=None):
-    """The record page; `phone` replaces the caller's number (masked for some readers)."""
-    from app.complaints import views
-
-    context = views.record_context(complaint)
-    context["phone"] = phone or complaint.caller_phone
-    return render_template("complaints/record.html", **context)
 
 
 def archive_reply(complaint, reply, user):

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 
 from app.auth.models import User
+from app.auth.roles import Role
 from app.complaints.models import ComplaintDutyShift, ComplaintRecipient
 from app.dispatch.models import Team
 from app.extensions import db
@@ -31,7 +32,7 @@ def supervisor_of(user_id):
 
 def general_managers():
     return set(
-        db.session.scalars(sa.select(User.id).where(User.role == "general_manager", User.active))
+        db.session.scalars(sa.select(User.id).where(User.role == Role.GENERAL_MANAGER, User.active))
     )
 
 

@@ -11,7 +11,7 @@ EQUALITY_FILTERS = ("kind", "department_id", "sensitive", "work_order_id")
 
 
 def filtered(args, user):
-    stmt = access.visible(sa.select(Complaint), user)
+    stmt = access.visible_to(user, sa.select(Complaint))
     if args.get("status"):
         stmt = stmt.where(Complaint.status.in_(args["status"]))
     for name in EQUALITY_FILTERS:

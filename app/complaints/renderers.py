@@ -1,4 +1,5 @@
-"""Documents people read: the 用户投诉记录表 and the weekly bulletin as CSV and printable HTML."""
+"""Documents people read, rendered: the 用户投诉记录表 (HTML) and the weekly bulletin as CSV
+and printable HTML. Storing them is app/complaints/documents.py's."""
 
 import csv
 import io
@@ -52,6 +53,13 @@ def record_context(complaint):
         "clocks": CLOCK_LABELS_ZH,
         "printed_at": datetime.now(TZ),
     }
+
+
+def render_record(complaint, phone=None):
+    """The record page; `phone` replaces the caller's number (masked for some readers)."""
+    context = record_context(complaint)
+    context["phone"] = phone or complaint.caller_phone
+    return render_template("complaints/record.html", **context)
 
 
 def bulletin_title(data):

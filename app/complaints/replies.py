@@ -9,6 +9,7 @@ import hashlib
 import sqlalchemy as sa
 
 from app.auth.models import User
+from app.auth.roles import LEADERS
 from app.complaints import documents, events, people
 from app.complaints.models import ComplaintApproval, ComplaintReply
 from app.complaints.services import require_status, summary
@@ -16,8 +17,6 @@ from app.database import utcnow
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.notifications.services import notify
-
-LEADER_ROLES = ("general_manager", "department_lead")
 
 
 def sha256_of(text):
@@ -163,6 +162,6 @@ def _require_reply(reply, *statuses):
 
 def _leader(user_id):
     leader = db.session.get(User, user_id)
-    if leader is None or not leader.active or leader.role not in LEADER_ROLES:
+    if leader is None or not leader.active or leader.role not in LEADERS:
         raise Invalid(errors={"leader_in_charge_id": ["须为在岗的领导 / must be an active leader"]})
     return leader

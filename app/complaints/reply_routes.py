@@ -1,6 +1,7 @@
 from flask.views import MethodView
 
 from app.auth.permissions import current_user
+from app.auth.roles import OFFICE, Role
 from app.complaints import access, replies
 from app.complaints.blueprint import blp
 from app.complaints.schemas import (
@@ -21,13 +22,13 @@ def _locked(complaint_id, reply_id):
 
 @blp.route("/<int:complaint_id>/replies")
 class ReplyViews(MethodView):
-    @blp.auth(*access.READERS)
+    @blp.auth(*OFFICE)
     @blp.response(200, ComplaintReplySchema(many=True))
     def get(self, complaint_id):
         """The complaint's replies, each with its approvals"""
         return access.get_for(current_user(), complaint_id).replies
 
-    @blp.auth("department_lead")
+    @blp.auth(Role.DEPARTMENT_LEAD)
     @blp.arguments(ComplaintReplyCreateSchema)
     @blp.response(201, ComplaintReplySchema)
     def post(self, body, complaint_id):
@@ -40,7 +41,7 @@ class ReplyViews(MethodView):
 
 @blp.route("/<int:complaint_id>/replies/<int:reply_id>/submit")
 class ReplySubmitViews(MethodView):
-    @blp.auth("department_lead")
+    @blp.auth(Role.DEPARTMENT_LEAD)
     @blp.arguments(ComplaintReplySubmitSchema)
     @blp.response(200, ComplaintReplySchema)
     def post(self, body, complaint_id, reply_id):
@@ -53,7 +54,7 @@ class ReplySubmitViews(MethodView):
 
 @blp.route("/<int:complaint_id>/replies/<int:reply_id>/approval")
 class ReplyApprovalViews(MethodView):
-    @blp.auth("general_manager")
+    @blp.auth(Role.GENERAL_MANAGER)
     @blp.arguments(ComplaintApprovalCreateSchema)
     @blp.response(201, ComplaintApprovalSchema)
     @blp.alt_response(409, description="Not submitted, or not the text you read")
@@ -67,7 +68,7 @@ class ReplyApprovalViews(MethodView):
 
 @blp.route("/<int:complaint_id>/replies/<int:reply_id>/sent")
 class ReplySentViews(MethodView):
-    @blp.auth("department_lead", "hotline_agent")
+    @blp.auth(Role.DEPARTMENT_LEAD, Role.HOTLINE_AGENT)
     @blp.arguments(ComplaintReplySentSchema)
     @blp.response(200, ComplaintReplySchema)
     @blp.alt_response(409, description="A sensitive complaint's reply without approval")

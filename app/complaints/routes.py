@@ -2,7 +2,8 @@ from flask import Response
 from flask.views import MethodView
 
 from app.auth.permissions import current_user, mask_phone
-from app.complaints import access, documents, handling, links, queries, services
+from app.auth.roles import OFFICE, Role
+from app.complaints import access, handling, links, queries, renderers, services
 from app.complaints.blueprint import blp
 from app.complaints.schemas import (
     ComplaintContactCreateSchema,
@@ -19,8 +20,6 @@ from app.complaints.schemas import (
 )
 from app.extensions import db
 
-READERS = access.READERS
-
 
 def _act(complaint_id, verb, *args):
     """Lock the complaint, apply one verb, commit once, return the complaint."""
@@ -33,14 +32,14 @@ def _act(complaint_id, verb, *args):
 
 @blp.route("")
 class ComplaintViews(MethodView):
-    @blp.auth(*READERS)
+    @blp.auth(*OFFICE)
     @blp.arguments(ComplaintQueryArgsSchema, location="query")
     @blp.response(200, ComplaintPageSchema)
     def get(self, args):
         """List complaints (a department lead sees their department's); ?work_order_id= links"""
         return queries.page(args, current_user())
 
-    @blp.auth("hotline_agent")
+    @blp.auth(Role.HOTLINE_AGENT)
     @blp.arguments(ComplaintCreateSchema)
     @blp.response(201, ComplaintDetailSchema)
     def post(self, data):
@@ -52,7 +51,7 @@ class ComplaintViews(MethodView):
 
 @blp.route("/<int:complaint_id>")
 class ComplaintByIdViews(MethodView):
-    @blp.auth(*READERS)
+    @blp.auth(*OFFICE)
     @blp.response(200, ComplaintDetailSchema)
     def get(self, complaint_id):
         """One complaint with its clocks, contacts, replies, follow-ups, documents and timeline"""
@@ -61,18 +60,18 @@ class ComplaintByIdViews(MethodView):
 
 @blp.route("/<int:complaint_id>/record")
 class ComplaintRecordViews(MethodView):
-    @blp.auth(*READERS)
+    @blp.auth(*OFFICE)
     @blp.response(200, description="用户投诉记录表 as printable HTML", content_type="text/html")
     def get(self, complaint_id):
         """The written record (用户投诉记录表) as it stands, printable"""
         complaint = access.get_for(current_user(), complaint_id)
-        page = documents.render_record(complaint, mask_phone(complaint.caller_phone))
+        page = renderers.render_record(complaint, mask_phone(complaint.caller_phone))
         return Response(page, mimetype="text/html")
 
 
 @blp.route("/<int:complaint_id>/sensitive")
 class SensitiveViews(MethodView):
-    @blp.auth("hotline_agent", "department_lead", "general_manager")
+    @blp.auth(Role.HOTLINE_AGENT, Role.DEPARTMENT_LEAD, Role.GENERAL_MANAGER)
     @blp.arguments(ComplaintSensitiveSchema)
     @blp.response(200, ComplaintDetailSchema)
     def post(self, body, complaint_id):
@@ -82,7 +81,7 @@ class SensitiveViews(MethodView):
 
 @blp.route("/<int:complaint_id>/handoff")
 class HandOffViews(MethodView):
-    @blp.auth("hotline_agent")
+    @blp.auth(Role.HOTLINE_AGENT)
     @blp.arguments(ComplaintHandOffSchema)
     @blp.response(200, ComplaintDetailSchema)
     def post(self, body, complaint_id):
@@ -92,7 +91,7 @@ class HandOffViews(MethodView):
 
 @blp.route("/<int:complaint_id>/contacts")
 class ContactViews(MethodView):
-    @blp.auth("department_lead")
+    @blp.auth(Role.DEPARTMENT_LEAD)
     @blp.arguments(ComplaintContactCreateSchema)
     @blp.response(201, ComplaintDetailSchema)
     def post(self, body, complaint_id):
@@ -102,7 +101,7 @@ class ContactViews(MethodView):
 
 @blp.route("/<int:complaint_id>/extension")
 class ExtensionViews(MethodView):
-    @blp.auth("department_lead")
+    @blp.auth(Role.DEPARTMENT_LEAD)
     @blp.arguments(ComplaintExtensionSchema)
     @blp.response(200, ComplaintDetailSchema)
     def post(self, body, complaint_id):
@@ -112,7 +111,7 @@ class ExtensionViews(MethodView):
 
 @blp.route("/<int:complaint_id>/resolution")
 class ResolutionViews(MethodView):
-    @blp.auth("department_lead")
+    @blp.auth(Role.DEPARTMENT_LEAD)
     @blp.arguments(ComplaintResolutionSchema)
     @blp.response(200, ComplaintDetailSchema)
     def post(self, body, complaint_id):
@@ -122,7 +121,7 @@ class ResolutionViews(MethodView):
 
 @blp.route("/<int:complaint_id>/follow-up")
 class FollowUpViews(MethodView):
-    @blp.auth("hotline_agent", "department_lead")
+    @blp.auth(Role.HOTLINE_AGENT, Role.DEPARTMENT_LEAD)
     @blp.arguments(ComplaintFollowUpCreateSchema)
     @blp.response(200, ComplaintDetailSchema)
     def post(self, body, complaint_id):
@@ -132,7 +131,7 @@ class FollowUpViews(MethodView):
 
 @blp.route("/<int:complaint_id>/work-order")
 class WorkOrderLinkViews(MethodView):
-    @blp.auth("hotline_agent", "department_lead")
+    @blp.auth(Role.HOTLINE_AGENT, Role.DEPARTMENT_LEAD)
     @blp.arguments(WorkOrderFromComplaintSchema)
     @blp.response(201, ComplaintDetailSchema)
     def post(self, body, complaint_id):

@@ -5,6 +5,7 @@ from flask import current_app
 from app.auth.models import User
 from app.calendar import services as calendar
 from app.calendar.rules import local_date
+from app.common import actors
 from app.complaints import access, clocks, documents, events, people, rules
 from app.complaints.models import Complaint
 from app.customers import services as customers
@@ -121,7 +122,7 @@ def _alert_duty_staff(complaint, user, now):
     )
     notify(staff, "complaint_duty_alert", payload, dedupe_key=f"complaint:{complaint.id}:duty")
     events.record(
-        complaint, "duty_alerted", "system:complaint-clock", at=now, recipients=sorted(staff)
+        complaint, "duty_alerted", actors.COMPLAINT_CLOCK, at=now, recipients=sorted(staff)
     )
 
 

@@ -2,6 +2,7 @@
 
 from flask.views import MethodView
 
+from app.auth.roles import OFFICE
 from app.desk import callers as services
 from app.desk.caller_schemas import (
     CustomerCardSchema,
@@ -12,12 +13,10 @@ from app.extensions import Blueprint
 
 blp = Blueprint("customers", __name__, url_prefix="/api/customers", description="用户 / Customers")
 
-DESK = ("hotline_agent", "dispatcher", "department_lead", "general_manager", "admin")
-
 
 @blp.route("")
 class CustomerViews(MethodView):
-    @blp.auth(*DESK)
+    @blp.auth(*OFFICE)
     @blp.arguments(CustomerQueryArgsSchema, location="query")
     @blp.response(200, CustomerSearchSchema)
     def get(self, args):
@@ -27,7 +26,7 @@ class CustomerViews(MethodView):
 
 @blp.route("/<int:customer_id>")
 class CustomerByIdViews(MethodView):
-    @blp.auth(*DESK)
+    @blp.auth(*OFFICE)
     @blp.response(200, CustomerCardSchema)
     def get(self, customer_id):
         """One customer with meters, open orders and recent history"""

@@ -1,8 +1,9 @@
 from flask.views import MethodView
 
 from app.auth.permissions import current_user
+from app.auth.roles import COUNTER, OFFICE
 from app.desk import deferrals
-from app.desk.routes import STAFF, blp
+from app.desk.routes import blp
 from app.desk.schemas import (
     DeferralCreateSchema,
     DeferralQueryArgsSchema,
@@ -11,12 +12,10 @@ from app.desk.schemas import (
 )
 from app.extensions import db
 
-COUNTER = ("hotline_agent", "admin")
-
 
 @blp.route("/desk/deferrals")
 class DeferralViews(MethodView):
-    @blp.auth(*STAFF)
+    @blp.auth(*OFFICE)
     @blp.arguments(DeferralQueryArgsSchema, location="query")
     @blp.response(200, DeferralSchema(many=True))
     def get(self, args):
@@ -35,7 +34,7 @@ class DeferralViews(MethodView):
 
 @blp.route("/desk/deferrals/<int:deferral_id>")
 class DeferralByIdViews(MethodView):
-    @blp.auth(*STAFF)
+    @blp.auth(*OFFICE)
     @blp.response(200, DeferralSchema)
     def get(self, deferral_id):
         """One deficiency-tolerant acceptance with its missing items"""

@@ -1,8 +1,9 @@
 from flask.views import MethodView
 
 from app.auth.permissions import current_user
+from app.auth.roles import OFFICE, Role
 from app.desk import catalogue, notices
-from app.desk.routes import STAFF, blp
+from app.desk.routes import blp
 from app.desk.schemas import (
     ChecklistResultSchema,
     ChecklistSchema,
@@ -15,7 +16,7 @@ from app.extensions import db
 
 @blp.route("/desk/notice-kinds")
 class NoticeKindViews(MethodView):
-    @blp.auth(*STAFF)
+    @blp.auth(*OFFICE)
     @blp.response(200, NoticeKindsSchema)
     def get(self):
         """Counter businesses and applicant kinds, with their Chinese and English names"""
@@ -31,7 +32,7 @@ class NoticeKindViews(MethodView):
 
 @blp.route("/desk/notices")
 class NoticeViews(MethodView):
-    @blp.auth(*STAFF)
+    @blp.auth(*OFFICE)
     @blp.arguments(NoticeQueryArgsSchema, location="query")
     @blp.response(200, NoticeEntrySchema(many=True))
     def get(self, args):
@@ -41,13 +42,13 @@ class NoticeViews(MethodView):
 
 @blp.route("/desk/notices/<business>/<applicant_kind>")
 class NoticeByIdViews(MethodView):
-    @blp.auth(*STAFF)
+    @blp.auth(*OFFICE)
     @blp.response(200, NoticeEntrySchema)
     def get(self, business, applicant_kind):
         """Conditions, time limit, procedure and materials for one business and applicant kind"""
         return notices.entry_for(business, applicant_kind)
 
-    @blp.auth("admin")
+    @blp.auth(Role.ADMIN)
     @blp.arguments(NoticeEntrySchema)
     @blp.response(200, NoticeEntrySchema)
     def put(self, data, business, applicant_kind):
@@ -60,7 +61,7 @@ class NoticeByIdViews(MethodView):
 
 @blp.route("/desk/notices/<business>/<applicant_kind>/checklist")
 class NoticeChecklistViews(MethodView):
-    @blp.auth(*STAFF)
+    @blp.auth(*OFFICE)
     @blp.arguments(ChecklistSchema)
     @blp.response(200, ChecklistResultSchema)
     def post(self, body, business, applicant_kind):

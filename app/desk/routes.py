@@ -3,6 +3,7 @@ register their views on the same blueprint (notice_routes, deferral_routes)."""
 
 from flask.views import MethodView
 
+from app.auth.roles import OFFICE, SUPERVISORS, Role
 from app.desk import maps, services
 from app.desk.schemas import (
     FeatureCollectionSchema,
@@ -17,13 +18,10 @@ blp = Blueprint(
     "desk", __name__, url_prefix="/api", description="热线坐席与调度台 / Desk and console"
 )
 
-STAFF = ("hotline_agent", "dispatcher", "department_lead", "general_manager", "admin")
-DISPATCH = ("dispatcher", "department_lead", "general_manager", "admin")
-
 
 @blp.route("/map/zones")
 class ZoneMapViews(MethodView):
-    @blp.auth(*STAFF)
+    @blp.auth(*OFFICE)
     @blp.response(200, FeatureCollectionSchema)
     def get(self):
         """Service zones (片区) with their teams, as GeoJSON"""
@@ -32,7 +30,7 @@ class ZoneMapViews(MethodView):
 
 @blp.route("/map/technicians")
 class TechnicianMapViews(MethodView):
-    @blp.auth(*DISPATCH)
+    @blp.auth(*SUPERVISORS)
     @blp.response(200, FeatureCollectionSchema)
     def get(self):
         """Technicians at their last known position (or base), with status and load, as GeoJSON"""
@@ -41,7 +39,7 @@ class TechnicianMapViews(MethodView):
 
 @blp.route("/map/orders")
 class OrderMapViews(MethodView):
-    @blp.auth(*DISPATCH)
+    @blp.auth(*SUPERVISORS)
     @blp.response(200, FeatureCollectionSchema)
     def get(self):
         """Open work orders with a location, with status and deadline state, as GeoJSON"""
@@ -50,7 +48,7 @@ class OrderMapViews(MethodView):
 
 @blp.route("/desk/order-types")
 class OrderTypeViews(MethodView):
-    @blp.auth(*STAFF)
+    @blp.auth(*OFFICE)
     @blp.response(200, OrderTypeSchema(many=True))
     def get(self):
         """Active work-order types for the order form, emergencies first"""
@@ -59,7 +57,7 @@ class OrderTypeViews(MethodView):
 
 @blp.route("/desk/departments")
 class DepartmentViews(MethodView):
-    @blp.auth(*STAFF)
+    @blp.auth(*OFFICE)
     @blp.response(200, RefSchema(many=True))
     def get(self):
         """Departments (部门) a complaint can be handed to"""
@@ -68,7 +66,7 @@ class DepartmentViews(MethodView):
 
 @blp.route("/desk/preview")
 class PreviewViews(MethodView):
-    @blp.auth("hotline_agent", "dispatcher", "admin")
+    @blp.auth(Role.HOTLINE_AGENT, Role.DISPATCHER, Role.ADMIN)
     @blp.arguments(PreviewQueryArgsSchema, location="query")
     @blp.response(200, PreviewSchema)
     def get(self, args):

@@ -1,6 +1,7 @@
 from flask.views import MethodView
 
 from app.auth.permissions import current_user
+from app.auth.roles import DISPATCH, Role
 from app.dispatch import admin
 from app.dispatch.routes import blp
 from app.dispatch.schemas import (
@@ -18,14 +19,14 @@ from app.workorders.models import WorkOrderType
 
 @blp.route("/admin/duty-shifts")
 class DutyShiftViews(MethodView):
-    @blp.auth("dispatcher", "admin")
+    @blp.auth(*DISPATCH)
     @blp.arguments(DutyShiftQueryArgsSchema, location="query")
     @blp.response(200, DutyShiftSchema(many=True))
     def get(self, args):
         """The on-call roster (值班表), filtered by technician or instant"""
         return admin.shifts(args)
 
-    @blp.auth("admin")
+    @blp.auth(Role.ADMIN)
     @blp.arguments(DutyShiftSchema)
     @blp.response(201, DutyShiftSchema)
     def post(self, data):
@@ -37,7 +38,7 @@ class DutyShiftViews(MethodView):
 
 @blp.route("/admin/duty-shifts/<int:shift_id>")
 class DutyShiftByIdViews(MethodView):
-    @blp.auth("admin")
+    @blp.auth(Role.ADMIN)
     @blp.response(204)
     def delete(self, shift_id):
         """Take a shift off the roster"""
@@ -47,7 +48,7 @@ class DutyShiftByIdViews(MethodView):
 
 @blp.route("/admin/workorder-types")
 class WorkOrderTypeViews(MethodView):
-    @blp.auth("dispatcher", "admin")
+    @blp.auth(*DISPATCH)
     @blp.response(200, WorkOrderTypeSchema(many=True))
     def get(self):
         """Work-order types with their skill, time limit and auto-assignment"""
@@ -56,7 +57,7 @@ class WorkOrderTypeViews(MethodView):
 
 @blp.route("/admin/workorder-types/<code>")
 class WorkOrderTypeByCodeViews(MethodView):
-    @blp.auth("admin")
+    @blp.auth(Role.ADMIN)
     @blp.arguments(WorkOrderTypeUpdateSchema)
     @blp.response(200, WorkOrderTypeSchema)
     def put(self, data, code):
@@ -68,7 +69,7 @@ class WorkOrderTypeByCodeViews(MethodView):
 
 @blp.route("/admin/teams/<int:team_id>/auto-assign")
 class AutoAssignViews(MethodView):
-    @blp.auth("dispatcher", "admin")
+    @blp.auth(*DISPATCH)
     @blp.response(200, AutoAssignSettingSchema(many=True))
     def get(self, team_id):
         """Automatic assignment per type for one team (emergencies are always automatic)"""
@@ -77,7 +78,7 @@ class AutoAssignViews(MethodView):
 
 @blp.route("/admin/teams/<int:team_id>/auto-assign/<code>")
 class AutoAssignByTypeViews(MethodView):
-    @blp.auth("dispatcher", "admin")
+    @blp.auth(*DISPATCH)
     @blp.arguments(AutoAssignUpdateSchema)
     @blp.response(200, AutoAssignSettingSchema(many=True))
     def put(self, body, team_id, code):
@@ -89,7 +90,7 @@ class AutoAssignByTypeViews(MethodView):
 
 @blp.route("/admin/jobs/failed")
 class FailedJobViews(MethodView):
-    @blp.auth("admin")
+    @blp.auth(Role.ADMIN)
     @blp.response(200, FailedQueueSchema(many=True))
     def get(self):
         """Failed background jobs per queue (RQ FailedJobRegistry)"""

@@ -3,13 +3,14 @@
 import sqlalchemy as sa
 
 from app.auth.models import User
+from app.auth.roles import Role
 from app.extensions import db
 
 
 def dispatcher_ids():
     return list(
         db.session.scalars(
-            sa.select(User.id).where(User.role == "dispatcher", User.active.is_(True))
+            sa.select(User.id).where(User.role == Role.DISPATCHER, User.active.is_(True))
         )
     )
 

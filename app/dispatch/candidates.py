@@ -5,9 +5,11 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.dispatch import rules
 from app.extensions import db
+from app.workorders.models import Priority
 from app.workorders.states import ACTIVE_STATUSES
 
 ACTIVE = "('" + "','".join(ACTIVE_STATUSES) + "')"
+EMERGENCY = int(Priority.EMERGENCY)
 
 # The per-technician facts every ranking and exclusion needs: one index look-up each
 # (LATERAL), so the cost follows the rows scanned, never the size of the tables.
@@ -22,8 +24,8 @@ FACTS_COLUMNS = """
     t.id = ANY(:exclude) AS already_offered"""
 FACTS_JOINS = f"""
 LEFT JOIN LATERAL (
-  SELECT count(*) AS load, bool_or(w.priority = 2) AS has_emergency,
-         bool_or(w.priority < 2 AND (w.status = 'en_route' OR (w.status = 'scheduled'
+  SELECT count(*) AS load, bool_or(w.priority = {EMERGENCY}) AS has_emergency,
+         bool_or(w.priority < {EMERGENCY} AND (w.status = 'en_route' OR (w.status = 'scheduled'
                  AND w.appointment_start < :preempt_before))) AS would_preempt,
          count(*) FILTER (WHERE w.deadline_at < :deadline) AS due_earlier
   FROM work_orders w WHERE w.technician_id = t.id AND w.status IN {ACTIVE}) f ON true

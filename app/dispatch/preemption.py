@@ -5,6 +5,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from app.common import actors
 from app.common.times import iso
 from app.database import utcnow
 from app.dispatch.announce import dispatcher_ids, order_summary
@@ -12,7 +13,7 @@ from app.dispatch.models import AssignmentOffer
 from app.extensions import db
 from app.jobs import enqueue_after_commit
 from app.notifications.services import notify
-from app.workorders.models import WorkOrder
+from app.workorders.models import Priority, WorkOrder
 from app.workorders.services import record_event, transition
 
 
@@ -25,7 +26,7 @@ def displaced_orders(technician_id, now=None):
             sa.select(WorkOrder)
             .where(
                 WorkOrder.technician_id == technician_id,
-                WorkOrder.priority < 2,
+                WorkOrder.priority < Priority.EMERGENCY,
                 sa.or_(
                     WorkOrder.status == "en_route",
                     sa.and_(WorkOrder.status == "scheduled", WorkOrder.appointment_start < window),
@@ -44,7 +45,7 @@ def preempt_for(emergency, technician):
         transition(
             order,
             "unassign",
-            "system:router",
+            actors.ROUTER,
             reason=reason,
             payload={
                 "preempted_by": emergency.id,
@@ -62,7 +63,7 @@ def preempt_for(emergency, technician):
         record_event(
             order,
             "customer_notice_required",
-            "system:router",
+            actors.ROUTER,
             reason="须告知用户上门改期 / the customer must be told the visit moves",
             payload={
                 "caller_phone": order.caller_phone,

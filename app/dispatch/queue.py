@@ -6,13 +6,13 @@ from sqlalchemy.orm import selectinload
 from app.database import utcnow
 from app.queries import paginate
 from app.workorders.deadlines import sla_state_sql
-from app.workorders.models import WorkOrder
+from app.workorders.models import Priority, WorkOrder
 from app.workorders.states import OPEN_STATUSES
 
 
 def _reason_sql(risk):
     unaccepted_emergency = sa.and_(
-        WorkOrder.priority == 2, WorkOrder.status.in_(("new", "assigned"))
+        WorkOrder.priority == Priority.EMERGENCY, WorkOrder.status.in_(("new", "assigned"))
     )
     return sa.case(
         (unaccepted_emergency, "unaccepted_emergency"),

@@ -2,6 +2,7 @@ import sqlalchemy as sa
 from flask.views import MethodView
 
 from app.auth.permissions import current_user
+from app.auth.roles import DISPATCH, Role
 from app.common.idempotency import idempotent  # one mechanism for every phone step
 from app.dispatch import positions, queue, services
 from app.dispatch.models import Technician
@@ -21,8 +22,6 @@ from app.workorders.schemas import WorkOrderDetailSchema
 from app.workorders.services import get_for
 
 blp = Blueprint("dispatch", __name__, url_prefix="/api", description="派单 / Dispatch")
-
-DISPATCHERS = ("dispatcher", "admin")
 
 
 def _technician(technician_id):
@@ -45,7 +44,7 @@ def _order_for_change(order_id, body):
 
 @blp.route("/workorders/<int:order_id>/suggestions")
 class SuggestionViews(MethodView):
-    @blp.auth(*DISPATCHERS)
+    @blp.auth(*DISPATCH)
     @blp.response(200, SuggestionsSchema)
     def get(self, order_id):
         """Ranked candidates for an order, with reasons and why others were left out"""
@@ -54,7 +53,7 @@ class SuggestionViews(MethodView):
 
 @blp.route("/workorders/<int:order_id>/assign")
 class AssignViews(MethodView):
-    @blp.auth(*DISPATCHERS)
+    @blp.auth(*DISPATCH)
     @blp.arguments(AssignSchema)
     @blp.response(200, WorkOrderDetailSchema)
     @blp.alt_response(409, description="Already assigned, or the technician is on an emergency")
@@ -74,7 +73,7 @@ class AssignViews(MethodView):
 
 @blp.route("/workorders/<int:order_id>/reassign")
 class ReassignViews(MethodView):
-    @blp.auth(*DISPATCHERS)
+    @blp.auth(*DISPATCH)
     @blp.arguments(ReassignSchema)
     @blp.response(200, WorkOrderDetailSchema)
     def post(self, body, order_id):
@@ -87,7 +86,7 @@ class ReassignViews(MethodView):
 
 @blp.route("/workorders/<int:order_id>/accept")
 class AcceptViews(MethodView):
-    @blp.auth("technician")
+    @blp.auth(Role.TECHNICIAN)
     @idempotent
     @blp.response(200, WorkOrderDetailSchema)
     def post(self, order_id):
@@ -99,7 +98,7 @@ class AcceptViews(MethodView):
 
 @blp.route("/workorders/<int:order_id>/decline")
 class DeclineViews(MethodView):
-    @blp.auth("technician")
+    @blp.auth(Role.TECHNICIAN)
     @idempotent
     @blp.arguments(DeclineSchema)
     @blp.response(200, WorkOrderDetailSchema)
@@ -112,7 +111,7 @@ class DeclineViews(MethodView):
 
 @blp.route("/technicians/me/positions")
 class PositionViews(MethodView):
-    @blp.auth("technician")
+    @blp.auth(Role.TECHNICIAN)
     @idempotent
     @blp.arguments(PositionBatchSchema)
     @blp.response(200, PositionResultSchema)
@@ -128,7 +127,7 @@ class PositionViews(MethodView):
 
 @blp.route("/dispatch/queue")
 class QueueViews(MethodView):
-    @blp.auth(*DISPATCHERS)
+    @blp.auth(*DISPATCH)
     @blp.arguments(QueueQueryArgsSchema, location="query")
     @blp.response(200, QueuePageSchema)
     def get(self, args):

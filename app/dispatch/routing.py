@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask import current_app
 
+from app.common import actors
 from app.database import utcnow
 from app.dispatch import announce, services
 from app.dispatch.models import AssignmentOffer, TeamAutoAssign, Technician
@@ -12,9 +13,6 @@ from app.extensions import db
 from app.notifications.services import notify
 from app.workorders.models import WorkOrder, WorkOrderEvent
 from app.workorders.services import record_event, transition
-
-ROUTER = "system:router"
-ESCALATION = "system:escalation"
 
 
 def auto_assign_enabled(order):
@@ -45,7 +43,7 @@ def route(order):
         try:
             # assign() checks before it writes, so a refusal leaves nothing to undo.
             offer = services.assign(
-                order, technician, ROUTER, reason=_why(candidate), suggestion=suggestion
+                order, technician, actors.ROUTER, reason=_why(candidate), suggestion=suggestion
             )
         except (Conflict, Invalid):
             continue  # taken meanwhile (another emergency): try the next one
@@ -96,7 +94,7 @@ def _leave(order, kind, reason, payload=None):
     )
     if last == kind:
         return None  # nothing changed since the same decision
-    event = record_event(order, kind, ROUTER, reason=reason, payload=payload)
+    event = record_event(order, kind, actors.ROUTER, reason=reason, payload=payload)
     if kind == "awaiting_dispatcher":  # the console shows it at once, not on its next poll
         _alert(order, "order_waiting", f"waiting:{order.id}", reason=reason)
     return event
@@ -146,14 +144,14 @@ def _escalate(order, offer):
     transition(
         order,
         "unassign",
-        ESCALATION,
+        actors.ESCALATION,
         reason=reason,
         payload={"technician_id": technician.id, "offer_id": offer.id},
     )
     record_event(
         order,
         "escalated",
-        ESCALATION,
+        actors.ESCALATION,
         reason=reason,
         payload={
             "from_technician_id": technician.id,

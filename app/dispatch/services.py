@@ -13,7 +13,7 @@ from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.jobs import enqueue_after_commit
 from app.notifications.services import notify
-from app.workorders.models import WorkOrder
+from app.workorders.models import Priority, WorkOrder
 from app.workorders.services import transition
 from app.workorders.signals import order_cancelled
 from app.workorders.states import ACTIVE_STATUSES
@@ -124,7 +124,7 @@ def _has_emergency(technician_id):
         sa.select(
             sa.exists().where(
                 WorkOrder.technician_id == technician_id,
-                WorkOrder.priority == 2,
+                WorkOrder.priority == Priority.EMERGENCY,
                 WorkOrder.status.in_(ACTIVE_STATUSES),
             )
         )

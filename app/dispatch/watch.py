@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from app.common import actors
 from app.database import utcnow
 from app.dispatch.announce import dispatcher_ids, order_summary
 from app.extensions import db
@@ -41,7 +42,7 @@ def _change(order, state):
     record_event(
         order,
         f"sla_{state}",
-        "system:sla_watch",
+        actors.SLA_WATCH,
         reason=LABELS[state],
         payload={"from": before, "to": state, "deadline_at": order.deadline_at.isoformat()},
     )

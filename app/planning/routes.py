@@ -3,6 +3,7 @@ from datetime import date
 from flask.views import MethodView
 
 from app.auth.permissions import current_user
+from app.auth.roles import DISPATCH, PLAN_READERS, Role
 from app.errors import Invalid
 from app.extensions import Blueprint, db
 from app.planning import accepting, editing, roster, services
@@ -21,19 +22,17 @@ blp = Blueprint(
     "planning", __name__, url_prefix="/api/dispatch", description="日计划 / Day planning (R2.5)"
 )
 
-READERS = ("dispatcher", "admin", "department_lead")
-
 
 @blp.route("/plans")
 class PlanViews(MethodView):
-    @blp.auth(*READERS)
+    @blp.auth(*PLAN_READERS)
     @blp.arguments(PlanQueryArgsSchema, location="query")
     @blp.response(200, PlanPageSchema)
     def get(self, args):
         """List day plans by team, date and status"""
         return services.list_plans(args)
 
-    @blp.auth("dispatcher")
+    @blp.auth(Role.DISPATCHER)
     @blp.arguments(PlanCreateSchema)
     @blp.response(201, PlanDetailSchema)
     def post(self, data):
@@ -45,13 +44,13 @@ class PlanViews(MethodView):
 
 @blp.route("/plans/<int:plan_id>")
 class PlanByIdViews(MethodView):
-    @blp.auth(*READERS)
+    @blp.auth(*PLAN_READERS)
     @blp.response(200, PlanDetailSchema)
     def get(self, plan_id):
         """One plan with its routes, stops, unassigned orders and totals"""
         return services.get_plan(plan_id)
 
-    @blp.auth("dispatcher")
+    @blp.auth(Role.DISPATCHER)
     @blp.arguments(PlanMoveSchema)
     @blp.response(200, PlanDetailSchema)
     def patch(self, data, plan_id):
@@ -66,7 +65,7 @@ class PlanByIdViews(MethodView):
 
 @blp.route("/plans/<int:plan_id>/accept")
 class PlanAcceptViews(MethodView):
-    @blp.auth("dispatcher")
+    @blp.auth(Role.DISPATCHER)
     @blp.response(200, PlanDetailSchema)
     def post(self, plan_id):
         """Accept the plan: assign and schedule its orders (409 if accepted or orders changed)"""
@@ -78,17 +77,17 @@ class PlanAcceptViews(MethodView):
 
 @blp.route("/day-shifts")
 class DayShiftViews(MethodView):
-    @blp.auth(*READERS)
+    @blp.auth(*PLAN_READERS)
     @blp.arguments(DayShiftQueryArgsSchema, location="query")
     @blp.response(200, DayShiftSchema(many=True))
     def get(self, args):
-        """A team's working hours on one day: roster entries, else office hours"""
+        """A team's hours on one day: roster entries, else office hours, else on-call duty"""
         return roster.effective_shifts(args["team_id"], args["day"])
 
 
 @blp.route("/day-shifts/<int:technician_id>/<day>")
 class DayShiftByIdViews(MethodView):
-    @blp.auth("dispatcher", "admin")
+    @blp.auth(*DISPATCH)
     @blp.arguments(DayShiftPutSchema)
     @blp.response(200, DayShiftSchema(many=True))
     def put(self, data, technician_id, day):
@@ -97,7 +96,7 @@ class DayShiftByIdViews(MethodView):
         db.session.commit()
         return roster.effective_shifts(technician.team_id, _day(day))
 
-    @blp.auth("dispatcher", "admin")
+    @blp.auth(*DISPATCH)
     @blp.response(200, DayShiftSchema(many=True))
     def delete(self, technician_id, day):
         """Remove the roster entry: that day follows office hours again"""

@@ -2,6 +2,7 @@ from flask import Response
 from flask.views import MethodView
 
 from app.auth.permissions import current_user
+from app.auth.roles import FIELD_WORK_READERS
 from app.common.idempotency import idempotent
 from app.common.storage import get_storage
 from app.extensions import Blueprint
@@ -22,8 +23,6 @@ blp = Blueprint(
     description="损坏确认与签名 / Meter damage and signatures",
 )
 
-READERS = ("technician", "dispatcher", "department_lead", "general_manager", "admin")
-
 
 # POST on this path is the "meter-damage" phone step, generated from its row in the table.
 blp.route("/workorders/<int:order_id>/meter-damage")(step_view(blp, METER_DAMAGE))
@@ -31,7 +30,7 @@ blp.route("/workorders/<int:order_id>/meter-damage")(step_view(blp, METER_DAMAGE
 
 @blp.route("/workorders/<int:order_id>/meter-damage")
 class DamageRecordListViews(MethodView):
-    @blp.auth(*READERS)
+    @blp.auth(*FIELD_WORK_READERS)
     @blp.response(200, DamageRecordSchema(many=True))
     def get(self, order_id):
         """The order's meter-damage records, each with its signature id once signed"""
@@ -59,7 +58,7 @@ class PublicKeyViews(MethodView):
 
 @blp.route("/signatures/<int:signature_id>")
 class SignatureByIdViews(MethodView):
-    @blp.auth(*READERS)
+    @blp.auth(*FIELD_WORK_READERS)
     @blp.response(200, SignatureDetailSchema)
     def get(self, signature_id):
         """One signature: the signed document, hashes, chain link and a receipt link"""
@@ -68,7 +67,7 @@ class SignatureByIdViews(MethodView):
 
 @blp.route("/signatures/<int:signature_id>/verify")
 class SignatureVerifyViews(MethodView):
-    @blp.auth(*READERS)
+    @blp.auth(*FIELD_WORK_READERS)
     @blp.response(200, VerificationSchema)
     def get(self, signature_id):
         """Recompute hashes, signature and chain: intact, or exactly which part changed"""
@@ -77,7 +76,7 @@ class SignatureVerifyViews(MethodView):
 
 @blp.route("/signatures/<int:signature_id>/png")
 class SignaturePngViews(MethodView):
-    @blp.auth(*READERS)
+    @blp.auth(*FIELD_WORK_READERS)
     @blp.response(200, description="The signature image (PNG)")
     def get(self, signature_id):
         """The signature image as stored"""

@@ -3,6 +3,7 @@
 from flask.views import MethodView
 
 from app.auth.permissions import current_user
+from app.auth.roles import SUPERVISORS, Role
 from app.extensions import db
 from app.visits import customer, sync
 from app.visits.routes import blp
@@ -15,12 +16,10 @@ from app.visits.schemas import (
     SyncResultSchema,
 )
 
-REPORT_ROLES = ("dispatcher", "department_lead", "general_manager", "admin")
-
 
 @blp.route("/workorders/<int:order_id>/id-check")
 class IdCheckViews(MethodView):
-    @blp.auth("technician")
+    @blp.auth(Role.TECHNICIAN)
     @blp.response(200, IdCheckSchema)
     def post(self, order_id):
         """A short-lived QR code the customer scans to see the technician is genuine"""
@@ -29,7 +28,7 @@ class IdCheckViews(MethodView):
 
 @blp.route("/workorders/<int:order_id>/satisfaction-link")
 class SatisfactionLinkViews(MethodView):
-    @blp.auth("technician", "dispatcher")
+    @blp.auth(Role.TECHNICIAN, Role.DISPATCHER)
     @blp.response(200, SatisfactionLinkSchema)
     def post(self, order_id):
         """A one-time link (7 days, no login) for the customer's own phone"""
@@ -38,7 +37,7 @@ class SatisfactionLinkViews(MethodView):
 
 @blp.route("/satisfaction")
 class SatisfactionReportViews(MethodView):
-    @blp.auth(*REPORT_ROLES)
+    @blp.auth(*SUPERVISORS)
     @blp.arguments(SatisfactionQueryArgsSchema, location="query")
     @blp.response(200, SatisfactionPageSchema)
     def get(self, args):
@@ -48,7 +47,7 @@ class SatisfactionReportViews(MethodView):
 
 @blp.route("/sync")
 class SyncViews(MethodView):
-    @blp.auth("technician")
+    @blp.auth(Role.TECHNICIAN)
     @blp.arguments(SyncBatchSchema)
     @blp.response(200, SyncResultSchema)
     def post(self, batch):

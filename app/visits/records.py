@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.auth.models import User
+from app.auth.roles import Role
 from app.common.storage import get_storage
 from app.database import point_wkt
 from app.dispatch.models import Team
@@ -136,7 +137,7 @@ def _inspectors(team):
     """The inspection team's lead and members; without such a team, the dispatchers."""
     if team is None:
         return list(
-            db.session.scalars(sa.select(User.id).where(User.role == "dispatcher", User.active))
+            db.session.scalars(sa.select(User.id).where(User.role == Role.DISPATCHER, User.active))
         )
     members = set(
         db.session.scalars(sa.select(User.id).where(User.team_id == team.id, User.active))

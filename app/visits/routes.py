@@ -5,6 +5,7 @@ from flask import Response
 from flask.views import MethodView
 
 from app.auth.permissions import current_user
+from app.auth.roles import FIELD_WORK_READERS, Role
 from app.common.idempotency import idempotent
 from app.extensions import Blueprint, db
 from app.visits import portraits, queries, records
@@ -26,12 +27,10 @@ blp = Blueprint(
     description="上门服务 / The visit, from the technician's phone",
 )
 
-STAFF = ("dispatcher", "department_lead", "general_manager", "admin")
-
 
 @blp.route("/visits/mine")
 class MyOrderViews(MethodView):
-    @blp.auth("technician")
+    @blp.auth(Role.TECHNICIAN)
     @blp.arguments(MyOrdersArgsSchema, location="query")
     @blp.response(200, MyOrderListSchema)
     def get(self, args):
@@ -41,7 +40,7 @@ class MyOrderViews(MethodView):
 
 @blp.route("/workorders/<int:order_id>/visit")
 class VisitViews(MethodView):
-    @blp.auth("technician", *STAFF)
+    @blp.auth(*FIELD_WORK_READERS)
     @blp.response(200, VisitDetailSchema)
     def get(self, order_id):
         """The visit so far: checklist, arrival, work record, photos, what completion still needs"""
@@ -67,7 +66,7 @@ for _step in STEPS.values():
 
 @blp.route("/workorders/<int:order_id>/photos")
 class PhotoViews(MethodView):
-    @blp.auth("technician")
+    @blp.auth(Role.TECHNICIAN)
     @idempotent
     @blp.arguments(PhotoUploadSchema, location="form")
     @blp.arguments(PhotoFileSchema, location="files")
@@ -79,7 +78,7 @@ class PhotoViews(MethodView):
 
 @blp.route("/workorders/<int:order_id>/photos/<int:photo_id>")
 class PhotoByIdViews(MethodView):
-    @blp.auth("technician", *STAFF)
+    @blp.auth(*FIELD_WORK_READERS)
     @blp.response(200, description="The image bytes")
     def get(self, order_id, photo_id):
         """One photo's bytes"""

@@ -6,6 +6,7 @@ The single endpoints and POST /api/sync call these same functions. They flush, n
 import sqlalchemy as sa
 from flask import current_app
 
+from app.auth.roles import DISPATCH
 from app.common.times import iso
 from app.database import point_wkt, utcnow
 from app.dispatch import services as dispatch
@@ -15,8 +16,6 @@ from app.visits import rules
 from app.visits.models import Visit
 from app.workorders.models import WorkOrder
 from app.workorders.services import get_for, record_event, transition, visible_to
-
-DISPATCHERS = ("dispatcher", "admin")
 
 
 def lonlat(data):
@@ -155,7 +154,7 @@ def reschedule(user, order_id, data):
         order.appointment_start,
         acted_at(data),
         data["customer_informed_at"],
-        user.role in DISPATCHERS,
+        user.role in DISPATCH,
     )
     if refusal:
         raise Conflict(

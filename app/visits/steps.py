@@ -8,6 +8,7 @@ their own blueprint with `routed_here=False`.
 
 from dataclasses import dataclass
 
+from app.auth.roles import DISPATCH, Role
 from app.visits import customer, records, schemas, services
 from app.workorders.schemas import WorkOrderDetailSchema
 
@@ -22,7 +23,7 @@ class Step:
     summary: str
     status: int = 200
     method: str = "POST"
-    roles: tuple = ("technician",)
+    roles: tuple = (Role.TECHNICIAN,)
     fixed_path: str | None = None  # steps that are not under /api/workorders/<id>/
     routed_here: bool = True  # False: the single endpoint belongs to another package
     label: str = ""  # what the phone calls the step (served to it, app/mobile/tables.py)
@@ -88,7 +89,7 @@ STEPS = {
             services.reschedule,
             schemas.StepResultSchema,
             "Reschedule before the window starts, with the reason and how the customer was told",
-            roles=("technician", "dispatcher", "admin"),
+            roles=(Role.TECHNICIAN, *DISPATCH),
             label="改约",
             moves="schedule",
         ),

@@ -1,6 +1,7 @@
 """Work orders, their configured types, and the append-only event history."""
 
 from datetime import date, datetime
+from enum import IntEnum
 
 import sqlalchemy as sa
 from geoalchemy2 import Geometry
@@ -14,6 +15,15 @@ from app.workorders.states import STATUSES
 CHANNELS = ("hotline", "repair_line", "walk_in", "api")
 PROPERTY_SIDES = ("company", "customer", "unknown")  # R1.5 公司产权范围
 SLA_STATES = ("on_track", "at_risk", "breached")
+
+
+class Priority(IntEnum):
+    """An order's priority, stored as its number: emergencies (抢修) first, then customers
+    with limited mobility (R1.4), then the rest."""
+
+    NORMAL = 0
+    LIMITED_MOBILITY = 1
+    EMERGENCY = 2
 
 
 class WorkOrderType(db.Model):
@@ -42,7 +52,7 @@ class WorkOrder(db.Model):
     status: Mapped[str] = mapped_column(
         sa.Enum(*STATUSES, name="work_order_status"), default="new", index=True
     )
-    priority: Mapped[int] = mapped_column(default=0)  # 0 normal, 1 limited mobility, 2 emergency
+    priority: Mapped[int] = mapped_column(default=Priority.NORMAL)  # a Priority
     customer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("customers.id"), index=True)
     caller_name: Mapped[str | None] = mapped_column(sa.String(100))
     caller_phone: Mapped[str | None] = mapped_column(sa.String(32), index=True)

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.auth.roles import Role
 from app.queries import contains_pattern, paginate
 from app.workorders.deadlines import sla_state_sql
 from app.workorders.models import WorkOrder
@@ -12,7 +13,7 @@ EQUALITY_FILTERS = ("zone_id", "team_id", "technician_id")
 
 def filtered(args, user):
     stmt = sa.select(WorkOrder)
-    if user.role == "technician":
+    if user.role == Role.TECHNICIAN:
         stmt = stmt.where(WorkOrder.technician.has(user_id=user.id))
     if args.get("status"):
         stmt = stmt.where(WorkOrder.status.in_(args["status"]))

@@ -1,6 +1,7 @@
 from flask.views import MethodView
 
 from app.auth.permissions import current_user
+from app.auth.roles import OFFICE, Role
 from app.extensions import Blueprint, db
 from app.workorders import queries, services
 from app.workorders.schemas import (
@@ -15,19 +16,17 @@ blp = Blueprint(
     "workorders", __name__, url_prefix="/api/workorders", description="工单 / Work orders"
 )
 
-STAFF = ("hotline_agent", "dispatcher", "department_lead", "general_manager", "admin")
-
 
 @blp.route("")
 class WorkOrderViews(MethodView):
-    @blp.auth(*STAFF, "technician")
+    @blp.auth(*OFFICE, Role.TECHNICIAN)
     @blp.arguments(WorkOrderQueryArgsSchema, location="query")
     @blp.response(200, WorkOrderPageSchema)
     def get(self, args):
         """List work orders with filters, paging and a total count"""
         return queries.page(args, current_user())
 
-    @blp.auth("hotline_agent", "dispatcher")
+    @blp.auth(Role.HOTLINE_AGENT, Role.DISPATCHER)
     @blp.arguments(WorkOrderCreateSchema)
     @blp.response(201, WorkOrderDetailSchema)
     def post(self, data):
@@ -39,7 +38,7 @@ class WorkOrderViews(MethodView):
 
 @blp.route("/<int:order_id>")
 class WorkOrderByIdViews(MethodView):
-    @blp.auth(*STAFF, "technician")
+    @blp.auth(*OFFICE, Role.TECHNICIAN)
     @blp.response(200, WorkOrderDetailSchema)
     def get(self, order_id):
         """One work order with its timeline"""
@@ -48,7 +47,7 @@ class WorkOrderByIdViews(MethodView):
 
 @blp.route("/<int:order_id>/cancel")
 class WorkOrderCancelViews(MethodView):
-    @blp.auth("hotline_agent", "dispatcher", "admin")
+    @blp.auth(Role.HOTLINE_AGENT, Role.DISPATCHER, Role.ADMIN)
     @blp.arguments(CancelSchema)
     @blp.response(200, WorkOrderDetailSchema)
     def post(self, body, order_id):

@@ -4,7 +4,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.auth.roles import Role
 from app.calendar.rules import local_date
+from app.common import actors
 from app.common.geometry import to_lonlat
 from app.customers import services as customers
 from app.database import point_wkt, utcnow
@@ -12,7 +14,13 @@ from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.jobs import enqueue_after_commit
 from app.workorders import deadlines, signals, states
-from app.workorders.models import DailySequence, WorkOrder, WorkOrderEvent, WorkOrderType
+from app.workorders.models import (
+    DailySequence,
+    Priority,
+    WorkOrder,
+    WorkOrderEvent,
+    WorkOrderType,
+)
 from app.zones import queries as spatial
 
 # Stamped when a transition first reaches a status.
@@ -141,7 +149,13 @@ def create_work_order(data, user):
         created_by_id=user.id,
         created_at=now,
     )
-    order.priority = 2 if order_type.is_emergency else int(order.limited_mobility)
+    order.priority = (
+        Priority.EMERGENCY
+        if order_type.is_emergency
+        else Priority.LIMITED_MOBILITY
+        if order.limited_mobility
+        else Priority.NORMAL
+    )
     db.session.add(order)
     record_event(
         order,
@@ -160,7 +174,7 @@ def create_work_order(data, user):
         record_event(
             order,
             "unrouted",
-            "system:router",
+            actors.ROUTER,
             reason="位置不在任何服务片区内 / location is in no service zone",
         )
     db.session.flush()
@@ -209,6 +223,6 @@ def get_for(user, order_id, lock=False):
 
 def visible_to(user, stmt):
     """`stmt` on work orders narrowed to those this user may see (R7)."""
-    if user.role == "technician":
+    if user.role == Role.TECHNICIAN:
         stmt = stmt.where(WorkOrder.technician.has(user_id=user.id))
     return stmt

@@ -6,7 +6,7 @@ Pure: no Flask, no database. Reasons are stored as "中文 / English"; only the 
 shown to people.
 """
 
-from app.auth.models import ROLE_NAMES_ZH
+from app.auth.roles import NAMES_ZH as ROLE_NAMES_ZH
 from app.workorders.states import LABELS_ZH as STATUS_LABELS_ZH
 
 EVENT_LABELS_ZH = {

@@ -1,0 +1,50 @@
+"""Who a user is at work: the six roles, their Chinese names, and the named groups routes use.
+
+One name per set of people (SPEC R7): a route asks for a group by what the people in it do,
+never by a tuple of its own. `Role` members are strings, so they compare with `user.role`.
+"""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    HOTLINE_AGENT = "hotline_agent"
+    DISPATCHER = "dispatcher"
+    TECHNICIAN = "technician"
+    DEPARTMENT_LEAD = "department_lead"
+    GENERAL_MANAGER = "general_manager"
+    ADMIN = "admin"
+
+
+ROLES = tuple(role.value for role in Role)
+NAMES_ZH = {
+    Role.HOTLINE_AGENT: "热线坐席",
+    Role.DISPATCHER: "调度员",
+    Role.TECHNICIAN: "维修工",
+    Role.DEPARTMENT_LEAD: "部门领导",
+    Role.GENERAL_MANAGER: "总经理",
+    Role.ADMIN: "管理员",
+}
+
+# Everyone in the office (all but technicians): order lists, the desk, caller search, complaints.
+OFFICE = (
+    Role.HOTLINE_AGENT,
+    Role.DISPATCHER,
+    Role.DEPARTMENT_LEAD,
+    Role.GENERAL_MANAGER,
+    Role.ADMIN,
+)
+# The office without the hotline: who oversees field work (visits, surveys, bulletins, maps).
+SUPERVISORS = (Role.DISPATCHER, Role.DEPARTMENT_LEAD, Role.GENERAL_MANAGER, Role.ADMIN)
+# Who reads a visit's record and its signatures: the technician and the supervisors.
+FIELD_WORK_READERS = (Role.TECHNICIAN, *SUPERVISORS)
+# Who dispatches: assigns, reassigns, plans, sets auto-assignment.
+DISPATCH = (Role.DISPATCHER, Role.ADMIN)
+# Who reads day plans.
+PLAN_READERS = (Role.DISPATCHER, Role.DEPARTMENT_LEAD, Role.ADMIN)
+# The counter: 容缺受理 (deferred paperwork) is taken by the hotline.
+COUNTER = (Role.HOTLINE_AGENT, Role.ADMIN)
+# Who may sign a complaint reply as a leader.
+LEADERS = (Role.DEPARTMENT_LEAD, Role.GENERAL_MANAGER)
+# Who sees a customer's full phone number; everyone else sees 138****5678 (R7).
+SEE_PHONE_NUMBERS = (Role.HOTLINE_AGENT, Role.DISPATCHER, Role.TECHNICIAN, Role.DEPARTMENT_LEAD)
