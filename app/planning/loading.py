@@ -15,6 +15,7 @@ from app.planning.models import DayShift, Plan, PlanStop
 from app.workorders.models import WorkOrder, WorkOrderType
 
 PLANNABLE_STATUSES = ("new", "assigned", "accepted", "scheduled")
+LAST_MINUTE = 86400 - 60  # 23:59, the latest end a day's shift can show
 
 
 class DayClock:
@@ -76,7 +77,8 @@ def shift_for(roster, working, slack_s, duty=None):
 
 def duty_spans(technician_ids, day):
     """{technician id: (start, end)} in seconds of `day`: its on-call duty (DutyShift), from
-    the first entry's start to the last one's end, cut to the day."""
+    the first entry's start to the last one's end, cut to the day (00:00 to 23:59, a clock
+    time the day roster can show)."""
     clock = DayClock(day)
     rows = db.session.execute(
         sa.select(DutyShift.technician_id, DutyShift.starts_at, DutyShift.ends_at).where(
@@ -87,7 +89,7 @@ def duty_spans(technician_ids, day):
     )
     spans = {}
     for technician_id, starts_at, ends_at in rows:
-        begin, end = max(clock.seconds(starts_at), 0), min(clock.seconds(ends_at), 86400)
+        begin, end = max(clock.seconds(starts_at), 0), min(clock.seconds(ends_at), LAST_MINUTE)
         known = spans.get(technician_id, (begin, end))
         spans[technician_id] = (min(begin, known[0]), max(end, known[1]))
     return spans

@@ -92,7 +92,7 @@ class PhotoByIdViews(MethodView):
 
 @blp.route("/admin/technicians/<int:technician_id>/photo")
 class TechnicianPhotoViews(MethodView):
-    @blp.auth("admin")
+    @blp.auth(Role.ADMIN)
     @blp.arguments(PhotoFileSchema, location="files")
     @blp.response(200, TechnicianPhotoSchema)
     def put(self, files, technician_id):

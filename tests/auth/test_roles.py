@@ -9,11 +9,14 @@ APP = Path(__file__).resolve().parents[2] / "app"
 
 
 def _role_literals(node):
-    """Role names spelled as string literals in a tuple, list or set, or in `blp.auth(...)`."""
-    if isinstance(node, ast.Tuple | ast.List | ast.Set):
-        items = node.elts
-    elif isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "auth":
+    """Role names spelled as string literals: a tuple, list or set of nothing but role names
+    (a set of people), or any role name in `blp.auth(...)`. Rows of data (demo users) pass."""
+    if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "auth":
         items = node.args
+    elif isinstance(node, ast.Tuple | ast.List | ast.Set) and node.elts:
+        items = node.elts
+        if not all(isinstance(i, ast.Constant) and i.value in ROLES for i in items):
+            return []
     else:
         return []
     return [i.value for i in items if isinstance(i, ast.Constant) and i.value in ROLES]

@@ -132,7 +132,9 @@ def test_weekend_on_call_duty_counts_as_a_shift(client, crew, non_working_day):
     )
     db.session.commit()
     url = f"/api/dispatch/day-shifts?team_id={crew.team.id}&date={non_working_day.isoformat()}"
-    shifts = {row["technician"]["id"]: row for row in client.get(url, headers=crew.headers).json}
+    resp = client.get(url, headers=crew.headers)
+    assert resp.status_code == 200, resp.json
+    shifts = {row["technician"]["id"]: row for row in resp.json}
     assert shifts[tech.id]["source"] == "on_call" and shifts[tech.id]["start"] == "08:00:00"
     assert shifts[idle.id]["source"] == "not_working_day" and not shifts[idle.id]["working"]
     route = route_of(propose(client, crew, non_working_day), tech)
