@@ -32,8 +32,8 @@ bench: ## run every bench/bench_*.py, or only BENCH=bench_name
 
 lint: ## ruff check and ruff format --check on the Python code
 	@scripts/venv.sh
-	.venv/bin/ruff check app tests bench worker.py wsgi.py
-	.venv/bin/ruff format --check app tests bench worker.py wsgi.py migrations
+	.venv/bin/ruff check app tests bench worker.py wsgi.py asgi.py
+	.venv/bin/ruff format --check app tests bench worker.py wsgi.py asgi.py migrations
 
 venv: ## create .venv, or reinstall requirements.lock into it when the lock changed
 	@scripts/venv.sh

@@ -6,7 +6,6 @@ emptied afterwards; the reference rows seeded by the migrations are put back.
 """
 
 import os
-import threading
 import uuid
 
 import pytest
@@ -128,15 +127,12 @@ def run_jobs(app):
 
 @pytest.fixture(scope="session")
 def live_server(app):
-    """The test app on a real threaded HTTP server, on the tests' database."""
-    from werkzeug.serving import make_server
+    """The test app behind the real web process (uvicorn: live streams in the event loop,
+    Flask through a2wsgi), on the tests' database and Redis."""
+    from tests.liveserver import running
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
+    with running(app) as (port, _live):
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,8 @@ pages = Blueprint(
 
 HERE = pathlib.Path(__file__).parent
 STATIC = HERE / "static"
-VENDOR = HERE.parent / "static" / "vendor"
+SHARED = HERE.parent / "static"
+VENDOR = SHARED / "vendor"
 SIGNATURE_PAD = "signature_pad/signature_pad.umd.min.js"
 GCOORD = "gcoord/gcoord.esm-browser.prod.js"
 VENDORED = (SIGNATURE_PAD, GCOORD)
@@ -36,7 +37,8 @@ def shell_version():
     """A short hash of the shell's files and the server tables embedded in it: it names the
     service worker's cache, so changed labels or steps reach the phone with a new worker."""
     digest = hashlib.sha256(tables_version().encode())
-    files = [HERE / "templates" / "mobile" / "index.html"] + [VENDOR / f for f in VENDORED]
+    files = [HERE / "templates" / "mobile" / "index.html", SHARED / "live.js"]
+    files += [VENDOR / f for f in VENDORED]
     files += [STATIC / name for name in _static_names()]
     for path in files:
         digest.update(path.read_bytes())
@@ -44,7 +46,8 @@ def shell_version():
 
 
 def precache_urls():
-    urls = ["/m/", url_for("mobile.manifest")] + [f"/static/vendor/{f}" for f in VENDORED]
+    urls = ["/m/", url_for("mobile.manifest"), "/static/live.js"]
+    urls += [f"/static/vendor/{f}" for f in VENDORED]
     return urls + [url_for("mobile.static", filename=name) for name in _static_names()]
 
 

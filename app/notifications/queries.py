@@ -1,5 +1,7 @@
 """Reading and marking a user's own notifications."""
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from app.database import utcnow
@@ -53,12 +55,37 @@ def mark_many(user_id, ids=None, up_to_id=None):
     return result.rowcount
 
 
-def unread_after(user_id, last_id, limit=200):
-    """Unread notifications newer than `last_id`, oldest first: the replay on (re)connect."""
-    stmt = _mine(user_id).where(Notification.read_at.is_(None))
-    if last_id is not None:
-        stmt = stmt.where(Notification.id > last_id)
-    return db.session.scalars(stmt.order_by(Notification.id.desc()).limit(limit)).all()[::-1]
+def replay_page(user_id, after, unread_only, limit):
+    """The next page of a replay, oldest first: ids above `after` (only unread ones on a first
+    connection, which has no Last-Event-ID), as the stream sends them."""
+    stmt = _mine(user_id).where(Notification.id > after)
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    return _dump(db.session.scalars(stmt.order_by(Notification.id).limit(limit)))
+
+
+def late_undelivered(user_id, last_id, seconds, limit):
+    """Recent ones at or below Last-Event-ID that no stream delivered: committed after a newer
+    notification had already gone out (ids are given at insert, not at commit)."""
+    since = utcnow() - timedelta(seconds=seconds)
+    stmt = _mine(user_id).where(
+        Notification.id <= last_id,
+        Notification.delivered_at.is_(None),
+        Notification.created_at >= since,
+    )
+    return _dump(db.session.scalars(stmt.order_by(Notification.id).limit(limit)))
+
+
+def newest_id(user_id):
+    return db.session.scalar(
+        sa.select(sa.func.max(Notification.id)).where(Notification.recipient_id == user_id)
+    )
+
+
+def _dump(notes):
+    from app.notifications.schemas import NotificationSchema
+
+    return NotificationSchema(many=True).dump(notes)
 
 
 def mark_delivered(ids):

@@ -1,18 +1,15 @@
-from flask import request
 from flask.views import MethodView
 
-from app.auth import tokens
-from app.auth.models import User
 from app.auth.permissions import current_user
-from app.errors import Unauthorized
 from app.extensions import Blueprint, db
-from app.notifications import queries, stream
+from app.notifications import queries, tickets
 from app.notifications.schemas import (
     MarkReadResultSchema,
     MarkReadSchema,
     NotificationPageSchema,
     NotificationQueryArgsSchema,
     NotificationSchema,
+    StreamTicketSchema,
 )
 
 blp = Blueprint(
@@ -57,32 +54,33 @@ class NotificationBulkReadViews(MethodView):
         return {"updated": updated, "unread": queries.unread_count(user_id)}
 
 
-def _stream_user():
-    """Bearer header, or ?access_token= (EventSource cannot send headers); this endpoint only."""
-    header = request.headers.get("Authorization", "")
-    token = header[len("Bearer ") :].strip() if header.startswith("Bearer ") else None
-    token = token or request.args.get("access_token")
-    if not token:
-        raise Unauthorized()
-    user = db.session.get(User, int(tokens.read(token, "access")["sub"]))
-    if user is None or not user.active:
-        raise Unauthorized()
-    return user
-
-
-def _last_event_id():
-    raw = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
-    return int(raw) if raw and raw.isdigit() else None
+@blp.route("/events/ticket")
+class EventTicketViews(MethodView):
+    @blp.auth()
+    @blp.response(201, StreamTicketSchema)
+    @blp.alt_response(503, description="Redis is down: poll /api/notifications meanwhile")
+    def post(self):
+        """A 60-second, single-use ticket that opens my live stream (and nothing else)"""
+        return tickets.issue(current_user().id)
 
 
 @blp.route("/events/stream")
 class EventStreamViews(MethodView):
     @blp.doc(
-        security=[{"bearerAuth": []}],
-        description="Server-Sent Events (text/event-stream). Auth: bearer header, or "
-        "`?access_token=` for EventSource. Replays unread notifications newer than "
-        "Last-Event-ID, then live ones; `: heartbeat` comments every ~15 s.",
-        parameters=[{"in": "query", "name": "access_token", "schema": {"type": "string"}}],
+        description="Server-Sent Events (text/event-stream), served by the live server "
+        "(`python -m app.live`), not by a request thread. Open it with `?ticket=` from "
+        "`POST /api/events/ticket` (EventSource cannot send headers); programs may send a "
+        "bearer header instead. An access token in the URL is refused (401 token_in_url). "
+        "After `Last-Event-ID` (header, or `?last_event_id=`) it replays what was missed, "
+        "oldest first; past LIVE_REPLAY_MAX an `event: gap` says to refetch. The stream ends "
+        "with `event: bye` and a reason: `lifetime` (reconnect), `replaced` (a newer stream "
+        "of the same user took its place), `unavailable` (Redis is down: poll "
+        "/api/notifications). 401 bad ticket, 429 too many streams from one address, 503 "
+        "live channel unavailable. `: heartbeat` comments every SSE_HEARTBEAT_SECONDS.",
+        parameters=[
+            {"in": "query", "name": "ticket", "schema": {"type": "string"}},
+            {"in": "query", "name": "last_event_id", "schema": {"type": "integer"}},
+        ],
         responses={
             "200": {
                 "description": "event stream",
@@ -92,4 +90,5 @@ class EventStreamViews(MethodView):
     )
     def get(self):
         """My live event stream (SSE): assignments, escalations, SLA alerts"""
-        return stream.response(_stream_user().id, _last_event_id())
+        # Reached only when the Flask app runs without the live server in front of it.
+        raise tickets.LiveUnavailable()

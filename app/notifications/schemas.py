@@ -32,3 +32,8 @@ class MarkReadSchema(ma.Schema):
 class MarkReadResultSchema(ma.Schema):
     updated = ma.fields.Integer()
     unread = ma.fields.Integer()
+
+
+class StreamTicketSchema(ma.Schema):
+    ticket = ma.fields.String(metadata={"description": "opens GET /api/events/stream?ticket= once"})
+    expires_in = ma.fields.Integer(metadata={"description": "seconds it stays valid"})

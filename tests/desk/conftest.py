@@ -58,7 +58,7 @@ class StreamReader:
         self.events, self._json = [], json
         parts = urlsplit(base_url)
         self.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-        self.conn.request("GET", f"/api/events/stream?access_token={token}")
+        self.conn.request("GET", "/api/events/stream", headers={"Authorization": f"Bearer {token}"})
         self.response = self.conn.getresponse()
         assert self.response.status == 200
         self.thread = threading.Thread(target=self._read, daemon=True)

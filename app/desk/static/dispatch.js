@@ -2,6 +2,7 @@
 // assign/reassign in one action, the timeline, and the day plan. Live over SSE.
 import { $, $$, api, fill, auth, debounce, fmtTime, h, signIn, slaBadge, status } from "./common.js";
 import { SLA_COLOURS, createMap, drawZones } from "./mapview.js";
+import { openLive } from "/static/live.js";
 
 const L = window.L;
 const REASONS = { unaccepted_emergency: "抢修未接单", unrouted: "未定位片区", breached: "已超时",
@@ -35,21 +36,27 @@ async function start() {
 
 // ---- live -----------------------------------------------------------------------------
 function connectLive() {
-  const source = new EventSource(`/api/events/stream?access_token=${encodeURIComponent(auth.token())}`);
-  source.onopen = () => setLive(true);
-  source.onerror = () => setLive(false);
-  source.onmessage = (event) => {
-    const message = JSON.parse(event.data);
-    const p = message.payload || {};
-    $("#feed").prepend(h("li", {}, `${fmtTime(new Date().toISOString())} ${message.kind} ${p.number || ""} ${p.message || p.type_name || ""}`));
-    liveRefresh();
-  };
+  let seen = null;
+  openLive({
+    api,
+    lastId: () => seen,
+    saveLastId: (id) => { seen = id; },
+    onState: setLive,
+    onEvent: (message) => {
+      const p = message.payload || {};
+      $("#feed").prepend(h("li", {}, `${fmtTime(new Date().toISOString())} ${message.kind} ${p.number || ""} ${p.message || p.type_name || ""}`));
+      liveRefresh();
+    },
+    onGap: () => liveRefresh(),
+  });
 }
 
-function setLive(on) {
+const LIVE_STATES = { live: "实时", connecting: "重连中", polling: "实时中断,定时刷新", replaced: "已在新窗口实时更新" };
+
+function setLive(state) {
   const badge = $("#live-state");
-  badge.textContent = on ? "实时" : "重连中";
-  badge.className = `badge ${on ? "sla-on_track" : "warn"}`;
+  badge.textContent = LIVE_STATES[state] || LIVE_STATES.connecting;
+  badge.className = `badge ${state === "live" ? "sla-on_track" : "warn"}`;
 }
 
 const liveRefresh = debounce(refresh, 200);

@@ -1,5 +1,6 @@
 // The technician's phone at /m/: sign-in, routing between my orders and one order, the
 // outbox badge, live events over SSE, and the service worker that keeps the shell offline.
+import { openLive } from "/static/live.js";
 import { api, auth, events, login } from "./api.js";
 import { showOrder } from "./detail.js";
 import { showOrders } from "./orders.js";
@@ -65,7 +66,7 @@ function updateNetwork() {
   $("#net").textContent = "离线";
 }
 
-let source;
+let live;
 const NOTICE = {
   assignment: (p) => `新工单 ${p.number}:${p.type_name}`,
   emergency_assignment: (p) => `紧急抢修 ${p.number},请立即接单!`,
@@ -77,24 +78,19 @@ const NOTICE = {
 const seenKey = () => `tapline.m.seen.${auth.user()?.id}`;
 
 function connectStream() {
-  source?.close();
+  live?.close();
   if (!auth.token()) return;
-  const seen = localStorage.getItem(seenKey());
-  source = new EventSource(`/api/events/stream?access_token=${encodeURIComponent(auth.token())}`
-    + (seen ? `&last_event_id=${seen}` : ""));
-  source.onmessage = (event) => {
-    if (event.lastEventId) localStorage.setItem(seenKey(), event.lastEventId);
-    const message = JSON.parse(event.data);
-    const text = NOTICE[message.kind]?.(message.payload || {});
-    if (text) toast(text, message.kind === "emergency_assignment" ? "error" : "info");
-    route();
-  };
-  source.onerror = () => {
-    // A refused stream (expired token) is closed for good: renew the token, then reconnect.
-    if (source.readyState === EventSource.CLOSED) {
-      setTimeout(() => api("/api/auth/me").then(connectStream, () => {}), 10000);
-    }
-  };
+  live = openLive({
+    api,
+    lastId: () => Number(localStorage.getItem(seenKey())) || null,
+    saveLastId: (id) => localStorage.setItem(seenKey(), String(id)),
+    onEvent: (message) => {
+      const text = NOTICE[message.kind]?.(message.payload || {});
+      if (text) toast(text, message.kind === "emergency_assignment" ? "error" : "info");
+      route();
+    },
+    onGap: () => route(),
+  });
 }
 
 let redraw;
@@ -108,7 +104,7 @@ function start() {
   $("#logout").onclick = async () => {
     const left = await outbox.count();
     if (left && !confirm(`还有 ${left} 个步骤未发送,将在您再次登录后发送。确定退出?`)) return;
-    source?.close();
+    live?.close();
     auth.clear();
     updateBadge();
     showLogin();

@@ -1,0 +1,122 @@
+// Live events for the phone and the consoles. The stream opens with a single-use ticket
+// (POST /api/events/ticket), never with the access token in the URL. When the live channel is
+// unavailable (Redis down: the ticket or the stream says so) the notifications are polled
+// from /api/notifications, and the stream is tried again until live returns. A gap event
+// means more was missed than the server replays: the screen refetches what it shows.
+//
+//   const live = openLive({ api, onEvent, onState, onGap, lastId, saveLastId });
+//   live.close();
+// states: "connecting", "live", "polling" (live unavailable), "replaced" (a newer window of
+// the same user took the stream: this one polls).
+
+export function openLive({ api, onEvent, onState = () => {}, onGap = () => {},
+  lastId = () => null, saveLastId = () => {}, pollSeconds = 20, retrySeconds = 15 }) {
+  let source = null;
+  let timer = null;
+  let poller = null;
+  let closed = false;
+  let failures = 0;
+
+  const remember = (id) => { if (id && /^\d+$/.test(id)) saveLastId(Number(id)); };
+
+  function setState(state) { onState(state); }
+
+  async function connect() {
+    if (closed) return;
+    clearTimeout(timer);
+    setState("connecting");
+    let ticket;
+    try {
+      ticket = (await api("/api/events/ticket", { method: "POST" })).ticket;
+    } catch (err) {
+      if (err?.status === 401) return;  // signed out: the page asks to sign in again
+      return poll();  // 503 live unavailable, or offline: poll, and try again later
+    }
+    const last = lastId();
+    source = new EventSource(`/api/events/stream?ticket=${encodeURIComponent(ticket)}`
+      + (last ? `&last_event_id=${last}` : ""));
+    source.onopen = () => { failures = 0; stopPolling(); setState("live"); };
+    source.onmessage = (event) => {
+      remember(event.lastEventId);
+      onEvent(JSON.parse(event.data));
+    };
+    source.addEventListener("gap", (event) => {
+      remember(event.lastEventId);
+      onGap();
+    });
+    source.addEventListener("bye", (event) => {
+      const reason = JSON.parse(event.data || "{}").reason;
+      drop();
+      if (reason === "replaced") {
+        setState("replaced");
+        startPolling();
+      } else if (reason === "unavailable") {
+        poll();
+      } else {
+        connect();  // lifetime reached: a fresh stream at once
+      }
+    });
+    source.onerror = () => {
+      // Network lost or refused: a ticket serves once, so the next try asks for a new one.
+      drop();
+      failures += 1;
+      setState("connecting");
+      timer = setTimeout(connect, Math.min(30, 2 ** failures) * 1000);
+    };
+  }
+
+  function drop() {
+    if (source) {
+      source.onerror = null;
+      source.close();
+      source = null;
+    }
+  }
+
+  function poll() {
+    setState("polling");
+    startPolling();
+    timer = setTimeout(connect, retrySeconds * 1000);
+  }
+
+  function startPolling() {
+    if (poller) return;
+    fetchMissed();
+    poller = setInterval(fetchMissed, pollSeconds * 1000);
+  }
+
+  function stopPolling() {
+    clearInterval(poller);
+    poller = null;
+  }
+
+  async function fetchMissed() {
+    let page;
+    try {
+      page = await api("/api/notifications?per_page=50");
+    } catch {
+      return;
+    }
+    const last = lastId();
+    const items = page.items.filter((item) => last === null || item.id > last).reverse();
+    if (last === null) {  // nothing seen yet: start from here, without an alert for each
+      if (page.items.length) saveLastId(page.items[0].id);
+      return;
+    }
+    for (const item of items) {
+      saveLastId(item.id);
+      onEvent(item);
+    }
+    if (page.items.length && items.length === page.items.length) onGap();
+  }
+
+  connect();
+  return {
+    close() {
+      closed = true;
+      clearTimeout(timer);
+      stopPolling();
+      drop();
+    },
+  };
+}
