@@ -6,6 +6,7 @@ emptied afterwards; the reference rows seeded by the migrations are put back.
 """
 
 import os
+import time
 import uuid
 
 import pytest
@@ -74,7 +75,21 @@ def _tables(conn):
     return [name for name in names if name not in NEVER_TRUNCATE]
 
 
-def _reset_database(app):
+def _reset_database(app, attempts=5):
+    """Empty every table; a browser's request still in flight on the live server may deadlock
+    with the TRUNCATE, and then the reset is simply tried again."""
+    from psycopg.errors import DeadlockDetected
+
+    for attempt in range(attempts):
+        try:
+            return _truncate_and_seed(app)
+        except sa.exc.OperationalError as exc:
+            if not isinstance(exc.orig, DeadlockDetected) or attempt == attempts - 1:
+                raise
+            time.sleep(0.2)
+
+
+def _truncate_and_seed(app):
     seeded = app.config["REFERENCE_ROWS"]
     with db.engine.begin() as conn:
         conn.execute(sa.text(f"TRUNCATE {', '.join(_tables(conn))} RESTART IDENTITY CASCADE"))

@@ -1,0 +1,501 @@
+"""Benchmark: the live layer with thousands of open streams (issue 11).
+
+    python -m bench.bench_live [--streams 2000] [--gets 300] [--posts 60] [--emergencies 20]
+                               [--server live|gthread] [--keep]
+
+Everything real: the Procfile's web process (gunicorn supervising 2 uvicorn workers: streams
+in the event loop, Flask through a2wsgi) and `python worker.py`, on PostgreSQL (a database of
+its own) and Redis. The benchmark makes --streams technicians, then, in one run:
+
+1. baseline, no stream open: p95 of GET /api/workorders/{id} and POST /api/workorders
+   (4 clients at once, fixed counts), and the rate of a trivial JSON endpoint
+   (GET /api/signatures/public-key);
+2. opens one stream per technician (each with its own ticket), and measures the web
+   processes' RSS before and after: memory per idle stream = RSS delta / streams;
+3. the same API calls with every stream open: the ratio to step 1;
+4. one notification to each technician, in one commit: publish-to-receive median/p99 and how
+   many never arrived (10 s);
+5. emergencies (POST /api/workorders -> routed by the worker -> the on-call technician's
+   stream) with every stream open.
+
+`--server gthread` runs the same API steps (1 and 3 without streams) on the old gunicorn
+gthread server, for the choice of server. The client is one asyncio process on the same
+2-core machine: its own CPU use is part of every figure. Raise `ulimit -n` above 2 x streams.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import pathlib
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+from app.auth import tokens
+from app.auth.models import User
+from app.database import point_wkt
+from app.dispatch.models import ServiceZone, Skill, Team, Technician
+from app.extensions import db
+from bench import bench_app, drop_database
+
+SQUARE = (
+    "SRID=4326;MULTIPOLYGON(((121.10 36.72,121.22 36.72,121.22 36.82,121.10 36.82,121.10 36.72)))"
+)
+SECRET = "bench-live-secret-of-32-bytes-or-more-000"
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+PREFIX = f"tapline-bench-{os.getpid()}"  # the server's channels, and this process's publishes
+
+
+# ---- set-up ---------------------------------------------------------------------------
+def seed(count):
+    team = Team(code="QX", name="抢修班")
+    db.session.add(team)
+    db.session.flush()
+    db.session.add(ServiceZone(code="QXZ", name="城区", team_id=team.id, geom=SQUARE))
+    staff = {
+        role: User(username=f"b_{role}", password_hash="-", display_name=role, role=role)
+        for role in ("hotline_agent", "dispatcher")
+    }
+    db.session.add_all(staff.values())
+    techs = [
+        User(
+            username=f"b_tech{n}",
+            password_hash="-",
+            display_name=f"t{n}",
+            role="technician",
+            team_id=team.id,
+        )
+        for n in range(count + 1)
+    ]
+    db.session.add_all(techs)
+    db.session.flush()
+    on_call = Technician(
+        user_id=techs[-1].id,
+        employee_no="QX001",
+        name="值班师傅",
+        team_id=team.id,
+        base_point=point_wkt(121.16, 36.77),
+        on_call=True,
+    )
+    on_call.skills = [db.session.query(Skill).filter_by(code="emergency").one()]
+    db.session.add(on_call)
+    db.session.commit()
+    return (
+        {role: tokens.access_token(user) for role, user in staff.items()},
+        [(user.id, tokens.access_token(user)) for user in techs],
+    )
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(kind, url, redis_url, port, streams):
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "REDIS_URL": redis_url,
+        "TAPLINE_MODE": "demo",
+        "SECRET_KEY": SECRET,
+        "LIVE_CHANNEL_PREFIX": PREFIX,
+        "LIVE_ADDRESS_STREAMS": str(streams + 100),  # every stream comes from 127.0.0.1
+        "PORT": str(port),
+        "WEB_WORKERS": "2",
+    }
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env, "cwd": ROOT}
+    gunicorn = str(pathlib.Path(sys.executable).parent / "gunicorn")
+    if kind == "live":
+        web = [gunicorn, "--config", "python:app.webserver", "asgi:app"]
+    else:
+        web = [gunicorn, "-k", "gthread", "-w", "2", "--threads", "16", "--no-control-socket"]
+        web += ["-b", f"127.0.0.1:{port}", "wsgi:app"]
+    processes = [
+        subprocess.Popen(web, **quiet),
+        subprocess.Popen([sys.executable, "worker.py"], **quiet),
+    ]
+    return processes
+
+
+def stop(processes):
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def rss_kb(master_pid):
+    """Resident memory of the web server: its master and every worker it forked."""
+    pids = [master_pid]
+    for entry in pathlib.Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == master_pid:
+                pids.append(int(entry.name))
+    total = 0
+    for pid in pids:
+        for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
+
+
+# ---- a small HTTP/1.1 client on asyncio -------------------------------------------------
+class Http:
+    """One keep-alive connection; responses carry Content-Length (Flask through a2wsgi)."""
+
+    def __init__(self, port):
+        self.port, self.reader, self.writer = port, None, None
+
+    async def call(self, method, path, token=None, body=None):
+        if self.writer is not None and self.reader.at_eof():
+            self.writer.close()
+            self.writer = None  # the server closed an idle keep-alive connection
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        payload = json.dumps(body).encode() if body is not None else b""
+        head = f"{method} {path} HTTP/1.1\r\nHost: bench\r\nContent-Length: {len(payload)}\r\n"
+        if token:
+            head += f"Authorization: Bearer {token}\r\n"
+        if body is not None:
+            head += "Content-Type: application/json\r\n"
+        self.writer.write(head.encode() + b"\r\n" + payload)
+        status, headers = await read_head(self.reader)
+        data = await self.reader.readexactly(int(headers.get("content-length", 0)))
+        if headers.get("connection") == "close":
+            self.writer.close()
+            self.writer = None
+        return status, (json.loads(data) if data else None)
+
+
+async def read_head(reader):
+    lines = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for line in lines[1:]:
+        if ":" in line:
+            key, value = line.split(":", 1)
+            headers[key.strip().lower()] = value.strip()
+    return status, headers
+
+
+class Stream:
+    """One user's open stream: records when each notification id arrived."""
+
+    def __init__(self, user_id):
+        self.user_id, self.arrived, self.byes, self.ok = user_id, {}, [], asyncio.Event()
+        self.writer = None
+
+    async def open(self, port, ticket):
+        reader, self.writer = await asyncio.open_connection("127.0.0.1", port)
+        self.writer.write(
+            f"GET /api/events/stream?ticket={ticket} HTTP/1.1\r\nHost: bench\r\n\r\n".encode()
+        )
+        status, _ = await read_head(reader)
+        if status != 200:
+            raise RuntimeError(f"stream refused: {status}")
+        self.task = asyncio.create_task(self.read(reader))
+
+    async def read(self, reader):
+        buffer = b""
+        try:
+            while True:
+                size = int((await reader.readuntil(b"\r\n")).strip(), 16)
+                chunk = await reader.readexactly(size + 2)
+                if size == 0:
+                    return
+                buffer += chunk[:-2]
+                while b"\n\n" in buffer:
+                    frame, buffer = buffer.split(b"\n\n", 1)
+                    self.on_frame(frame.decode())
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
+            return
+
+    def on_frame(self, frame):
+        if frame.startswith("retry:"):
+            self.ok.set()
+        for line in frame.split("\n"):
+            if line.startswith("data: "):
+                data = json.loads(line[6:])
+                if "reason" in data:
+                    self.byes.append(data["reason"])
+                elif "id" in data:
+                    self.arrived.setdefault(data["id"], (time.monotonic(), data))
+
+    def close(self):
+        if self.writer is not None:
+            self.writer.close()
+
+
+# ---- the measurements -------------------------------------------------------------------
+def pct(values, q):
+    return (
+        statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+        if len(values) > 1
+        else values[0]
+    )
+
+
+async def timed_calls(port, make_call, count, clients=4):
+    """`count` calls by `clients` connections at once; returns latencies (ms) and failures."""
+    latencies, failures, queue = [], [], list(range(count))
+
+    async def client():
+        http = Http(port)
+        while queue:
+            i = queue.pop()
+            method, path, token, body = make_call(i)
+            started = time.perf_counter()
+            try:
+                status, data = await asyncio.wait_for(http.call(method, path, token, body), 30)
+            except Exception as exc:
+                failures.append(repr(exc))
+                http = Http(port)
+                continue
+            latencies.append((time.perf_counter() - started) * 1000)
+            if status >= 400:
+                failures.append(f"{status} {data}")
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return latencies, failures
+
+
+def order_body(i, kind="general_repair"):
+    return {
+        "type": kind,
+        "channel": "hotline",
+        "caller_name": "基准来电",
+        "caller_phone": "13800000000",
+        "address": f"海阳市方圆街道{i}号",
+        "location": {"lon": 121.15 + (i % 50) * 1e-3, "lat": 36.76 + (i % 30) * 1e-3},
+        "description": "基准测试 / benchmark",
+    }
+
+
+async def api_round(port, staff, order_ids, args, label):
+    agent = staff["hotline_agent"]
+    gets, gfail = await timed_calls(
+        port,
+        lambda i: ("GET", f"/api/workorders/{order_ids[i % len(order_ids)]}", agent, None),
+        args.gets,
+    )
+    posts, pfail = await timed_calls(
+        port, lambda i: ("POST", "/api/workorders", agent, order_body(i)), args.posts
+    )
+    started = time.perf_counter()
+    trivial, tfail = await timed_calls(
+        port, lambda i: ("GET", "/api/signatures/public-key", None, None), args.gets
+    )
+    rate = len(trivial) / (time.perf_counter() - started)
+    print(
+        f"  {label:<22} GET /api/workorders/{{id}} p50 {pct(gets, 50):7.1f} "
+        f"p95 {pct(gets, 95):7.1f} ms"
+        f" | POST /api/workorders p50 {pct(posts, 50):7.1f} p95 {pct(posts, 95):7.1f} ms"
+        f" | trivial JSON {rate:6.0f}/s | errors {len(gfail) + len(pfail) + len(tfail)}"
+    )
+    for failure in (gfail + pfail + tfail)[:3]:
+        print(f"    e.g. {failure[:200]}")
+    return {"get95": pct(gets, 95), "post95": pct(posts, 95), "rate": rate}
+
+
+async def open_streams(port, techs, concurrency=50):
+    streams, queue = [], list(techs)
+    failures = []
+
+    async def opener():
+        http = Http(port)
+        while queue:
+            user_id, token = queue.pop()
+            try:
+                status, body = await http.call("POST", "/api/events/ticket", token)
+                stream = Stream(user_id)
+                await stream.open(port, body["ticket"])
+                await asyncio.wait_for(stream.ok.wait(), 30)
+                streams.append(stream)
+            except Exception as exc:
+                failures.append(repr(exc))
+                http = Http(port)
+
+    await asyncio.gather(*(opener() for _ in range(concurrency)))
+    return streams, failures
+
+
+def notify_everyone(app, user_ids):
+    from app.notifications.services import notify
+
+    with app.app_context():
+        for user_id in user_ids:
+            notify([user_id], "bench", {"n": user_id})
+        started = time.monotonic()
+        db.session.commit()  # publishes one event per user after the commit
+        published = time.monotonic()
+        ids = dict(
+            db.session.execute(
+                db.text("SELECT recipient_id, id FROM notifications WHERE kind = 'bench'")
+            ).all()
+        )
+        db.session.remove()
+    return started, published, ids
+
+
+async def fan_out(app, streams):
+    loop = asyncio.get_running_loop()
+    started, published, ids = await loop.run_in_executor(
+        None, notify_everyone, app, [s.user_id for s in streams]
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(ids[s.user_id] not in s.arrived for s in streams):
+        await asyncio.sleep(0.05)
+    latencies = [
+        (s.arrived[ids[s.user_id]][0] - started) * 1000
+        for s in streams
+        if ids[s.user_id] in s.arrived
+    ]
+    lost = len(streams) - len(latencies)
+    print(
+        f"  one event to each of {len(streams)} users: commit+publish took "
+        f"{(published - started) * 1000:.0f} ms; receive median "
+        f"{statistics.median(latencies):.0f} ms"
+        f" p99 {pct(latencies, 99):.0f} ms max {max(latencies):.0f} ms; lost {lost}"
+        f"  (targets: median <= 200, p99 <= 1000, none lost)"
+    )
+
+
+async def emergencies(port, staff, on_call_stream, count):
+    http = Http(port)
+    latencies, missed = [], 0
+    for i in range(count):
+        started = time.monotonic()
+        status, order = await http.call(
+            "POST", "/api/workorders", staff["hotline_agent"], order_body(i, "emergency_repair")
+        )
+        assert status == 201, order
+        arrival = None
+        deadline = started + 10
+        while time.monotonic() < deadline and arrival is None:
+            for at, data in on_call_stream.arrived.values():
+                if data.get("payload", {}).get("order_id") == order["id"]:
+                    arrival = at
+            await asyncio.sleep(0.005)
+        if arrival is None:
+            missed += 1
+        else:
+            latencies.append((arrival - started) * 1000)
+        status, _ = await http.call(
+            "POST",
+            f"/api/workorders/{order['id']}/cancel",
+            staff["dispatcher"],
+            {"reason": "基准测试结束 / benchmark done"},
+        )
+        assert status == 200
+    print(
+        f"  emergency POST -> technician's stream: median {statistics.median(latencies):.0f} ms"
+        f" p95 {pct(latencies, 95):.0f} ms max {max(latencies):.0f} ms; {missed} not seen in 10 s"
+    )
+
+
+async def wait_up(port):
+    for _ in range(240):
+        try:
+            status, _ = await Http(port).call("GET", "/api/events/stream")
+            if status == 401:  # served by the live app, whose hub is connected
+                return
+        except (OSError, asyncio.IncompleteReadError):
+            pass
+        await asyncio.sleep(0.5)
+    raise RuntimeError("the web process did not start")
+
+
+async def run(app, staff, techs, args, port, master_pid):
+    await wait_up(port)
+    order_ids = []
+    http = Http(port)
+    for i in range(20):
+        status, order = await http.call(
+            "POST", "/api/workorders", staff["hotline_agent"], order_body(i)
+        )
+        order_ids.append(order["id"])
+    await api_round(port, staff, order_ids, args, "warm-up")
+    before = await api_round(port, staff, order_ids, args, "no stream open")
+    if args.server != "live":
+        return
+    rss_before = rss_kb(master_pid)
+    started = time.monotonic()
+    streams, failures = await open_streams(port, techs[:-1])
+    await asyncio.sleep(3)
+    rss_after = rss_kb(master_pid)
+    print(
+        f"  opened {len(streams)} streams in {time.monotonic() - started:.1f} s "
+        f"({len(failures)} failed{': ' + failures[0][:120] if failures else ''}); web RSS "
+        f"{rss_before / 1024:.0f} -> {rss_after / 1024:.0f} MB: "
+        f"{(rss_after - rss_before) / max(len(streams), 1):.1f} KB per idle stream (target <= 64)"
+    )
+    during = await api_round(port, staff, order_ids, args, f"{len(streams)} streams open")
+    print(
+        f"  ratio open/none: GET p95 {during['get95'] / before['get95']:.2f}x, POST p95 "
+        f"{during['post95'] / before['post95']:.2f}x (target <= 1.5x); trivial JSON rate "
+        f"{during['rate'] / before['rate']:.2f}x"
+    )
+    await fan_out(app, streams)
+    on_call = Stream(techs[-1][0])
+    http = Http(port)
+    status, body = await http.call("POST", "/api/events/ticket", techs[-1][1])
+    await on_call.open(port, body["ticket"])
+    await on_call.ok.wait()
+    await emergencies(port, staff, on_call, args.emergencies)
+    still_open = sum(1 for s in streams if not s.task.done())
+    byes = sum(len(s.byes) for s in streams)
+    print(f"  streams still open at the end: {still_open} of {len(streams)}; byes {byes}")
+    for stream in streams + [on_call]:
+        stream.close()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--streams", type=int, default=2000)
+    parser.add_argument("--gets", type=int, default=300)
+    parser.add_argument("--posts", type=int, default=60)
+    parser.add_argument("--emergencies", type=int, default=20)
+    parser.add_argument("--server", choices=("live", "gthread"), default="live")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    args = parser.parse_args(argv)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = min(hard, max(soft, 3 * args.streams + 1000))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    app, _, url = bench_app("tapline_bench_live", SECRET_KEY=SECRET, LIVE_CHANNEL_PREFIX=PREFIX)
+    redis_url = app.config["REDIS_URL"]
+    print(
+        f"bench_live ({args.server}) on {url.render_as_string(hide_password=True)}, Redis "
+        f"{redis_url}, load average {os.getloadavg()[0]:.1f}, ulimit -n {wanted}"
+    )
+    with app.app_context():
+        staff, techs = seed(args.streams)
+        db.session.remove()
+    port = free_port()
+    processes = start(args.server, url.render_as_string(False), redis_url, port, args.streams)
+    try:
+        asyncio.run(run(app, staff, techs, args, port, processes[0].pid))
+    finally:
+        stop(processes)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if not args.keep:
+            drop_database(url)
+        print(f"  load average at the end {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
