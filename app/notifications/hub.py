@@ -130,9 +130,10 @@ class Hub:
             if waiter is not None and not waiter.done():
                 waiter.set_result(True)
         elif kind == "message":
-            message = json.loads(raw["data"])
+            text = raw["data"].decode() if isinstance(raw["data"], bytes) else raw["data"]
+            message = json.loads(text)
             for stream in list(self._listeners.get(channel, ())):
-                stream.offer(message)
+                stream.offer(message, text)  # sent on as published: parsed once, not re-dumped
 
     def _lost(self):
         self.up.clear()

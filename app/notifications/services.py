@@ -52,10 +52,19 @@ def _after_commit(user_id, message):
 
 def publish(user_id, message):
     """Best effort: the stored notification is the record; the live push is a courtesy."""
+    publish_many([(user_id, message)])
+
+
+def publish_many(pending):
+    """Every (user id, message) in one Redis round trip: a job telling 2,000 technicians
+    does not wait for 2,000 replies."""
     try:
-        jobs.redis_conn().publish(channel_for(user_id), json.dumps(message, default=str))
+        pipe = jobs.redis_conn().pipeline(transaction=False)
+        for user_id, message in pending:
+            pipe.publish(channel_for(user_id), json.dumps(message, default=str))
+        pipe.execute()
     except Exception as exc:
-        log.warning("live event not published (will be fetched later): %s", exc)
+        log.warning("live events not published (will be fetched later): %s", exc)
 
 
 def _publish_pending(session):
@@ -63,8 +72,7 @@ def _publish_pending(session):
         return  # only a savepoint was released; the real commit is still to come
     pending = session.info.pop("live_events", [])
     if pending and has_app_context():
-        for user_id, message in pending:
-            publish(user_id, message)
+        publish_many(pending)
 
 
 def _drop_pending(session, previous_transaction=None):

@@ -47,7 +47,8 @@ class Stream:
         self.limit = limit
         self.overflowed = self.down = self.evicted = self.gone = False
 
-    def offer(self, item):
+    def offer(self, item, text=None):
+        """From the hub: a live message (with its JSON text as published), or DOWN."""
         if item is DOWN:
             self.down = True
         elif item.get("control") == "evict":
@@ -57,7 +58,10 @@ class Stream:
         elif self.queue.qsize() >= self.limit:
             self.overflowed = True  # the client is told with a gap event, then refetches
             return
-        self.queue.put_nowait(item)
+        else:
+            self.queue.put_nowait((item.get("id"), text))
+            return
+        self.queue.put_nowait(None)  # wake the stream up to end it
 
 
 def frame(message):
@@ -281,7 +285,8 @@ async def _live(live, stream, write, replayed):
         if stream.overflowed:
             stream.overflowed = False
             await write(named("gap", {"after": last_sent}))
-        if item is None or item.get("control") or item["id"] in replayed:
+        if item is None or item[0] in replayed:
             continue
-        await write(frame(item), delivered=item["id"])
-        last_sent = item["id"]
+        event_id, text = item
+        await write(f"id: {event_id}\ndata: {text}\n\n", delivered=event_id)
+        last_sent = event_id
