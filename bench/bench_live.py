@@ -137,8 +137,7 @@ def stop(processes):
             process.wait()
 
 
-def rss_kb(master_pid):
-    """Resident memory of the web server: its master and every worker it forked."""
+def web_pids(master_pid):
     pids = [master_pid]
     for entry in pathlib.Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -148,8 +147,28 @@ def rss_kb(master_pid):
                 continue
             if int(stat.rsplit(")", 1)[1].split()[1]) == master_pid:
                 pids.append(int(entry.name))
+    return pids
+
+
+def cpu_seconds(master_pid):
+    """User + system CPU time of the web server's processes so far."""
     total = 0
-    for pid in pids:
+    for pid in web_pids(master_pid):
+        fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+async def idle_cpu(master_pid, seconds=10):
+    before = cpu_seconds(master_pid)
+    await asyncio.sleep(seconds)
+    return (cpu_seconds(master_pid) - before) / seconds * 100
+
+
+def rss_kb(master_pid):
+    """Resident memory of the web server: its master and every worker it forked."""
+    total = 0
+    for pid in web_pids(master_pid):
         for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 total += int(line.split()[1])
@@ -336,7 +355,7 @@ async def open_streams(port, techs, concurrency=50):
     return streams, failures
 
 
-def notify_everyone(url, user_ids):
+def notify_everyone(url, prefix, user_ids):
     """In a process of its own (the readers' GIL is not the publisher's): one notification
     per user in one commit; the after-commit hook publishes them all."""
     from app import create_app
@@ -344,13 +363,28 @@ def notify_everyone(url, user_ids):
     from app.notifications.services import notify
 
     settings = {"MODE": "demo", "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET}
-    app = create_app(type("BenchConfig", (Config,), {**settings, "LIVE_CHANNEL_PREFIX": PREFIX}))
+    app = create_app(type("BenchConfig", (Config,), {**settings, "LIVE_CHANNEL_PREFIX": prefix}))
+    from app.notifications import services
+
+    publishing = []
+    real_publish_many = services.publish_many
+
+    def clocked(pending):  # called by the after-commit hook, once the rows are committed
+        publishing.append(time.monotonic())  # CLOCK_MONOTONIC: one clock for every process
+        real_publish_many(pending)
+
+    services.publish_many = clocked
     with app.app_context():
         for user_id in user_ids:
             notify([user_id], "bench", {"n": user_id})
-        started = time.monotonic()  # CLOCK_MONOTONIC: the same clock in every process
+        committing = time.monotonic()
         db.session.commit()
         published = time.monotonic()
+        started = publishing[0]
+        print(
+            f"  commit of {len(user_ids)} notifications {(started - committing) * 1000:.0f} ms,"
+            f" then publishing them (one pipeline) {(published - started) * 1000:.0f} ms"
+        )
         ids = dict(
             db.session.execute(
                 db.text("SELECT recipient_id, id FROM notifications WHERE kind = 'bench'")
@@ -361,10 +395,11 @@ def notify_everyone(url, user_ids):
 
 async def fan_out(url, streams):
     loop = asyncio.get_running_loop()
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        started, published, ids = await loop.run_in_executor(
-            pool, notify_everyone, url, [s.user_id for s in streams]
-        )
+    # Not `with`: its exit waits for the child to end and would stall this loop's reading.
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    started, published, ids = await loop.run_in_executor(
+        pool, notify_everyone, url, PREFIX, [s.user_id for s in streams]
+    )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(ids[s.user_id] not in s.arrived for s in streams):
         await asyncio.sleep(0.05)
@@ -374,9 +409,9 @@ async def fan_out(url, streams):
         if ids[s.user_id] in s.arrived
     ]
     lost = len(streams) - len(latencies)
+    await loop.run_in_executor(None, pool.shutdown)
     print(
-        f"  one event to each of {len(streams)} users: commit+publish took "
-        f"{(published - started) * 1000:.0f} ms; receive median "
+        f"  one event to each of {len(streams)} users, publish -> receive: median "
         f"{statistics.median(latencies):.0f} ms"
         f" p99 {pct(latencies, 99):.0f} ms max {max(latencies):.0f} ms; lost {lost}"
         f"  (targets: median <= 200, p99 <= 1000, none lost)"
@@ -439,6 +474,7 @@ async def run(app, staff, techs, args, port, master_pid):
         order_ids.append(order["id"])
     await api_round(port, staff, order_ids, args, "warm-up")
     before = await api_round(port, staff, order_ids, args, "no stream open")
+    print(f"  web CPU while idle, no stream open: {await idle_cpu(master_pid):.1f} % of a core")
     if args.server != "live":
         return
     rss_before = rss_kb(master_pid)
@@ -452,6 +488,8 @@ async def run(app, staff, techs, args, port, master_pid):
         f"{rss_before / 1024:.0f} -> {rss_after / 1024:.0f} MB: "
         f"{(rss_after - rss_before) / max(len(streams), 1):.1f} KB per idle stream (target <= 64)"
     )
+    cpu = await idle_cpu(master_pid)
+    print(f"  web CPU while idle, {len(streams)} streams open: {cpu:.1f} % of a core")
     during = await api_round(port, staff, order_ids, args, f"{len(streams)} streams open")
     print(
         f"  ratio open/none: GET p95 {during['get95'] / before['get95']:.2f}x, POST p95 "

@@ -41,7 +41,7 @@ class Hub:
             await asyncio.gather(self._task, return_exceptions=True)
         await self._drop()
 
-    async def join(self, channel, stream, timeout=3.0):
+    async def join(self, channel, stream, timeout=10.0):
         """Listen on `channel`; returns once Redis confirmed the subscription."""
         if not self.up.is_set():
             raise ConnectionError("live hub is not connected")
