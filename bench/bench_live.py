@@ -451,11 +451,13 @@ async def emergencies(port, staff, on_call_stream, count):
     )
 
 
-async def wait_up(port):
+async def wait_up(port, kind):
+    # The live app answers 401 once its hub is connected; Flask alone has no stream (503).
+    ready = 401 if kind == "live" else 503
     for _ in range(240):
         try:
             status, _ = await Http(port).call("GET", "/api/events/stream")
-            if status == 401:  # served by the live app, whose hub is connected
+            if status == ready:
                 return
         except (OSError, asyncio.IncompleteReadError):
             pass
@@ -464,7 +466,7 @@ async def wait_up(port):
 
 
 async def run(app, staff, techs, args, port, master_pid):
-    await wait_up(port)
+    await wait_up(port, args.server)
     order_ids = []
     http = Http(port)
     for i in range(20):
