@@ -295,7 +295,10 @@ async def run(app, args, port, people):
         *(agent(day, n, t, args.agent_every, department_id) for n, t in enumerate(agents)),
     )
     elapsed = time.monotonic() - began
-    await asyncio.sleep(5)  # the last routing jobs and their live events
+    deadline = time.monotonic() + 60  # the last routing jobs and their live events
+    while time.monotonic() < deadline and routed(app, day.created) < len(day.created):
+        await asyncio.sleep(1)
+    await asyncio.sleep(2)
     total = sum(len(v) for v in day.latency.values())
     print(f"  {total} requests in {elapsed:.0f} s: {total / elapsed:.1f} requests/s")
     for name in sorted(day.latency):

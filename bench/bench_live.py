@@ -183,6 +183,18 @@ class Http:
         self.port, self.reader, self.writer = port, None, None
 
     async def call(self, method, path, token=None, body=None):
+        """One request; a reused connection the server had just closed (its keep-alive timed
+        out) is replaced and the request sent again, as browsers do."""
+        reused = self.writer is not None
+        try:
+            return await self._call(method, path, token, body)
+        except (ConnectionError, asyncio.IncompleteReadError, RuntimeError):
+            if not reused:
+                raise
+            self.writer = None
+            return await self._call(method, path, token, body)
+
+    async def _call(self, method, path, token, body):
         if self.writer is not None and self.reader.at_eof():
             self.writer.close()
             self.writer = None  # the server closed an idle keep-alive connection

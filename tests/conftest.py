@@ -150,6 +150,24 @@ def live_server(app):
         yield f"http://127.0.0.1:{port}"
 
 
+@pytest.fixture
+def own_redis(app):
+    """A redis-server of the test's own, which the test may stop and start again; the app
+    (and a live server started after this fixture) use it for the test's duration."""
+    from tests.liveserver import OwnRedis
+
+    server = OwnRedis()
+    server.start()
+    real = app.config["REDIS_URL"]
+    app.config["REDIS_URL"] = f"redis://127.0.0.1:{server.port}/0"
+    app.extensions.pop("tapline_redis", None)
+    yield server
+    if server.proc.poll() is None:
+        server.stop()
+    app.config["REDIS_URL"] = real
+    app.extensions.pop("tapline_redis", None)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the session (Playwright's sync API allows one per thread)."""

@@ -6,9 +6,11 @@ a2wsgi), on a free port, with the tests' app, database and Redis.
 
 import contextlib
 import socket
+import subprocess
 import threading
 import time
 
+import redis
 import uvicorn
 
 from app.live import LiveApp, tune_listener, uvicorn_options
@@ -38,3 +40,42 @@ def running(flask_app, timeout=10):
         server.should_exit = True
         thread.join(10)
         sock.close()
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(check, seconds=15, what="condition"):
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if check():
+                return
+        except (OSError, redis.RedisError):
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+class OwnRedis:
+    """A redis-server of this test's own, to stop and start again."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.proc = None
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+            + ["--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        wait_until(lambda: redis.Redis(port=self.port).ping(), what="redis-server")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)

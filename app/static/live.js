@@ -9,8 +9,11 @@
 // states: "connecting", "live", "polling" (live unavailable), "replaced" (a newer window of
 // the same user took the stream: this one polls).
 
+// Tests shorten the waits with window.taplineLive = { pollSeconds, retrySeconds }.
 export function openLive({ api, onEvent, onState = () => {}, onGap = () => {},
-  lastId = () => null, saveLastId = () => {}, pollSeconds = 20, retrySeconds = 15 }) {
+  lastId = () => null, saveLastId = () => {},
+  pollSeconds = globalThis.taplineLive?.pollSeconds ?? 20,
+  retrySeconds = globalThis.taplineLive?.retrySeconds ?? 15 }) {
   let source = null;
   let timer = null;
   let poller = null;
@@ -18,13 +21,25 @@ export function openLive({ api, onEvent, onState = () => {}, onGap = () => {},
   let failures = 0;
 
   const remember = (id) => { if (id && /^\d+$/.test(id)) saveLastId(Number(id)); };
+  // Delivery is at least once (a replay after polling may repeat one): show each id once.
+  const shown = new Set();
+  const fresh = (message) => {
+    if (shown.has(message.id)) return false;
+    shown.add(message.id);
+    if (shown.size > 1000) shown.delete(shown.values().next().value);
+    return true;
+  };
 
-  function setState(state) { onState(state); }
+  let current = null;
+  function setState(state) {
+    current = state;
+    onState(state);
+  }
 
   async function connect() {
     if (closed) return;
     clearTimeout(timer);
-    setState("connecting");
+    if (current !== "polling") setState("connecting");  // while polling, the badge stays put
     let ticket;
     try {
       ticket = (await api("/api/events/ticket", { method: "POST" })).ticket;
@@ -38,7 +53,8 @@ export function openLive({ api, onEvent, onState = () => {}, onGap = () => {},
     source.onopen = () => { failures = 0; stopPolling(); setState("live"); };
     source.onmessage = (event) => {
       remember(event.lastEventId);
-      onEvent(JSON.parse(event.data));
+      const message = JSON.parse(event.data);
+      if (fresh(message)) onEvent(message);
     };
     source.addEventListener("gap", (event) => {
       remember(event.lastEventId);
@@ -90,6 +106,9 @@ export function openLive({ api, onEvent, onState = () => {}, onGap = () => {},
     poller = null;
   }
 
+  // Where polling starts for a client that has seen no event yet: the newest one then.
+  let floor = null;
+
   async function fetchMissed() {
     let page;
     try {
@@ -97,15 +116,15 @@ export function openLive({ api, onEvent, onState = () => {}, onGap = () => {},
     } catch {
       return;
     }
-    const last = lastId();
-    const items = page.items.filter((item) => last === null || item.id > last).reverse();
-    if (last === null) {  // nothing seen yet: start from here, without an alert for each
-      if (page.items.length) saveLastId(page.items[0].id);
+    const last = lastId() ?? floor;
+    if (last === null) {
+      floor = page.items.length ? page.items[0].id : 0;
       return;
     }
+    const items = page.items.filter((item) => item.id > last).reverse();
     for (const item of items) {
       saveLastId(item.id);
-      onEvent(item);
+      if (fresh(item)) onEvent(item);
     }
     if (page.items.length && items.length === page.items.length) onGap();
   }

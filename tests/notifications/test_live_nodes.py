@@ -5,27 +5,18 @@ import http.client
 import json
 import os
 import pathlib
-import socket
 import subprocess
 import sys
-import time
 
 import pytest
-import redis
 
 from app.extensions import db
 from app.notifications.models import Notification
 from app.notifications.services import notify
-from tests.liveserver import running
+from tests.liveserver import free_port, running, wait_until
 from tests.notifications.test_stream import Stream, ticket_for
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def call(port, method, path, headers=None, body=None):
@@ -37,53 +28,6 @@ def call(port, method, path, headers=None, body=None):
     data = resp.read()
     conn.close()
     return resp.status, (json.loads(data) if data else None)
-
-
-def wait_until(check, seconds=15, what="condition"):
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            if check():
-                return
-        except (OSError, redis.RedisError):
-            pass
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
-
-
-class OwnRedis:
-    """A redis-server of this test's own, to stop and start again."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.proc = None
-
-    def start(self):
-        self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
-            + ["--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )
-        wait_until(lambda: redis.Redis(port=self.port).ping(), what="redis-server")
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(10)
-
-
-@pytest.fixture
-def own_redis(app):
-    server = OwnRedis()
-    server.start()
-    real = app.config["REDIS_URL"]
-    app.config["REDIS_URL"] = f"redis://127.0.0.1:{server.port}/0"
-    app.extensions.pop("tapline_redis", None)
-    yield server
-    if server.proc.poll() is None:
-        server.stop()
-    app.config["REDIS_URL"] = real
-    app.extensions.pop("tapline_redis", None)
 
 
 def test_redis_down_streams_end_clients_poll_and_live_returns(app, make, own_redis):
