@@ -97,7 +97,11 @@ def two_nodes(app):
         for proc in procs:
             proc.terminate()
         for proc in procs:
-            proc.wait(15)
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def test_an_event_published_on_one_node_reaches_a_stream_held_by_another(app, make, two_nodes):
