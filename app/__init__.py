@@ -28,6 +28,7 @@ DOMAIN_MODULES = (
     "complaints",
     "desk",
     "mobile",
+    "ops",
 )
 
 

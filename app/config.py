@@ -90,6 +90,12 @@ class Config:
     LIVE_CHANNEL_PREFIX = os.environ.get("LIVE_CHANNEL_PREFIX", "tapline")
     SLA_WATCH_SECONDS = _int("SLA_WATCH_SECONDS", 60)
     OFFER_SWEEP_SECONDS = _int("OFFER_SWEEP_SECONDS", 30)
+    # Jobs and processes (app.jobs, app.ops, worker.py): the reconciliation sweep's bounds.
+    RELAY_SECONDS = _int("RELAY_SECONDS", 5)
+    RECONCILE_SECONDS = _int("RECONCILE_SECONDS", 10)
+    ABANDONED_SECONDS = _int("ABANDONED_SECONDS", 15)
+    OUTBOX_KEEP_DAYS = _int("OUTBOX_KEEP_DAYS", 7)
+    READY_UNROUTED_SECONDS = _int("READY_UNROUTED_SECONDS", 60)
 
     API_TITLE = "Tapline API"
     API_VERSION = "v1"

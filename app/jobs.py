@@ -2,16 +2,20 @@
 
 An order and the job it asks for commit together; the relay marks a row sent only after
 the enqueue succeeded, so a Redis outage delays work and never loses it. Every job is
-run through `run`, which gives it an app context, owns its commit, and cleans up.
+run through `run`, which gives it an app context, owns its commit, and marks its outbox row
+done in that same commit: a row sent but never done is a promise the reconciliation sweep
+(app.ops.reconcile) re-drives when its job is gone from Redis.
 """
 
 import importlib
 import logging
+import time
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from redis import Redis
-from rq import Queue, Retry
+from rq import Queue, Retry, get_current_job
 from sqlalchemy import event
 
 from app.database import utcnow
@@ -21,7 +25,15 @@ log = logging.getLogger(__name__)
 
 QUEUES = ("emergency", "default", "low")
 RETRY = Retry(max=3, interval=[5, 30, 120])
+# A job that runs longer is stopped and retried; the sweep treats a job of these queues
+# started longer ago than this on a worker that stopped beating as abandoned.
+JOB_TIMEOUTS = {"emergency": 60, "default": 180, "low": 1800}
+RESULT_TTL = 600  # seconds a finished job stays visible in RQ
+# After a failed enqueue, commit-time relays in this process wait this long before trying
+# Redis again (the clock's relay keeps trying): requests do not pay for a dead Redis.
+RELAY_PAUSE_SECONDS = 5.0
 _process_app = None
+_relay_paused_until = 0.0
 
 
 def redis_conn(app=None):
@@ -55,55 +67,79 @@ def enqueue_after_commit(job_path, *args, queue_name="default", delay_seconds=0)
 
 
 def relay_outbox(limit=200):
-    """Move unsent outbox rows into RQ; returns how many were sent."""
+    """Move unsent outbox rows into RQ; returns how many were sent.
+
+    A failed enqueue counts one attempt on the row tried and stops the batch: the rows
+    behind it were not tried, so their `attempts` do not move.
+    """
     from app.outbox import OutboxMessage
 
+    table = OutboxMessage.__table__
     sent = 0
     with db.engine.connect() as conn:
         rows = conn.execute(
-            sa.select(OutboxMessage.__table__)
-            .where(OutboxMessage.sent_at.is_(None))
-            .order_by(OutboxMessage.id)
+            sa.select(table)
+            .where(table.c.sent_at.is_(None))
+            .order_by(table.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         ).all()
         for row in rows:
+            job_id = f"outbox-{row.id}"
             try:
-                _enqueue_row(row)
+                enqueue_message(row, job_id)
             except Exception as exc:  # Redis down: leave the row for the next relay
                 conn.execute(
-                    sa.update(OutboxMessage.__table__)
-                    .where(OutboxMessage.id == row.id)
-                    .values(attempts=row.attempts + 1, last_error=str(exc)[:500])
+                    sa.update(table)
+                    .where(table.c.id == row.id)
+                    .values(attempts=table.c.attempts + 1, last_error=str(exc)[:500])
                 )
-                log.warning("outbox relay paused: %s", exc)
+                _pause_relay()
+                log.warning("outbox relay paused (Redis unreachable?): %s", exc)
                 break
             conn.execute(
-                sa.update(OutboxMessage.__table__)
-                .where(OutboxMessage.id == row.id)
-                .values(sent_at=utcnow(), attempts=row.attempts + 1)
+                sa.update(table)
+                .where(table.c.id == row.id)
+                .values(
+                    sent_at=utcnow(), attempts=table.c.attempts + 1, job_id=job_id, last_error=None
+                )
             )
             sent += 1
         conn.commit()
+    if sent:
+        _resume_relay()
     return sent
 
 
-def _enqueue_row(row):
+def enqueue_message(row, job_id, delay_seconds=None):
+    """Put one outbox row into RQ as `job_id`, tagged with the row it fulfils."""
     q = queue(row.queue)
-    job_id = f"outbox-{row.id}"
-    if row.delay_seconds:
-        from datetime import timedelta
-
-        q.enqueue_in(
-            timedelta(seconds=row.delay_seconds),
-            run,
-            row.job,
-            *row.args,
-            job_id=job_id,
-            retry=RETRY,
-        )
+    delay = row.delay_seconds if delay_seconds is None else delay_seconds
+    options = {
+        "job_id": job_id,
+        "retry": RETRY,
+        "job_timeout": JOB_TIMEOUTS.get(row.queue, 180),
+        "result_ttl": RESULT_TTL,
+        "meta": {"outbox_id": row.id},
+    }
+    if delay > 0:
+        q.enqueue_in(timedelta(seconds=delay), run, row.job, *row.args, **options)
     else:
-        q.enqueue(run, row.job, *row.args, job_id=job_id, retry=RETRY)
+        q.enqueue(run, row.job, *row.args, **options)
+
+
+def _pause_relay():
+    global _relay_paused_until
+    _relay_paused_until = time.monotonic() + RELAY_PAUSE_SECONDS
+
+
+def _resume_relay():
+    global _relay_paused_until
+    _relay_paused_until = 0.0
+
+
+def relay_paused():
+    return time.monotonic() < _relay_paused_until
 
 
 def run(job_path, *args):
@@ -119,6 +155,7 @@ def _run_in_context(job_path, args):
     func = getattr(importlib.import_module(module_name), func_name)
     try:
         result = func(*args)
+        _mark_done()
         db.session.commit()
         return result
     except Exception:
@@ -127,6 +164,20 @@ def _run_in_context(job_path, args):
     finally:
         if not current_app.testing:
             db.session.remove()
+
+
+def _mark_done():
+    """The job's outbox row is done in the job's own commit: done means the work is stored."""
+    from app.outbox import OutboxMessage
+
+    job = get_current_job()
+    outbox_id = job.meta.get("outbox_id") if job is not None else None
+    if outbox_id is not None:
+        db.session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id == outbox_id, OutboxMessage.done_at.is_(None))
+            .values(done_at=utcnow())
+        )
 
 
 def _get_process_app():
@@ -144,11 +195,12 @@ def _kick_relay_after_commit(session):
         return  # only a savepoint was released; the real commit is still to come
     if not session.info.pop("outbox_pending", False) or not has_app_context():
         return
-    if current_app.config.get("OUTBOX_RELAY_ON_COMMIT", True):
-        try:
-            relay_outbox()
-        except Exception as exc:  # never fail the request that already committed
-            log.warning("outbox relay after commit failed: %s", exc)
+    if not current_app.config.get("OUTBOX_RELAY_ON_COMMIT", True) or relay_paused():
+        return  # the clock's relay (every few seconds) takes the rows
+    try:
+        relay_outbox()
+    except Exception as exc:  # never fail the request that already committed
+        log.warning("outbox relay after commit failed: %s", exc)
 
 
 def _forget_pending_on_rollback(session, previous_transaction=None):

@@ -15,3 +15,18 @@ def ping(order_id):
     )
     if already is None:
         record_event(db.session.get(WorkOrder, order_id), "test_ping", "system:test")
+
+
+def explode(order_id):
+    raise RuntimeError(f"job for order {order_id} always fails")
+
+
+def slow_ping(order_id):
+    """The first run hangs (a worker to kill mid-job); any later run pings at once."""
+    import time
+
+    from app.jobs import redis_conn
+
+    if redis_conn().set(f"tests:slow-ping:{order_id}", "1", nx=True):
+        time.sleep(120)
+    ping(order_id)

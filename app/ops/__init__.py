@@ -1,0 +1,1 @@
+"""Operations: the reconciliation sweep, health and readiness, the admin's ops page."""
