@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# The body of `make run`: migrate, load the demo data, then every Procfile process under honcho.
+# The body of `make run`: migrate, load the demo data, then every Procfile process under
+# supervisord (scripts/supervise.py), which restarts and reports a process that dies.
 # Runs inside `services.sh run`, which provides DATABASE_URL and REDIS_URL and stops the
-# services it started once honcho is gone.
+# services it started once supervisord is gone. WORKERS=N runs N RQ workers (default 2).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$PWD/.venv/bin:$PATH"
 export TAPLINE_MODE=demo
-# honcho hands the first process $PORT (5000 when unset), so it must be fixed before honcho.
 export PORT=${PORT:-8000}
+export WORKERS=${WORKERS:-2}
 
 flask --app wsgi db upgrade
 flask --app wsgi demo load
@@ -29,9 +30,13 @@ cat <<BANNER
       gm01               general manager
       tech01 .. tech30   technicians
 
-  Ctrl-C stops web, worker and clock, and the PostgreSQL/Redis this run started.
+    processes  web, $WORKERS x worker, clock under supervisord: one that dies is restarted
+               (.venv/bin/supervisorctl -c var/supervisor/supervisord.conf status)
+    health     http://127.0.0.1:$PORT/readyz     ops page /ops/ (admin)
+
+  Ctrl-C stops web, workers and clock, and the PostgreSQL/Redis this run started.
   The data stay in ./var between runs; make clean-var deletes them.
 
 BANNER
 
-exec honcho start
+exec python scripts/supervise.py
