@@ -19,6 +19,7 @@ from app.complaints.schemas import (
     WorkOrderFromComplaintSchema,
 )
 from app.extensions import db
+from app.visits.idempotency import idempotent
 
 
 def _act(complaint_id, verb, *args):
@@ -40,13 +41,12 @@ class ComplaintViews(MethodView):
         return queries.page(args, current_user())
 
     @blp.auth(Role.HOTLINE_AGENT)
+    @idempotent  # commits once, after the 201 body was built: nothing can fail after it
     @blp.arguments(ComplaintCreateSchema)
     @blp.response(201, ComplaintDetailSchema)
     def post(self, data):
         """Take a complaint (用户投诉记录表): closed at intake, or given its hand-off deadline"""
-        complaint = services.intake(data, current_user())
-        db.session.commit()
-        return complaint
+        return services.intake(data, current_user())
 
 
 @blp.route("/<int:complaint_id>")

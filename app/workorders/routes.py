@@ -3,6 +3,7 @@ from flask.views import MethodView
 from app.auth.permissions import current_user
 from app.auth.roles import OFFICE, Role
 from app.extensions import Blueprint, db
+from app.visits.idempotency import idempotent
 from app.workorders import queries, services
 from app.workorders.schemas import (
     CancelSchema,
@@ -27,13 +28,12 @@ class WorkOrderViews(MethodView):
         return queries.page(args, current_user())
 
     @blp.auth(Role.HOTLINE_AGENT, Role.DISPATCHER)
+    @idempotent  # commits once, after the 201 body was built: nothing can fail after it
     @blp.arguments(WorkOrderCreateSchema)
     @blp.response(201, WorkOrderDetailSchema)
     def post(self, data):
         """Open a work order: it is numbered, located, given its deadline and routed"""
-        order = services.create_work_order(data, current_user())
-        db.session.commit()
-        return order
+        return services.create_work_order(data, current_user())
 
 
 @blp.route("/<int:order_id>")

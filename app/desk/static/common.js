@@ -51,14 +51,14 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(path, { method = "GET", body, query } = {}) {
+export async function api(path, { method = "GET", body, query, headers: extra } = {}) {
   const url = new URL(path, location.origin);
   for (const [key, value] of Object.entries(query || {})) {
     for (const v of [].concat(value)) if (v !== undefined && v !== null && v !== "") {
       url.searchParams.append(key, v);
     }
   }
-  const headers = { Accept: "application/json" };
+  const headers = { Accept: "application/json", ...extra };
   if (auth.token()) headers.Authorization = `Bearer ${auth.token()}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const resp = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });

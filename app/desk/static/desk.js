@@ -2,6 +2,7 @@
 // tell every requirement at once (一次性告知), and record 容缺受理 promises.
 import { $, $$, api, fill, debounce, fmtTime, h, signIn, slaBadge, status } from "./common.js";
 import { createMap, drawZones } from "./mapview.js";
+import { submitOnce } from "./submit.js";
 
 const state = { customer: null, location: null, kinds: null, entry: null, preview: null,
   entryTicket: 0, previewTicket: 0 };
@@ -205,7 +206,7 @@ async function saveOrder(event) {
   if (state.location) body.location = state.location;
   $("#order-error").textContent = "";
   try {
-    const order = await api("/api/workorders", { method: "POST", body });
+    const order = await submitOnce("order", "/api/workorders", body);
     const team = state.preview?.team?.name;
     fill($("#order-result"), h("div", { class: "saved", role: "status" },
       h("strong", {}, `已创建工单 ${order.number}`),
@@ -403,7 +404,7 @@ async function saveComplaint(event) {
   if (state.customer) Object.assign(body, { account_no: state.customer.account_no, address: state.customer.address });
   $("#complaint-error").textContent = "";
   try {
-    const c = await api("/api/complaints", { method: "POST", body });
+    const c = await submitOnce("complaint", "/api/complaints", body);
     fill($("#complaint-result"), h("div", { class: "saved", role: "status" },
       h("strong", {}, `已登记投诉 ${c.number}`), h("div", {}, `${c.status_label}${c.handoff_due_at ? ` · 移交时限 ${fmtTime(c.handoff_due_at)}` : ""}`)));
     status(`投诉 ${c.number} 已登记`);

@@ -1,0 +1,74 @@
+"""Order and complaint creation honour Idempotency-Key: a retry never makes a second one."""
+
+import sqlalchemy as sa
+
+from app.complaints.models import Complaint
+from app.extensions import db
+from app.outbox import OutboxMessage
+from app.workorders.models import WorkOrder
+from tests.complaints.conftest import complaint_body, office  # noqa: F401 - fixture
+
+ORDER = {
+    "type": "general_repair",
+    "channel": "hotline",
+    "caller_name": "孙先生",
+    "caller_phone": "13800000003",
+    "address": "海阳市东村街道1号",
+    "description": "水表井漏水",
+}
+
+
+def count(model):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def post(client, path, headers, body, key):
+    return client.post(path, headers={**headers, "Idempotency-Key": key}, json=body)
+
+
+def test_an_order_retried_with_its_key_is_created_once_and_answered_the_same(client, make):
+    headers = make.headers(make.user("hotline_agent"))
+    first = post(client, "/api/workorders", headers, ORDER, "desk-1")
+    again = post(client, "/api/workorders", headers, ORDER, "desk-1")
+    assert first.status_code == again.status_code == 201
+    assert again.json == first.json and again.headers["Idempotent-Replayed"] == "true"
+    assert count(WorkOrder) == 1
+    assert count(OutboxMessage) == 1  # routed once, too
+    other = post(client, "/api/workorders", headers, ORDER, "desk-2")  # a new submission
+    assert other.status_code == 201 and other.json["id"] != first.json["id"]
+    assert count(WorkOrder) == 2
+
+
+def test_a_key_reused_for_another_order_is_refused_and_changes_nothing(client, make):
+    headers = make.headers(make.user("hotline_agent"))
+    assert post(client, "/api/workorders", headers, ORDER, "desk-1").status_code == 201
+    resp = post(client, "/api/workorders", headers, {**ORDER, "description": "别的事"}, "desk-1")
+    assert resp.status_code == 422 and resp.json["code"] == "idempotency_key_reused"
+    assert count(WorkOrder) == 1
+
+
+def test_a_refused_order_is_replayed_as_refused_and_creates_nothing(client, make):
+    headers = make.headers(make.user("hotline_agent"))
+    body = {**ORDER, "type": "no_such_type"}
+    first = post(client, "/api/workorders", headers, body, "desk-1")
+    again = post(client, "/api/workorders", headers, body, "desk-1")
+    assert first.status_code == again.status_code == 422 and again.json == first.json
+    assert count(WorkOrder) == 0 and count(OutboxMessage) == 0
+
+
+def test_without_a_key_each_post_is_a_new_order_built_before_the_commit(client, make):
+    headers = make.headers(make.user("hotline_agent"))
+    resp = client.post("/api/workorders", headers=headers, json=ORDER)
+    assert resp.status_code == 201 and resp.json["timeline"][0]["kind"] == "created"
+    assert client.post("/api/workorders", headers=headers, json=ORDER).status_code == 201
+    assert count(WorkOrder) == 2
+
+
+def test_a_complaint_retried_with_its_key_is_taken_once(client, office):  # noqa: F811
+    headers = office.make.headers(office.agent)
+    body = complaint_body(office)
+    first = post(client, "/api/complaints", headers, body, "desk-c1")
+    again = post(client, "/api/complaints", headers, body, "desk-c1")
+    assert first.status_code == again.status_code == 201
+    assert again.json == first.json and again.headers["Idempotent-Replayed"] == "true"
+    assert count(Complaint) == 1
