@@ -223,10 +223,12 @@ start_redis() {
     note_starting redis
     mkdir -p "$REDIS_DIR"
     log "starting Redis on 127.0.0.1:$REDIS_PORT (log: $REDIS_DIR/redis.log)"
-    # No snapshots: Redis only carries jobs and live signals; PostgreSQL is the truth.
+    # AOF (fsync every second): queued jobs survive a Redis restart, so work resumes at once.
+    # It is not the guarantee: PostgreSQL is the truth, and the reconciliation sweep
+    # (app/ops/reconcile.py) re-drives whatever Redis loses anyway.
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$REDIS_DIR" \
         --daemonize yes --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" \
-        --save '' --appendonly no 9>&-
+        --save '' --appendonly yes --appendfsync everysec 9>&-
     local _
     for _ in $(seq 50); do
         redis_is_running && return 0
