@@ -1,14 +1,14 @@
 """outbox: the RQ job id of a sent row, when its job committed, how often it was re-driven.
 
-Revision ID: 0007_outbox_done
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_outbox_done"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
