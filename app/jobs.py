@@ -153,9 +153,13 @@ def run(job_path, *args):
 def _run_in_context(job_path, args):
     module_name, func_name = job_path.rsplit(".", 1)
     func = getattr(importlib.import_module(module_name), func_name)
+    outbox_id = _outbox_id()
     try:
+        if outbox_id is not None and _is_done(outbox_id):
+            return None  # a copy of a promise already kept (re-driven, or done in a batch)
         result = func(*args)
-        _mark_done()
+        if outbox_id is not None:
+            mark_done([outbox_id])
         db.session.commit()
         return result
     except Exception:
@@ -166,18 +170,28 @@ def _run_in_context(job_path, args):
             db.session.remove()
 
 
-def _mark_done():
-    """The job's outbox row is done in the job's own commit: done means the work is stored."""
+def _outbox_id():
+    job = get_current_job()
+    return job.meta.get("outbox_id") if job is not None else None
+
+
+def _is_done(outbox_id):
     from app.outbox import OutboxMessage
 
-    job = get_current_job()
-    outbox_id = job.meta.get("outbox_id") if job is not None else None
-    if outbox_id is not None:
-        db.session.execute(
-            sa.update(OutboxMessage)
-            .where(OutboxMessage.id == outbox_id, OutboxMessage.done_at.is_(None))
-            .values(done_at=utcnow())
-        )
+    return db.session.scalar(
+        sa.select(OutboxMessage.done_at.is_not(None)).where(OutboxMessage.id == outbox_id)
+    )
+
+
+def mark_done(outbox_ids):
+    """Outbox rows are done in their job's own commit: done means the work is stored."""
+    from app.outbox import OutboxMessage
+
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id.in_(outbox_ids), OutboxMessage.done_at.is_(None))
+        .values(done_at=utcnow())
+    )
 
 
 def _get_process_app():
