@@ -58,7 +58,8 @@ def config(procfile, directory, workers):
     sections = [
         "[supervisord]",
         "nodaemon=true",
-        "logfile=/dev/stdout",
+        # In the foreground supervisord also logs to stdout: one copy is enough.
+        "logfile=/dev/null",
         "logfile_maxbytes=0",
         "loglevel=info",
         f"pidfile={directory / 'supervisord.pid'}",
