@@ -32,6 +32,8 @@ RESULT_TTL = 600  # seconds a finished job stays visible in RQ
 # After a failed enqueue, commit-time relays in this process wait this long before trying
 # Redis again (the clock's relay keeps trying): requests do not pay for a dead Redis.
 RELAY_PAUSE_SECONDS = 5.0
+# A request relays its own rows and a few more; a backlog left by an outage is the clock's.
+COMMIT_RELAY_LIMIT = 20
 _process_app = None
 _relay_paused_until = 0.0
 
@@ -176,10 +178,13 @@ def _outbox_id():
 
 
 def _is_done(outbox_id):
+    """Lock the job's own row first, so batches (SKIP LOCKED) leave it to us: no deadlock."""
     from app.outbox import OutboxMessage
 
     return db.session.scalar(
-        sa.select(OutboxMessage.done_at.is_not(None)).where(OutboxMessage.id == outbox_id)
+        sa.select(OutboxMessage.done_at.is_not(None))
+        .where(OutboxMessage.id == outbox_id)
+        .with_for_update()
     )
 
 
@@ -212,7 +217,7 @@ def _kick_relay_after_commit(session):
     if not current_app.config.get("OUTBOX_RELAY_ON_COMMIT", True) or relay_paused():
         return  # the clock's relay (every few seconds) takes the rows
     try:
-        relay_outbox()
+        relay_outbox(limit=COMMIT_RELAY_LIMIT)
     except Exception as exc:  # never fail the request that already committed
         log.warning("outbox relay after commit failed: %s", exc)
 

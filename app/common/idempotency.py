@@ -10,6 +10,8 @@ gives the stored response again, same key with another body is 422.
 """
 
 import re
+import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import wraps
@@ -134,13 +136,36 @@ def finish(row_id, status, body):
 
 
 def release(row_ids):
-    """Forget claims whose requests failed unexpectedly, so a retry runs them again."""
+    """Forget claims whose requests failed unexpectedly, so a retry runs them again.
+
+    When the database itself is what failed (a restart), the claim is released from a
+    background thread as soon as it answers, instead of blocking retries for
+    IDEMPOTENCY_STALE_SECONDS.
+    """
     if not row_ids:
         return
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    engine = db.engine
+    try:
+        _delete_claims(engine, row_ids)
+    except sa.exc.OperationalError:
+        threading.Thread(target=_release_later, args=(engine, row_ids), daemon=True).start()
+
+
+def _delete_claims(engine, row_ids):
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(
             sa.delete(TABLE).where(TABLE.c.id.in_(row_ids), TABLE.c.status == "in_progress")
         )
+
+
+def _release_later(engine, row_ids, tries=300):
+    for attempt in range(tries):
+        time.sleep(min(0.5 * (attempt + 1), 2.0))
+        try:
+            _delete_claims(engine, row_ids)
+            return
+        except sa.exc.OperationalError:
+            continue
 
 
 def error_response(exc):

@@ -72,3 +72,34 @@ def test_a_complaint_retried_with_its_key_is_taken_once(client, office):  # noqa
     assert first.status_code == again.status_code == 201
     assert again.json == first.json and again.headers["Idempotent-Replayed"] == "true"
     assert count(Complaint) == 1
+
+
+def test_a_claim_left_by_a_database_failure_is_released_once_the_database_answers(
+    client, make, monkeypatch
+):
+    import time
+
+    from app.visits import idempotency
+    from app.visits.models import IdempotencyKey
+
+    real_delete, calls = idempotency._delete_claims, []
+
+    def database_down_once(engine, row_ids):
+        calls.append(row_ids)
+        if len(calls) == 1:
+            raise sa.exc.OperationalError("DELETE", {}, Exception("the database is restarting"))
+        real_delete(engine, row_ids)
+
+    def create_then_lose_the_database(data, user):
+        raise sa.exc.OperationalError("INSERT", {}, Exception("terminating connection"))
+
+    monkeypatch.setattr(idempotency, "_delete_claims", database_down_once)
+    monkeypatch.setattr("app.workorders.services.create_work_order", create_then_lose_the_database)
+    headers = make.headers(make.user("hotline_agent"))
+    assert post(client, "/api/workorders", headers, ORDER, "desk-pg").status_code == 500
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and count(IdempotencyKey):
+        time.sleep(0.2)
+    assert count(IdempotencyKey) == 0 and len(calls) == 2  # released, not stuck for minutes
+    monkeypatch.undo()
+    assert post(client, "/api/workorders", headers, ORDER, "desk-pg").status_code == 201
