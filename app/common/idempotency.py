@@ -185,8 +185,15 @@ def replayed(status, body):
     return response
 
 
-def idempotent(view):
-    """Honour Idempotency-Key on a mutating endpoint; commits the request's work once."""
+def idempotent(view=None, *, serialised=False):
+    """Honour Idempotency-Key on a mutating endpoint; commits the request's work once.
+
+    serialised=True (creating orders and complaints) holds the key's advisory lock for the
+    request (`hold_key`): a retry waits for a request still running instead of a 409, and
+    takes over at once a claim whose request died with its process or its database.
+    """
+    if view is None:
+        return lambda func: idempotent(func, serialised=serialised)
 
     @wraps(view)
     def wrapper(*args, **kwargs):
@@ -195,7 +202,16 @@ def idempotent(view):
             response = view(*args, **kwargs)
             db.session.commit()
             return response
-        result = claim(current_user().id, key, request.method, request.path, request_body_sha256())
+        user_id = current_user().id
+        if serialised:
+            check_key(key)
+            hold_key(user_id, key)
+        try:
+            result = claim(user_id, key, request.method, request.path, request_body_sha256())
+        except Conflict as exc:
+            if not serialised or exc.code != "idempotency_in_progress":
+                raise
+            result = take_over(user_id, key)  # we hold its lock: the request that claimed it died
         if result.replay:
             return replayed(*result.replay)
         return _run_claimed(view, args, kwargs, result.row_id)
@@ -203,6 +219,33 @@ def idempotent(view):
     manual = wrapper.__dict__.setdefault("_apidoc", {}).setdefault("manual_doc", {})
     manual.setdefault("parameters", []).append(HEADER_DOC)
     return wrapper
+
+
+def hold_key(user_id, key):
+    """Serialise requests with one key: a transaction-scoped advisory lock in the request's
+    own transaction, released by its commit or rollback, or by PostgreSQL when the process
+    holding it dies (a killed web worker) or the server restarts. A retry therefore waits for
+    a request still running and replays its answer, and takes over a claim whose request is
+    gone at once instead of after IDEMPOTENCY_STALE_SECONDS."""
+    db.session.execute(
+        sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+        {"k": f"idempotency:{user_id}:{key}"},
+    )
+
+
+def take_over(user_id, key):
+    row_id = db.session.scalar(
+        sa.update(TABLE)
+        .where(TABLE.c.user_id == user_id, TABLE.c.key == key, TABLE.c.status == "in_progress")
+        .values(created_at=utcnow())
+        .returning(TABLE.c.id)
+    )
+    if row_id is None:  # finished meanwhile: cannot be, we hold the lock; be safe anyway
+        raise Conflict(
+            "该请求仍在处理中 / a request with this Idempotency-Key is still in progress",
+            code="idempotency_in_progress",
+        )
+    return Claim(row_id)
 
 
 def _run_claimed(view, args, kwargs, row_id):

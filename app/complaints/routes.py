@@ -42,6 +42,7 @@ class ComplaintViews(MethodView):
 
     @blp.auth(Role.HOTLINE_AGENT)
     @idempotent  # commits once, after the 201 body was built: nothing can fail after it
+    @idempotent(serialised=True)  # commits once, after the 201 body was built
     @blp.arguments(ComplaintCreateSchema)
     @blp.response(201, ComplaintDetailSchema)
     def post(self, data):

@@ -103,3 +103,25 @@ def test_a_claim_left_by_a_database_failure_is_released_once_the_database_answer
     assert count(IdempotencyKey) == 0 and len(calls) == 2  # released, not stuck for minutes
     monkeypatch.undo()
     assert post(client, "/api/workorders", headers, ORDER, "desk-pg").status_code == 201
+
+
+def test_a_claim_left_by_a_killed_web_worker_is_taken_over_at_once(client, make):
+    from app.visits.idempotency import body_sha256
+    from app.visits.models import IdempotencyKey
+
+    agent = make.user("hotline_agent")
+    db.session.add(  # what a web worker killed mid-request leaves: a claim, no order
+        IdempotencyKey(
+            user_id=agent.id,
+            key="desk-killed",
+            method="POST",
+            path="/api/workorders",
+            body_sha256=body_sha256(ORDER),
+            status="in_progress",
+        )
+    )
+    db.session.commit()
+    resp = post(client, "/api/workorders", make.headers(agent), ORDER, "desk-killed")
+    assert resp.status_code == 201 and count(WorkOrder) == 1
+    again = post(client, "/api/workorders", make.headers(agent), ORDER, "desk-killed")
+    assert again.status_code == 201 and again.json == resp.json and count(WorkOrder) == 1
