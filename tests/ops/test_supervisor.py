@@ -60,7 +60,8 @@ def test_a_killed_worker_is_restarted_and_reported_and_ctrl_c_stops_all(supervis
     subprocess.run(["kill", "-9", str(old_pid)], check=True)
     wait_until(
         lambda: (
-            status(conf)["worker:worker_00"][0] == "RUNNING" and status(conf)["worker:worker_00"][1] != old_pid
+            status(conf)["worker:worker_00"] not in {("RUNNING", old_pid)}
+            and status(conf)["worker:worker_00"][0] == "RUNNING"
         ),
         60,
         "the worker to be restarted",
