@@ -157,8 +157,8 @@ def _run_in_context(job_path, args):
     func = getattr(importlib.import_module(module_name), func_name)
     outbox_id = _outbox_id()
     try:
-        if outbox_id is not None and _is_done(outbox_id):
-            return None  # a copy of a promise already kept (re-driven, or done in a batch)
+        if outbox_id is not None and not _own_row(outbox_id):
+            return None  # kept already, or being kept right now by a batch (see _own_row)
         result = func(*args)
         if outbox_id is not None:
             mark_done([outbox_id])
@@ -177,15 +177,22 @@ def _outbox_id():
     return job.meta.get("outbox_id") if job is not None else None
 
 
-def _is_done(outbox_id):
-    """Lock the job's own row first, so batches (SKIP LOCKED) leave it to us: no deadlock."""
+def _own_row(outbox_id):
+    """Lock the job's own outbox row; False when it is done or another job holds it.
+
+    A row held by another job is being kept by a batch (or by a copy of this job): waiting
+    for it would idle this worker, so the job returns. Should that batch fail for this row,
+    the row stays open with its job finished, which the reconciliation sweep re-drives.
+    Locking our own row first also means batches (SKIP LOCKED) never deadlock with us.
+    """
     from app.outbox import OutboxMessage
 
-    return db.session.scalar(
-        sa.select(OutboxMessage.done_at.is_not(None))
+    done = db.session.execute(
+        sa.select(OutboxMessage.done_at)
         .where(OutboxMessage.id == outbox_id)
-        .with_for_update()
-    )
+        .with_for_update(skip_locked=True)
+    ).first()
+    return done is not None and done.done_at is None
 
 
 def mark_done(outbox_ids):

@@ -54,7 +54,11 @@ def sweep(now=None, limit=500):
 
 
 def _open_rows(now, limit):
-    """Sent, not done, older than a moment; emergencies first."""
+    """Sent, not done, older than a moment; emergencies first.
+
+    Not locked: a job starting meanwhile must not find its row held (it would step aside).
+    A row done between this read and the re-drive gets a copy that finds it done: harmless.
+    """
     return db.session.scalars(
         sa.select(OutboxMessage)
         .where(
@@ -64,7 +68,6 @@ def _open_rows(now, limit):
         )
         .order_by((OutboxMessage.queue == "emergency").desc(), OutboxMessage.id)
         .limit(limit)
-        .with_for_update(skip_locked=True)
     ).all()
 
 
