@@ -9,8 +9,10 @@ a short-lived key (app.ops.reconcile.ALIVE_KEY) so that a job it held when it wa
 seen as abandoned within seconds, not RQ's minutes.
 """
 
+import ctypes
 import importlib
 import logging
+import os
 import signal
 import sys
 import threading
@@ -30,6 +32,7 @@ REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 BACKOFF_MAX = 10.0
 ALIVE_EVERY = 3  # seconds between beats; the key lives ALIVE_TTL
 ALIVE_TTL = 10
+PR_SET_PDEATHSIG = 1
 _stopping = threading.Event()
 
 
@@ -81,8 +84,21 @@ class Worker(SimpleWorker):
         super().request_stop(signum, frame)
 
 
+def _die_with_parent():
+    """In a forked child (RQ's scheduler): get SIGTERM when the worker dies, even by kill -9.
+
+    Without it a killed worker left its scheduler process behind, orphaned and holding the
+    scheduler lock (found by bench/faults.py). Linux only; elsewhere a no-op.
+    """
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (AttributeError, OSError):
+        pass
+
+
 def work(app):
     """Run a SimpleWorker; when it stops because of Redis, wait and start a fresh one."""
+    os.register_at_fork(after_in_child=_die_with_parent)
     conn = redis_conn(app)
     while _install_stop_handlers() and wait_for_redis(conn, "worker"):
         # SimpleWorker runs jobs in this process: no fork per job, so an emergency starts at

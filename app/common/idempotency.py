@@ -221,6 +221,14 @@ def idempotent(view=None, *, serialised=False):
     return wrapper
 
 
+def reloaded(row):
+    """The row as stored, read back inside the transaction: the response is built before the
+    commit yet says exactly what a later GET will (times in the database's UTC, defaults)."""
+    db.session.flush()
+    db.session.expire_all()
+    return row
+
+
 def hold_key(user_id, key):
     """Serialise requests with one key: a transaction-scoped advisory lock in the request's
     own transaction, released by its commit or rollback, or by PostgreSQL when the process

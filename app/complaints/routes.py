@@ -19,7 +19,7 @@ from app.complaints.schemas import (
     WorkOrderFromComplaintSchema,
 )
 from app.extensions import db
-from app.visits.idempotency import idempotent
+from app.visits.idempotency import idempotent, reloaded
 
 
 def _act(complaint_id, verb, *args):
@@ -47,7 +47,8 @@ class ComplaintViews(MethodView):
     @blp.response(201, ComplaintDetailSchema)
     def post(self, data):
         """Take a complaint (用户投诉记录表): closed at intake, or given its hand-off deadline"""
-        return services.intake(data, current_user())
+        complaint = services.intake(data, current_user())
+        return reloaded(complaint)
 
 
 @blp.route("/<int:complaint_id>")

@@ -3,7 +3,7 @@ from flask.views import MethodView
 from app.auth.permissions import current_user
 from app.auth.roles import OFFICE, Role
 from app.extensions import Blueprint, db
-from app.visits.idempotency import idempotent
+from app.visits.idempotency import idempotent, reloaded
 from app.workorders import queries, services
 from app.workorders.schemas import (
     CancelSchema,
@@ -34,7 +34,8 @@ class WorkOrderViews(MethodView):
     @blp.response(201, WorkOrderDetailSchema)
     def post(self, data):
         """Open a work order: it is numbered, located, given its deadline and routed"""
-        return services.create_work_order(data, current_user())
+        order = services.create_work_order(data, current_user())
+        return reloaded(order)
 
 
 @blp.route("/<int:order_id>")

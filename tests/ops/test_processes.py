@@ -1,6 +1,8 @@
 """The worker and the clock outlive a Redis outage: they wait, say so, and carry on."""
 
+import subprocess
 from datetime import timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from redis import Redis
@@ -91,3 +93,22 @@ def test_a_job_whose_worker_is_killed_mid_run_is_redriven_by_the_sweep(
     assert pinged(order_id) == 1
     row = db.session.get(OutboxMessage, row_id)
     assert row.done_at is not None and row.redriven == 1
+
+
+def test_a_worker_killed_9_leaves_no_scheduler_process_behind(app, tmp_path):
+    env = {
+        "REDIS_URL": app.config["REDIS_URL"],
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+    }
+    worker = start_python(["worker.py"], env, tmp_path / "worker.log")
+    try:
+        children = lambda: subprocess.run(  # noqa: E731
+            ["pgrep", "-P", str(worker.pid)], capture_output=True, text=True
+        ).stdout.split()
+        wait_until(children, 60, "the worker to fork RQ's scheduler")
+        [scheduler] = children()
+    finally:
+        worker.kill()
+        worker.wait(5)
+        worker.log_file.close()
+    wait_until(lambda: not Path(f"/proc/{scheduler}").exists(), 20, "the scheduler to go too")
