@@ -4,6 +4,8 @@ from flask.views import MethodView
 from app.auth.permissions import current_user, mask_phone
 from app.auth.roles import OFFICE, Role
 from app.complaints import access, handling, links, queries, renderers, services
+from app.common.idempotency import idempotent, reloaded
+from app.complaints import access, documents, handling, links, queries, services
 from app.complaints.blueprint import blp
 from app.complaints.schemas import (
     ComplaintContactCreateSchema,
@@ -19,7 +21,6 @@ from app.complaints.schemas import (
     WorkOrderFromComplaintSchema,
 )
 from app.extensions import db
-from app.visits.idempotency import idempotent, reloaded
 
 
 def _act(complaint_id, verb, *args):

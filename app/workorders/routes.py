@@ -2,8 +2,8 @@ from flask.views import MethodView
 
 from app.auth.permissions import current_user
 from app.auth.roles import OFFICE, Role
+from app.common.idempotency import idempotent, reloaded
 from app.extensions import Blueprint, db
-from app.visits.idempotency import idempotent, reloaded
 from app.workorders import queries, services
 from app.workorders.schemas import (
     CancelSchema,

@@ -79,8 +79,8 @@ def test_a_claim_left_by_a_database_failure_is_released_once_the_database_answer
 ):
     import time
 
-    from app.visits import idempotency
-    from app.visits.models import IdempotencyKey
+    from app.common import idempotency
+    from app.common.models import IdempotencyKey
 
     real_delete, calls = idempotency._delete_claims, []
 
@@ -106,8 +106,8 @@ def test_a_claim_left_by_a_database_failure_is_released_once_the_database_answer
 
 
 def test_a_claim_left_by_a_killed_web_worker_is_taken_over_at_once(client, make):
-    from app.visits.idempotency import body_sha256
-    from app.visits.models import IdempotencyKey
+    from app.common.idempotency import body_sha256
+    from app.common.models import IdempotencyKey
 
     agent = make.user("hotline_agent")
     db.session.add(  # what a web worker killed mid-request leaves: a claim, no order
