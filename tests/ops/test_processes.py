@@ -36,22 +36,22 @@ def test_worker_and_clock_wait_for_redis_and_resume_by_themselves(app, make, tmp
     clock = start_python(["worker.py", "clock"], env, tmp_path / "clock.log")
     conn = Redis.from_url(redis.url)
     try:
-        wait_until(lambda: conn.keys("tapline:ops:alive:*"), 30, "the worker's first beat")
+        wait_until(lambda: conn.keys("tapline:ops:alive:*"), 120, "the worker's first beat")
         redis.kill()
         wait_until(
             lambda: "waiting for Redis" in (tmp_path / "clock.log").read_text(),
-            30,
+            60,
             "the clock to report it waits for Redis",
         )
         assert worker.poll() is None and clock.poll() is None  # neither died with Redis
         redis.start()  # empty, as after a restart without persistence
         Queue("default", connection=conn).enqueue(run, "tests.sample_jobs.ping", order_id)
-        wait_until(lambda: pinged(order_id) == 1, 60, "the worker to run a job again")
+        wait_until(lambda: pinged(order_id) == 1, 120, "the worker to run a job again")
         wait_until(
             lambda: (
                 conn.exists("rq:cron_job:app.ops.jobs.reconcile_outbox") or conn.keys("rq:job:*")
             ),
-            30,
+            60,
             "the clock to enqueue its periodic jobs again",
         )
         assert "Redis is back" in (tmp_path / "clock.log").read_text()
@@ -72,7 +72,7 @@ def test_a_job_whose_worker_is_killed_mid_run_is_redriven_by_the_sweep(
     }
     worker = start_python(["worker.py"], env, tmp_path / "worker.log")
     try:
-        wait_until(lambda: redis_conn().keys("tapline:ops:alive:*"), 30, "the worker to beat")
+        wait_until(lambda: redis_conn().keys("tapline:ops:alive:*"), 120, "the worker to beat")
         enqueue_after_commit("tests.sample_jobs.slow_ping", order_id)
         db.session.commit()
         row = db.session.scalars(
@@ -80,7 +80,7 @@ def test_a_job_whose_worker_is_killed_mid_run_is_redriven_by_the_sweep(
         ).one()
         row_id = row.id
         job = Job.fetch(row.job_id, connection=redis_conn())
-        wait_until(lambda: job.get_status() == "started", 30, "the worker to start the job")
+        wait_until(lambda: job.get_status() == "started", 60, "the worker to start the job")
     finally:
         worker.kill()  # kill -9, mid-job
         worker.wait(5)
@@ -105,7 +105,7 @@ def test_a_worker_killed_9_leaves_no_scheduler_process_behind(app, tmp_path):
         children = lambda: subprocess.run(  # noqa: E731
             ["pgrep", "-P", str(worker.pid)], capture_output=True, text=True
         ).stdout.split()
-        wait_until(children, 60, "the worker to fork RQ's scheduler")
+        wait_until(children, 120, "the worker to fork RQ's scheduler")
         [scheduler] = children()
     finally:
         worker.kill()
