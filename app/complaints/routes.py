@@ -3,9 +3,8 @@ from flask.views import MethodView
 
 from app.auth.permissions import current_user, mask_phone
 from app.auth.roles import OFFICE, Role
-from app.complaints import access, handling, links, queries, renderers, services
 from app.common.idempotency import idempotent, reloaded
-from app.complaints import access, documents, handling, links, queries, services
+from app.complaints import access, handling, links, queries, renderers, services
 from app.complaints.blueprint import blp
 from app.complaints.schemas import (
     ComplaintContactCreateSchema,
@@ -42,7 +41,6 @@ class ComplaintViews(MethodView):
         return queries.page(args, current_user())
 
     @blp.auth(Role.HOTLINE_AGENT)
-    @idempotent  # commits once, after the 201 body was built: nothing can fail after it
     @idempotent(serialised=True)  # commits once, after the 201 body was built
     @blp.arguments(ComplaintCreateSchema)
     @blp.response(201, ComplaintDetailSchema)

@@ -28,7 +28,6 @@ class WorkOrderViews(MethodView):
         return queries.page(args, current_user())
 
     @blp.auth(Role.HOTLINE_AGENT, Role.DISPATCHER)
-    @idempotent  # commits once, after the 201 body was built: nothing can fail after it
     @idempotent(serialised=True)  # commits once, after the 201 body was built
     @blp.arguments(WorkOrderCreateSchema)
     @blp.response(201, WorkOrderDetailSchema)
