@@ -4,6 +4,7 @@ from flask import Blueprint as FlaskBlueprint
 from flask import current_app, jsonify, render_template, request
 from flask.views import MethodView
 
+from app.auth.roles import Role
 from app.extensions import Blueprint, db
 from app.ops import failed, health, reconcile
 from app.ops.schemas import OpsFailedJobSchema, OpsStatusSchema, OpsSweepFindingsSchema
@@ -40,7 +41,7 @@ def ops_page():
 
 @blp.route("/status")
 class StatusViews(MethodView):
-    @blp.auth("admin")
+    @blp.auth(Role.ADMIN)
     @blp.response(200, OpsStatusSchema)
     def get(self):
         """Readiness, workers, queues, failed jobs and the sweep's last findings"""
@@ -53,7 +54,7 @@ class StatusViews(MethodView):
 
 @blp.route("/failed/<job_id>/retry")
 class RetryViews(MethodView):
-    @blp.auth("admin")
+    @blp.auth(Role.ADMIN)
     @blp.response(200, OpsFailedJobSchema)
     def post(self, job_id):
         """Put a failed job back on its queue (it is idempotent: running it again is safe)"""
@@ -62,7 +63,7 @@ class RetryViews(MethodView):
 
 @blp.route("/reconcile")
 class ReconcileViews(MethodView):
-    @blp.auth("admin")
+    @blp.auth(Role.ADMIN)
     @blp.response(200, OpsSweepFindingsSchema)
     def post(self):
         """Run the reconciliation sweep now and return its findings"""
