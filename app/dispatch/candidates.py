@@ -36,27 +36,48 @@ LEFT JOIN LATERAL (
   SELECT true AS has_skill FROM technician_skills ts
   WHERE ts.technician_id = t.id AND ts.skill_id = :skill_id LIMIT 1) s ON true"""
 
-# Two nearest-k scans ordered by `<->` (KNN on the GiST indexes, or the team index and a
-# top-N sort when the planner finds the team small), fresh positions and base points for the
-# rest, with only the cheap filters inside; the facts are looked up for those rows alone.
-# `<->` orders by planar degrees; the k nearest of each are re-ranked by metres on the
-# geography, and k is several times the answer's size so that the re-ranking is safe.
+# The nearest technicians, planned the same way whatever the statistics say (issue 16).
+# Per team and kind of position, an ordered scan of a (team_id, position) GiST index over the
+# technicians not off duty (migration 0007; `<->` KNN): it reads about k index entries
+# whatever the size of the team. The cheap eligibility filters (skill, shift, not tried) are
+# applied inside the scan, so the k rows it returns are worth looking up. Fresh positions and
+# base points for the rest are merged, the k nearest kept, and only those get their facts.
+# `<->` orders by planar degrees; the k nearest are re-ranked by metres on the geography,
+# and k is several times the answer's size so that the re-ranking is safe.
+_NEAREST = """
+  SELECT n.id, n.pos FROM unnest(CAST(:teams AS integer[])) AS tm(team_id)
+  CROSS JOIN LATERAL (
+    SELECT t.id, t.{column} AS pos FROM technicians t
+    WHERE t.team_id = tm.team_id AND t.status <> 'off_duty' AND {fresh}
+      AND t.id <> ALL(:exclude)
+      AND (CAST(:skill_id AS integer) IS NULL OR EXISTS (
+            SELECT FROM technician_skills ts
+            WHERE ts.technician_id = t.id AND ts.skill_id = :skill_id))
+      AND (:office OR t.on_call OR EXISTS (
+            SELECT FROM duty_shifts d
+            WHERE d.technician_id = t.id AND d.starts_at <= :now AND d.ends_at > :now))
+    ORDER BY t.{column} <-> (SELECT g FROM p) LIMIT :k) n
+  ORDER BY n.pos <-> (SELECT g FROM p) LIMIT :k"""
 CANDIDATES = sa.text(f"""
-WITH p AS (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS g),
+WITH p AS MATERIALIZED (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS g),
 near AS (
-  (SELECT t.id, t.last_position AS pos, true AS fresh FROM technicians t, p
-    WHERE t.last_position_at >= :fresh_since AND t.team_id = ANY(:teams)
-      AND t.status <> 'off_duty'
-    ORDER BY t.last_position <-> p.g LIMIT :k)
-  UNION ALL
-  (SELECT t.id, t.base_point AS pos, false AS fresh FROM technicians t, p
-    WHERE (t.last_position_at IS NULL OR t.last_position_at < :fresh_since)
-      AND t.team_id = ANY(:teams) AND t.status <> 'off_duty'
-    ORDER BY t.base_point <-> p.g LIMIT :k)
+  SELECT u.id, u.pos, u.fresh, ST_Distance(u.pos::geography, p.g::geography) AS distance_m
+  FROM (
+    SELECT f.id, f.pos, true AS fresh FROM ({
+    _NEAREST.format(column="last_position", fresh="t.last_position_at >= :fresh_since")
+}) f
+    UNION ALL
+    SELECT s.id, s.pos, false FROM ({
+    _NEAREST.format(
+        column="base_point",
+        fresh="(t.last_position_at IS NULL OR t.last_position_at < :fresh_since)",
+    )
+}) s
+  ) u CROSS JOIN p
+  ORDER BY distance_m LIMIT :k
 )
-SELECT {FACTS_COLUMNS}, near.fresh AS fresh_position,
-       ST_Distance(near.pos::geography, p.g::geography) AS distance_m
-FROM near JOIN technicians t ON t.id = near.id CROSS JOIN p {FACTS_JOINS}
+SELECT {FACTS_COLUMNS}, near.fresh AS fresh_position, near.distance_m
+FROM near JOIN technicians t ON t.id = near.id {FACTS_JOINS}
 """).bindparams(
     sa.bindparam("teams", type_=ARRAY(sa.Integer)),
     sa.bindparam("exclude", type_=ARRAY(sa.Integer)),
@@ -71,26 +92,47 @@ WHERE t.team_id = ANY(:teams) ORDER BY t.id LIMIT :cap
     sa.bindparam("exclude", type_=ARRAY(sa.Integer)),
 )
 
+# The planner costs a GiST KNN scan above a scan of the team's btree index plus a top-N sort
+# (cheap at 400 rows, 4 ms at 4,000), and which one it picks turns on the statistics of the
+# moment. Sorting is therefore priced out for this one statement, so the ordered index scan
+# is the only way left, and JIT is off so that the priced-out plan is not compiled (its cost
+# crosses jit_above_cost). Both are restored for the rest of the transaction. With the shape
+# fixed, a generic plan is as good as a custom one, so psycopg may prepare the statement.
+_PIN_PLAN = sa.text(
+    "SELECT current_setting('enable_sort'), current_setting('jit'),"
+    " set_config('enable_sort', 'off', true), set_config('jit', 'off', true)"
+)
+_RESTORE = sa.text("SELECT set_config('enable_sort', :sort, true), set_config('jit', :jit, true)")
+
+
+def _pinned(stmt, params):
+    sort, jit = db.session.execute(_PIN_PLAN).one()[:2]
+    try:
+        return db.session.execute(stmt, params).mappings().all()
+    finally:
+        db.session.execute(_RESTORE, {"sort": sort, "jit": jit})
+
 
 def candidate_rows(params, want=10, k=40, cap=1_000_000):
     """Eligible technicians nearest the point, with their facts; `params` as in CANDIDATES.
 
-    The KNN scans fetch k per kind of position; when fewer than `want` of them are eligible
-    and a scan came back full, there may be more further out: widen k and look again.
+    The scans return the k nearest who pass the cheap filters; when fewer than `want` of
+    them are free enough and k came back full, there may be more further out: widen k.
     """
-    # A generic plan (psycopg prepares repeated statements) cannot see which team or how
-    # many rows k is, and picks a plan that is fine for none: plan each call afresh.
-    db.session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
     while True:
-        rows = [dict(r._mapping) for r in db.session.execute(CANDIDATES, {**params, "k": k})]
+        rows = [dict(r) for r in _pinned(CANDIDATES, {**params, "k": k})]
         eligible = [r for r in rows if rules.eligible(r, params["emergency"])]
-        full = (
-            max(sum(r["fresh_position"] for r in rows), sum(not r["fresh_position"] for r in rows))
-            >= k
-        )
-        if len(eligible) >= want or not full or k >= cap:
+        if len(eligible) >= want or len(rows) < k or k >= cap:
             return eligible
         k *= 4
+
+
+def explain(params, k=40):
+    """EXPLAIN (ANALYZE, BUFFERS) of the candidate query as it runs, for the benchmark."""
+    plan = sa.text("EXPLAIN (ANALYZE, BUFFERS) " + CANDIDATES.text).bindparams(
+        *CANDIDATES._bindparams.values()
+    )
+    return [row["QUERY PLAN"] for row in _pinned(plan, {**params, "k": k})]
 
 
 def roster_rows(params, cap=200):

@@ -58,6 +58,18 @@ class Technician(db.Model):
     skills: Mapped[list[Skill]] = relationship(secondary=technician_skills)
     user = relationship("User")
 
+    # The suggestion query's nearest-k scans per team (app/dispatch/candidates.py, 0007).
+    __table_args__ = tuple(
+        sa.Index(
+            f"ix_technicians_team_knn_{name}",
+            "team_id",
+            column,
+            postgresql_using="gist",
+            postgresql_where=sa.text("status <> 'off_duty'"),
+        )
+        for name, column in (("position", "last_position"), ("base", "base_point"))
+    )
+
 
 DUTY_KINDS = ("on_call", "extended")  # 值班 / 延时服务: both count outside office hours (R6)
 OFFER_OUTCOMES = ("pending", "accepted", "declined", "expired", "withdrawn")
