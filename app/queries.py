@@ -10,7 +10,7 @@ def paginate(stmt, args, *order_by, options=(), rows=False):
 
     `rows=True` keeps whole result rows (for a select of several columns), not just the first.
     """
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(_countable(stmt).subquery()))
     page = (
         stmt.options(*options)
         .order_by(*order_by)
@@ -24,6 +24,16 @@ def paginate(stmt, args, *order_by, options=(), rows=False):
         "page": args["page"],
         "per_page": args["per_page"],
     }
+
+
+def _countable(stmt):
+    """`stmt` reduced to its FROM and WHERE for counting: no columns to compute or ship.
+
+    A DISTINCT or GROUP BY decides what a row is, so such a statement is counted as it is.
+    """
+    if stmt._distinct or stmt._group_by_clauses:
+        return stmt
+    return stmt.with_only_columns(sa.literal_column("1"), maintain_column_froms=True)
 
 
 def contains_pattern(text):

@@ -102,6 +102,11 @@ class WorkOrder(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version_id}
+    __table_args__ = (
+        # A technician's open load, looked up per candidate by the suggestion query: both
+        # conditions in one index, so no plan ANDs in the whole status index (issue 16).
+        sa.Index("ix_work_orders_technician_status", "technician_id", "status"),
+    )
 
 
 class WorkOrderEvent(db.Model):

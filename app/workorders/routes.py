@@ -43,7 +43,7 @@ class WorkOrderByIdViews(MethodView):
     @blp.response(200, WorkOrderDetailSchema)
     def get(self, order_id):
         """One work order with its timeline"""
-        return services.get_for(current_user(), order_id)
+        return queries.detail(current_user(), order_id)
 
 
 @blp.route("/<int:order_id>/cancel")

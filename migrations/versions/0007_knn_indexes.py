@@ -1,7 +1,8 @@
 """knn_indexes: per-team GiST indexes for the suggestion query's nearest-technician scans.
 
 (team_id, position) with btree_gist, over the technicians not off duty: an ordered `<->`
-scan reads about k entries of one team whatever the team's size (issue 16).
+scan reads about k entries of one team whatever the team's size; and (technician_id, status)
+on work orders for each candidate's open load (issue 16).
 
 Revision ID: 0007
 Revises: 0006
@@ -28,8 +29,10 @@ def upgrade():
             f"CREATE INDEX {name} ON technicians USING gist (team_id, {column}) "
             "WHERE status <> 'off_duty'"
         )
+    op.create_index("ix_work_orders_technician_status", "work_orders", ["technician_id", "status"])
 
 
 def downgrade():
+    op.drop_index("ix_work_orders_technician_status", table_name="work_orders")
     for name in INDEXES:
         op.execute(f"DROP INDEX {name}")
