@@ -4,14 +4,14 @@
 scan reads about k entries of one team whatever the team's size; and (technician_id, status)
 on work orders for each candidate's open load (issue 16).
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 """
 
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
