@@ -27,7 +27,7 @@ test: ## test suite on real PostgreSQL, Redis and Chromium; options via PYTEST_A
 
 bench: ## run every bench/bench_*.py, or only BENCH=bench_name
 	@if [ -z "$(strip $(BENCH))" ]; then echo "No benchmarks in bench/ yet: nothing to run."; exit 0; fi; \
-	$(SERVICES) ensure-packages && scripts/venv.sh && \
+	$(SERVICES) ensure-packages --with-bench && scripts/venv.sh && \
 	$(SERVICES) run -- scripts/run-bench.sh $(BENCH)
 
 lint: ## ruff check and ruff format --check on the Python code

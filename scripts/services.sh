@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # PostgreSQL + PostGIS and Redis for development, tests and benchmarks, owned by this checkout.
 #
-#   services.sh ensure-packages [--with-browser]   install what is missing (apt, as root)
+#   services.sh ensure-packages [--with-browser|--with-bench]   install what is missing (apt, root)
 #   services.sh start | stop | status | clean
 #   services.sh env [--for app|test]                 export lines for eval "$(...)"
 #   services.sh run [--for app|test] -- CMD...       start what is needed, run CMD, then stop
@@ -29,11 +29,14 @@ is_root() { [ "$(id -u)" -eq 0 ]; }
 # ---------------------------------------------------------------------------- packages
 
 missing_packages() {
-    local with_browser=$1
+    local with_browser=$1 with_bench=${2:-0}
     [ -x "$PG_BIN/initdb" ] || echo postgresql-15
     [ -f "$POSTGIS_CONTROL" ] || echo postgresql-15-postgis-3
     command -v redis-server >/dev/null || echo redis-server
     "$ROOT/scripts/venv.sh" --check-python || echo python3.11 python3.11-venv
+    if [ "$with_bench" = 1 ]; then
+        command -v wrk >/dev/null || echo wrk  # bench_readpath's HTTP load
+    fi
     if [ "$with_browser" = 1 ]; then
         [ -x /usr/bin/chromium ] || echo chromium
         dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'install ok installed' \
@@ -42,13 +45,14 @@ missing_packages() {
 }
 
 cmd_ensure_packages() {
-    local with_browser=0 missing
+    local with_browser=0 with_bench=0 missing
     case "${1:-}" in
         --with-browser) with_browser=1 ;;
+        --with-bench) with_bench=1 ;;
         "") ;;
         *) die "unknown option for ensure-packages: $1" ;;
     esac
-    missing=$(missing_packages "$with_browser" | xargs)
+    missing=$(missing_packages "$with_browser" "$with_bench" | xargs)
     [ -n "$missing" ] || return 0
 
     if ! is_root; then
@@ -64,7 +68,7 @@ cmd_ensure_packages() {
     # shellcheck disable=SC2086
     DEBIAN_FRONTEND=noninteractive apt-get install -y $missing \
         || warn "apt-get install reported an error; checking what got installed"
-    missing=$(missing_packages "$with_browser" | xargs)
+    missing=$(missing_packages "$with_browser" "$with_bench" | xargs)
     [ -z "$missing" ] || die "still missing after apt-get install: $missing"
 }
 
