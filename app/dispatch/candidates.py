@@ -40,8 +40,11 @@ LEFT JOIN LATERAL (
 # Per team and kind of position, an ordered scan of a (team_id, position) GiST index over the
 # technicians not off duty (migration 0008; `<->` KNN): it reads about k index entries
 # whatever the size of the team. The cheap eligibility filters (skill, shift, not tried) are
-# applied inside the scan, so the k rows it returns are worth looking up. Fresh positions and
-# base points for the rest are merged, the k nearest kept, and only those get their facts.
+# applied inside the scan, so the k rows it returns are worth looking up. They are scalar
+# subqueries, not EXISTS: an EXISTS may be planned as a hash of the whole skills table
+# (300 ms at 100,000 technicians) when the statistics promise many rows to check. Fresh
+# positions and base points for the rest are merged, the k nearest kept, and only those get
+# their facts.
 # `<->` orders by planar degrees; the k nearest are re-ranked by metres on the geography,
 # and k is several times the answer's size so that the re-ranking is safe.
 _NEAREST = """
@@ -50,12 +53,13 @@ _NEAREST = """
     SELECT t.id, t.{column} AS pos FROM technicians t
     WHERE t.team_id = tm.team_id AND t.status <> 'off_duty' AND {fresh}
       AND t.id <> ALL(:exclude)
-      AND (CAST(:skill_id AS integer) IS NULL OR EXISTS (
-            SELECT FROM technician_skills ts
-            WHERE ts.technician_id = t.id AND ts.skill_id = :skill_id))
-      AND (:office OR t.on_call OR EXISTS (
-            SELECT FROM duty_shifts d
-            WHERE d.technician_id = t.id AND d.starts_at <= :now AND d.ends_at > :now))
+      AND (CAST(:skill_id AS integer) IS NULL OR (
+            SELECT true FROM technician_skills ts
+            WHERE ts.technician_id = t.id AND ts.skill_id = :skill_id) IS NOT NULL)
+      AND (:office OR t.on_call OR (
+            SELECT true FROM duty_shifts d
+            WHERE d.technician_id = t.id AND d.starts_at <= :now AND d.ends_at > :now
+            LIMIT 1) IS NOT NULL)
     ORDER BY t.{column} <-> (SELECT g FROM p) LIMIT :k) n
   ORDER BY n.pos <-> (SELECT g FROM p) LIMIT :k"""
 CANDIDATES = sa.text(f"""
