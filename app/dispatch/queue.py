@@ -6,7 +6,7 @@ from app.database import utcnow
 from app.queries import paginate
 from app.workorders.deadlines import sla_state_sql
 from app.workorders.models import Priority, WorkOrder
-from app.workorders.queries import SUMMARY_OPTIONS
+from app.workorders.queries import summary_options
 from app.workorders.states import OPEN_STATUSES
 
 
@@ -48,7 +48,7 @@ def page(args, now=None):
         WorkOrder.deadline_at,
         WorkOrder.id,
         rows=True,
-        options=SUMMARY_OPTIONS,
+        options=summary_options(),
     )
     for order, at in page["items"]:
         order.queue_reason = ORDER[at]

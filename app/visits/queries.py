@@ -13,7 +13,7 @@ from app.visits.models import Photo, SatisfactionForm, ViolationReport, Visit
 from app.visits.services import missing_for_completion
 from app.workorders.deadlines import sla_state_sql
 from app.workorders.models import WorkOrder, WorkOrderEvent
-from app.workorders.queries import SUMMARY_OPTIONS
+from app.workorders.queries import summary_options
 from app.workorders.services import get_for
 from app.workorders.states import ACTIVE_STATUSES
 
@@ -29,7 +29,7 @@ def my_orders(user, args):
         sa.select(WorkOrder, Visit.arrival_flagged)
         .outerjoin(Visit, Visit.work_order_id == WorkOrder.id)
         .where(WorkOrder.technician.has(user_id=user.id), WorkOrder.status.in_(statuses))
-        .options(*SUMMARY_OPTIONS)
+        .options(*summary_options())
         .order_by(
             WorkOrder.priority.desc(),
             sla_rank,

@@ -5,24 +5,27 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.roles import Role
 from app.customers.models import Customer
-from app.dispatch.models import ServiceZone
 from app.errors import NotFound
 from app.extensions import db
 from app.queries import contains_pattern, paginate
 from app.workorders.deadlines import sla_state_sql
 from app.workorders.models import WorkOrder, WorkOrderType
 from app.workorders.services import visible_to
-
-# What WorkOrderSchema shows of an order's type, customer and zone, joined into the order's
-# own SELECT (many-to-one: no extra rows) and only the columns shown: a zone's polygon or a
-# customer's point is never read to print a name (issue 16).
-SUMMARY_OPTIONS = (
-    joinedload(WorkOrder.type).load_only(WorkOrderType.name_zh),
-    joinedload(WorkOrder.customer).load_only(Customer.account_no, Customer.name),
-    joinedload(WorkOrder.zone).load_only(ServiceZone.code, ServiceZone.name),
-)
+from app.zones.models import ServiceZone
 
 EQUALITY_FILTERS = ("zone_id", "team_id", "technician_id")
+
+
+def summary_options():
+    """What WorkOrderSchema shows of an order's type, customer and zone, joined into the
+    order's own SELECT (many-to-one: no extra rows), only the columns shown: a zone's polygon
+    or a customer's point is never read to print a name (issue 16). Built per call, so that
+    importing this module never configures the mappers before every model is imported."""
+    return (
+        joinedload(WorkOrder.type).load_only(WorkOrderType.name_zh),
+        joinedload(WorkOrder.customer).load_only(Customer.account_no, Customer.name),
+        joinedload(WorkOrder.zone).load_only(ServiceZone.code, ServiceZone.name),
+    )
 
 
 def filtered(args, user):
@@ -66,14 +69,14 @@ def page(args, user):
         WorkOrder.priority.desc(),
         WorkOrder.created_at.desc(),
         WorkOrder.id.desc(),
-        options=SUMMARY_OPTIONS,
+        options=summary_options(),
     )
 
 
 def detail(user, order_id):
     """One order with what WorkOrderDetailSchema shows: two SELECTs, the order and its timeline."""
     stmt = visible_to(user, sa.select(WorkOrder).where(WorkOrder.id == order_id))
-    order = db.session.scalar(stmt.options(*SUMMARY_OPTIONS, selectinload(WorkOrder.events)))
+    order = db.session.scalar(stmt.options(*summary_options(), selectinload(WorkOrder.events)))
     if order is None:
         raise NotFound(f"工单不存在 / work order {order_id} not found")
     return order
