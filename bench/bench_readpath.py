@@ -55,9 +55,11 @@ def web_command(port):
     with open(os.path.join(ROOT, "Procfile")) as procfile:
         line = next(raw for raw in procfile if raw.startswith("web:"))
     command = line.split(":", 1)[1].strip()
-    if not re.search(r"\bwsgi:app\b", command):
-        sys.exit(f"bench_readpath: the Procfile's web line does not serve wsgi:app: {command}")
-    return re.sub(r"\bwsgi:app\b", "bench.readpath_wsgi:app", command), {"PORT": str(port)}
+    served = {"wsgi:app": "bench.readpath_wsgi:app", "asgi:app": "bench.readpath_wsgi:asgi"}
+    for entry, ours in served.items():
+        if re.search(rf"(?<![\w.]){entry}\b", command):
+            return re.sub(rf"(?<![\w.]){entry}\b", ours, command), {"PORT": str(port)}
+    sys.exit("bench_readpath: the Procfile's web line serves neither wsgi:app nor asgi:app")
 
 
 def seed():
