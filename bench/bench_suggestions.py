@@ -15,7 +15,7 @@ For each: p50/p95 of what the suggestions endpoint runs for its candidates
 (app.dispatch.candidates.candidate_rows + rules.rank), and, interleaved query by query, the
 floor: a bare KNN (`ORDER BY base_point <-> point LIMIT 10`, no filters, no facts); the
 ratio p95/floor is what a quiet and a busy machine should agree on. Every run checks the
-plan uses the per-team KNN indexes (migration 0008); EXPLAIN (ANALYZE, BUFFERS) of the
+plan uses the per-team KNN indexes (migration 0009); EXPLAIN (ANALYZE, BUFFERS) of the
 no-ANALYZE run is printed. The named baseline "fetch + scan" (read every technician with its
 load and skills, rank in Python) is measured once per size. Runs in its own database, dropped
 at the end.

@@ -38,7 +38,7 @@ LEFT JOIN LATERAL (
 
 # The nearest technicians, planned the same way whatever the statistics say (issue 16).
 # Per team and kind of position, an ordered scan of a (team_id, position) GiST index over the
-# technicians not off duty (migration 0008; `<->` KNN): it reads about k index entries
+# technicians not off duty (migration 0009; `<->` KNN): it reads about k index entries
 # whatever the size of the team. The cheap eligibility filters (skill, shift, not tried) are
 # applied inside the scan, so the k rows it returns are worth looking up. They are scalar
 # subqueries, not EXISTS: an EXISTS may be planned as a hash of the whole skills table

@@ -58,7 +58,7 @@ class Technician(db.Model):
     skills: Mapped[list[Skill]] = relationship(secondary=technician_skills)
     user = relationship("User")
 
-    # The suggestion query's nearest-k scans per team (app/dispatch/candidates.py, 0008).
+    # The suggestion query's nearest-k scans per team (app/dispatch/candidates.py, 0009).
     __table_args__ = tuple(
         sa.Index(
             f"ix_technicians_team_knn_{name}",

@@ -4,14 +4,14 @@
 scan reads about k entries of one team whatever the team's size; and (technician_id, status)
 on work orders for each candidate's open load (issue 16).
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 """
 
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
