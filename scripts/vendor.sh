@@ -7,7 +7,7 @@ npm ci --no-audit --no-fund --silent
 out=app/static/vendor
 rm -rf "$out"
 mkdir -p "$out/leaflet/images" "$out/signature_pad" "$out/swagger-ui" "$out/gcoord" \
-  "$out/leaflet.markercluster"
+  "$out/leaflet.markercluster" "$out/echarts"
 
 cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$out/leaflet/"
 cp node_modules/leaflet/dist/images/*.png "$out/leaflet/images/"
@@ -28,6 +28,10 @@ cp node_modules/signature_pad/LICENSE "$out/signature_pad/LICENSE"
 for f in swagger-ui-bundle.js swagger-ui-standalone-preset.js swagger-ui.css LICENSE NOTICE; do
   cp "node_modules/swagger-ui-dist/$f" "$out/swagger-ui/"
 done
+
+# ECharts as one ES module (.js so that every server sends it as JavaScript).
+cp node_modules/echarts/dist/echarts.esm.min.mjs "$out/echarts/echarts.esm.min.js"
+cp node_modules/echarts/LICENSE node_modules/echarts/NOTICE "$out/echarts/"
 
 node -e '
 const lock = require("./package-lock.json");
