@@ -29,6 +29,7 @@ DOMAIN_MODULES = (
     "desk",
     "mobile",
     "ops",
+    "office",
 )
 
 

@@ -7,10 +7,22 @@ from app.calendar import services as calendar
 from app.complaints import clocks, documents, events, people, rules
 from app.complaints.models import ComplaintContact, ComplaintFollowUp
 from app.complaints.services import require_status, start_handling_clocks, summary
+from app.complaints.waiting import accepted_event
 from app.database import utcnow
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.notifications.services import notify
+
+
+def accept(complaint, user, now=None):
+    """The department lead signs for the handed-off complaint (签收); once only."""
+    now = now or utcnow()
+    require_status(complaint, "in_progress")
+    if accepted_event(complaint) is not None:
+        raise Conflict("已签收 / already accepted", code="already_accepted")
+    events.record(complaint, "accepted", user, at=now)
+    db.session.flush()
+    return complaint
 
 
 def log_contact(complaint, data, user, now=None):

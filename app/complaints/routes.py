@@ -90,6 +90,16 @@ class HandOffViews(MethodView):
         return _act(complaint_id, services.hand_off, body)
 
 
+@blp.route("/<int:complaint_id>/accept")
+class AcceptViews(MethodView):
+    @blp.auth("department_lead")
+    @blp.response(200, ComplaintDetailSchema)
+    @blp.alt_response(409, description="Not in progress, or already accepted")
+    def post(self, complaint_id):
+        """The department lead signs for a handed-off complaint (签收)"""
+        return _act(complaint_id, lambda complaint, user: handling.accept(complaint, user))
+
+
 @blp.route("/<int:complaint_id>/contacts")
 class ContactViews(MethodView):
     @blp.auth(Role.DEPARTMENT_LEAD)

@@ -1,7 +1,7 @@
 import marshmallow as ma
 
 from app.auth.permissions import mask_phone
-from app.complaints import rules
+from app.complaints import rules, waiting
 from app.complaints.models import (
     CHANNELS,
     CLOCK_LABELS_ZH,
@@ -11,6 +11,7 @@ from app.complaints.models import (
     STATUS_LABELS_ZH,
     STATUSES,
 )
+from app.complaints.queries import DEADLINE_STATES
 from app.database import utcnow
 from app.schemas import IdField, LocationSchema, PageArgsSchema, page_of
 
@@ -80,6 +81,19 @@ class ComplaintQueryArgsSchema(PageArgsSchema):
     received_from = ma.fields.AwareDateTime()
     received_to = ma.fields.AwareDateTime()
     q = _text(1, 100, metadata={"description": "Number, caller name, phone or address"})
+    mine = ma.fields.Boolean(metadata={"description": "Only complaints I took"})
+    deadline = ma.fields.String(
+        validate=ma.validate.OneOf(DEADLINE_STATES),
+        metadata={"description": "Worst running clock: breached, warning (75%), running, none"},
+    )
+    awaiting_approval = ma.fields.Boolean(
+        metadata={"description": "A reply is submitted and waits for the general manager"}
+    )
+    sort = ma.fields.String(
+        load_default="received",
+        validate=ma.validate.OneOf(("received", "clock")),
+        metadata={"description": "received (newest first) or clock (next due first)"},
+    )
 
 
 class ComplaintSensitiveSchema(ma.Schema):
@@ -297,9 +311,39 @@ class ComplaintSchema(ma.Schema):
     closed_at = ma.fields.DateTime(allow_none=True)
     closed_at_intake = ma.fields.Boolean()
     work_order = ma.fields.Nested(ComplaintWorkOrderRefSchema, allow_none=True)
+    next_clock = ma.fields.Function(
+        lambda c: _clock_ref(waiting.next_clock(c)),
+        metadata={"description": "The running clock due first, or null"},
+    )
+    deadline = ma.fields.Function(
+        lambda c: waiting.deadline_state(c, utcnow()),
+        metadata={"description": "breached, warning, running or none (worst running clock)"},
+    )
+    waiting_for = ma.fields.Function(
+        waiting.waiting_for,
+        metadata={"description": "Where a sensitive complaint's reply waits, in Chinese"},
+    )
+
+
+def _accepted(complaint):
+    event = waiting.accepted_event(complaint)
+    return {"by": event.actor_label, "at": event.at.isoformat()} if event else None
+
+
+def _clock_ref(clock):
+    if clock is None:
+        return None
+    return {
+        "kind": clock.kind,
+        "label": CLOCK_LABELS_ZH[clock.kind],
+        "due_at": clock.due_at.isoformat(),
+    }
 
 
 class ComplaintDetailSchema(ComplaintSchema):
+    accepted = ma.fields.Function(
+        lambda c: _accepted(c), metadata={"description": "The lead's sign-for (签收), or null"}
+    )
     clocks = ma.fields.List(ma.fields.Nested(ComplaintClockSchema))
     contacts = ma.fields.List(ma.fields.Nested(ComplaintContactSchema))
     replies = ma.fields.List(ma.fields.Nested(ComplaintReplySchema))

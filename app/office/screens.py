@@ -1,0 +1,43 @@
+"""One table of the office's screens and the roles that own them: the navigation shows a
+person the screens of every role they hold, and each page refuses the others."""
+
+BULLETIN_READERS = ("department_lead", "general_manager", "dispatcher", "admin")
+FIGURE_READERS = ("department_lead", "general_manager", "admin")
+COMPLAINT_READERS = (
+    "hotline_agent",
+    "dispatcher",
+    "department_lead",
+    "general_manager",
+    "admin",
+)
+
+# key, title, href, roles; the complaint page (no nav entry) serves every complaint reader.
+SCREENS = (
+    ("desk", "热线受理", "/desk/", ("hotline_agent", "dispatcher", "admin")),
+    ("complaints", "投诉列表", "/office/complaints", ("hotline_agent", "dispatcher", "admin")),
+    ("inbox", "部门投诉", "/office/inbox", ("department_lead",)),
+    ("approvals", "答复批示", "/office/approvals", ("general_manager",)),
+    ("bulletin", "每周通报", "/office/bulletin", BULLETIN_READERS),
+    ("figures", "管理指标", "/office/figures", FIGURE_READERS),
+)
+PAGE_ROLES = {key: roles for key, _title, _href, roles in SCREENS} | {
+    "complaint": COMPLAINT_READERS
+}
+
+
+def roles_of(user):
+    """Every role a person holds (today the user table holds one per person)."""
+    return (user.role,)
+
+
+def screens_for(user):
+    held = set(roles_of(user))
+    return [
+        {"key": key, "title": title, "href": href}
+        for key, title, href, roles in SCREENS
+        if held & set(roles)
+    ]
+
+
+def may_open(user, key):
+    return bool(set(roles_of(user)) & set(PAGE_ROLES[key]))

@@ -1,0 +1,4 @@
+// The management figures (filled in by a later part).
+import { startScreen } from "./office.js";
+
+startScreen("figures", async () => {});
