@@ -22,6 +22,7 @@ from app.dispatch.models import Team
 from app.extensions import db
 from app.notifications.services import notify
 from app.workorders.models import WorkOrder
+from app.workorders.states import LABELS_ZH as STATUS_ZH
 
 WEEK_KEYS = ("year", "week", "start", "end")
 SECTIONS = {
@@ -162,7 +163,7 @@ def _overdue_orders(department_id, start, end, now):
             "number": o.number,
             "at": _local(o.deadline_at),
             "label": o.type.name_zh,
-            "detail": f"{o.address};状态{o.status}",
+            "detail": f"{o.address};状态{STATUS_ZH[o.status]}",
             "status": o.status,
         }
         for o in rows

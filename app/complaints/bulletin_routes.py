@@ -14,10 +14,14 @@ from app.complaints.bulletin_schemas import (
 )
 from app.complaints.models import ComplaintBulletin
 from app.errors import Invalid, NotFound
+from app.exports import XLSX_MIMETYPE
 from app.extensions import db
 from app.queries import paginate
 
-FORMATS_DOC = "format=json (default), csv (UTF-8 with BOM, for Excel) or html (printable, 中文)"
+FORMATS_DOC = (
+    "format=json (default), csv (UTF-8 with BOM, for Excel), xlsx (formula-safe) "
+    "or html (printable, 中文)"
+)
 # The same 200 may be CSV or HTML as well as JSON: say so in the OpenAPI document.
 OTHER_FORMATS = {
     "responses": {
@@ -26,6 +30,7 @@ OTHER_FORMATS = {
                 "application/json": {"schema": ComplaintBulletinSchema},
                 "text/csv": {"schema": {"type": "string"}},
                 "text/html": {"schema": {"type": "string"}},
+                XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}},
             }
         }
     }
@@ -38,6 +43,13 @@ def _render(data, fmt):
         return Response(
             renderers.bulletin_csv(data),
             mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    if fmt == "xlsx":
+        name = f"complaint-bulletin-{data['year']}-W{data['week']:02d}.xlsx"
+        return Response(
+            renderers.bulletin_xlsx(data),
+            mimetype=XLSX_MIMETYPE,
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
     if fmt == "html":

@@ -4,7 +4,7 @@ import marshmallow as ma
 
 from app.schemas import IdField, PageArgsSchema, page_of
 
-FORMATS = ("json", "csv", "html")
+FORMATS = ("json", "csv", "html", "xlsx")
 
 
 class ComplaintBulletinQueryArgsSchema(ma.Schema):

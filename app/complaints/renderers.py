@@ -14,6 +14,7 @@ from app.complaints.models import (
     KIND_LABELS_ZH,
     STATUS_LABELS_ZH,
 )
+from app.exports import workbook
 
 CHANNEL_LABELS_ZH = {
     "hotline": "客服热线",
@@ -103,3 +104,28 @@ def as_sections(stored_data):
     """A stored bulletin holds one department; shape it like a computed one."""
     section = {k: v for k, v in stored_data.items() if k not in WEEK_KEYS}
     return {k: stored_data[k] for k in WEEK_KEYS} | {"departments": [section]}
+
+
+BULLETIN_HEADERS = ("周次", "部门", "事项", "编号", "时间", "类别", "说明")
+
+
+def bulletin_rows(data):
+    week = f"{data['year']}-W{data['week']:02d}"
+    for section in data["departments"]:
+        for name, title in SECTIONS.items():
+            for item in section[name]:
+                yield (
+                    week,
+                    section["department"],
+                    title,
+                    item["number"],
+                    local_text(item["at"]),
+                    item["label"],
+                    item["detail"],
+                )
+
+
+def bulletin_xlsx(data):
+    """The bulletin as one sheet; text a user typed (a complaint's story) never runs."""
+    title = f"{data['year']}年第{data['week']}周"
+    return workbook([(title, BULLETIN_HEADERS, list(bulletin_rows(data)))])

@@ -2,6 +2,9 @@
 complaint off, the lead drafts, cannot approve, the general manager approves in the inbox,
 the reply is marked sent, the follow-up closes it (SPEC R4.3-R4.6)."""
 
+import io
+
+import openpyxl
 import pytest
 
 from app.complaints.models import Complaint
@@ -134,6 +137,25 @@ def test_a_sensitive_complaint_goes_through_every_role_in_the_browser(
     assert status_of(cid) == "closed"
     assert "办结归档" in page.inner_text("#timeline")
     screenshot(page, "office-agent-closed")
+
+    # The bulletin lists it (经查属实) under its department and not under another.
+    bulletin = page_at("/office/bulletin", token=token_of(make, office.gm))
+    bulletin.wait_for_selector("article[data-department]")
+    mine = bulletin.locator("article[data-department='水质管理部']")
+    other = bulletin.locator("article[data-department='客户服务中心']")
+    assert number in mine.inner_text() and "经查属实的投诉1项" in mine.inner_text()
+    assert other.count() == 1 and number not in other.inner_text()
+    screenshot(bulletin, "office-bulletin")
+    with bulletin.expect_download() as saved:
+        bulletin.click("#xlsx-bulletin")
+    sheet = openpyxl.load_workbook(io.BytesIO(saved.value.path().read_bytes())).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][:4] == ["周次", "部门", "事项", "编号"]
+    assert ["水质管理部", "经查属实的投诉", number] in [r[1:4] for r in rows]
+    bulletin.select_option("#bulletin-filters select[name=department]", label="客户服务中心")
+    bulletin.click("#bulletin-filters button[type=submit]")
+    bulletin.wait_for_function("document.querySelectorAll('article[data-department]').length === 1")
+    assert number not in bulletin.inner_text("#bulletin")
 
 
 def test_a_page_of_a_role_not_held_is_refused(page_at, make, office):
