@@ -63,6 +63,12 @@ class Filters:
         }
 
 
+def analytic_session():
+    """No JIT for these one-off aggregates: compiling costs more than it saves (seconds on a
+    year of data); SET LOCAL ends with the request's transaction."""
+    db.session.execute(sa.text("SET LOCAL jit = off"))
+
+
 def _one(sql, filters, **extra):
     return db.session.execute(sa.text(sql), filters.params | extra).mappings().one()
 
@@ -79,20 +85,54 @@ def hours(seconds):
     return None if seconds is None else round(seconds / HOUR, 1)
 
 
-def order_figures(f, now):
-    row = _one(
+# Orders that were not done at the first visit: rescheduled or sent back to the queue. The
+# partial index ix_work_order_events_revisits keeps this to an index-only scan.
+REVISITS = """
+    SELECT work_order_id, count(*) FILTER (WHERE kind = 'reschedule') AS reschedules
+    FROM work_order_events WHERE kind IN ('reschedule', 'unassign') GROUP BY work_order_id
+"""
+
+
+def cohort_row(f):
+    """One pass over the period's orders with their visit, form and revisits: every order,
+    visit and survey figure at once (the page's largest query)."""
+    return _one(
         f"""
         SELECT count(*) AS received,
-               count(*) FILTER (WHERE wo.completed_at IS NOT NULL) AS completed,
+               count(wo.completed_at) AS completed,
                count(*) FILTER (WHERE wo.completed_at <= wo.deadline_at) AS on_time,
                percentile_cont(0.5) WITHIN GROUP (
                    ORDER BY extract(epoch FROM wo.completed_at - wo.created_at)) AS median_s,
                percentile_cont(0.9) WITHIN GROUP (
-                   ORDER BY extract(epoch FROM wo.completed_at - wo.created_at)) AS p90_s
-        FROM work_orders wo WHERE {f.orders_where()}
+                   ORDER BY extract(epoch FROM wo.completed_at - wo.created_at)) AS p90_s,
+               count(*) FILTER (WHERE t.is_emergency) AS emergencies,
+               percentile_cont(0.5) WITHIN GROUP (
+                   ORDER BY extract(epoch FROM wo.accepted_at - wo.created_at))
+                   FILTER (WHERE t.is_emergency) AS accept_s,
+               percentile_cont(0.5) WITHIN GROUP (
+                   ORDER BY extract(epoch FROM v.arrived_at - wo.created_at))
+                   FILTER (WHERE t.is_emergency) AS arrive_s,
+               count(wo.completed_at) FILTER (WHERE r.work_order_id IS NULL) AS first_visit,
+               coalesce(sum(r.reschedules), 0) AS reschedules,
+               count(v.arrived_at) AS arrivals,
+               count(*) FILTER (WHERE v.arrival_flagged) AS flagged,
+               count(s.id) AS answered,
+               avg(s.overall) AS overall, avg(s.timeliness) AS timeliness,
+               avg(s.attitude) AS attitude, avg(s.professionalism) AS professionalism,
+               avg(s.site_clean::int) AS site_clean
+        FROM work_orders wo
+        JOIN work_order_types t ON t.code = wo.type_code
+        LEFT JOIN visits v ON v.work_order_id = wo.id
+        LEFT JOIN satisfaction_forms s ON s.work_order_id = wo.id
+        LEFT JOIN ({REVISITS}) r ON r.work_order_id = wo.id
+        WHERE {f.orders_where()}
         """,
         f,
     )
+
+
+def order_figures(f, now, row=None):
+    row = row or cohort_row(f)
     overdue = _one(
         f"""
         SELECT count(*) AS n FROM work_orders wo
@@ -103,20 +143,6 @@ def order_figures(f, now):
         now=now,
         open=list(OPEN_STATUSES),
     )
-    emergency = _one(
-        f"""
-        SELECT count(*) AS n,
-               percentile_cont(0.5) WITHIN GROUP (
-                   ORDER BY extract(epoch FROM wo.accepted_at - wo.created_at)) AS accept_s,
-               percentile_cont(0.5) WITHIN GROUP (
-                   ORDER BY extract(epoch FROM v.arrived_at - wo.created_at)) AS arrive_s
-        FROM work_orders wo
-        JOIN work_order_types t ON t.code = wo.type_code AND t.is_emergency
-        LEFT JOIN visits v ON v.work_order_id = wo.id
-        WHERE {f.orders_where()}
-        """,
-        f,
-    )
     return {
         "received": row["received"],
         "completed": row["completed"],
@@ -124,9 +150,9 @@ def order_figures(f, now):
         "overdue_now": overdue["n"],
         "median_hours": hours(row["median_s"]),
         "p90_hours": hours(row["p90_s"]),
-        "emergencies": emergency["n"],
-        "emergency_accept_minutes": _minutes(emergency["accept_s"]),
-        "emergency_arrive_minutes": _minutes(emergency["arrive_s"]),
+        "emergencies": row["emergencies"],
+        "emergency_accept_minutes": _minutes(row["accept_s"]),
+        "emergency_arrive_minutes": _minutes(row["arrive_s"]),
     }
 
 
@@ -134,31 +160,11 @@ def _minutes(seconds):
     return None if seconds is None else round(seconds / 60.0, 1)
 
 
-def visit_figures(f):
-    row = _one(
-        f"""
-        SELECT count(*) FILTER (WHERE wo.completed_at IS NOT NULL) AS completed,
-               count(*) FILTER (WHERE wo.completed_at IS NOT NULL AND NOT EXISTS (
-                   SELECT 1 FROM work_order_events e WHERE e.work_order_id = wo.id
-                   AND e.kind IN ('reschedule', 'unassign'))) AS first_visit,
-               count(v.arrived_at) AS arrivals,
-               count(*) FILTER (WHERE v.arrival_flagged) AS flagged
-        FROM work_orders wo LEFT JOIN visits v ON v.work_order_id = wo.id
-        WHERE {f.orders_where()}
-        """,
-        f,
-    )
-    reschedules = _one(
-        f"""
-        SELECT count(*) AS n FROM work_order_events e
-        JOIN work_orders wo ON wo.id = e.work_order_id
-        WHERE e.kind = 'reschedule' AND {f.orders_where()}
-        """,
-        f,
-    )
+def visit_figures(f, row=None):
+    row = row or cohort_row(f)
     return {
         "first_visit_pct": percent(row["first_visit"], row["completed"]),
-        "reschedules": reschedules["n"],
+        "reschedules": int(row["reschedules"]),
         "arrivals": row["arrivals"],
         "flagged_arrivals": row["flagged"],
         "flagged_pct": percent(row["flagged"], row["arrivals"]),
@@ -168,19 +174,8 @@ def visit_figures(f):
 QUESTIONS = ("overall", "timeliness", "attitude", "professionalism")
 
 
-def survey_figures(f):
-    row = _one(
-        f"""
-        SELECT count(*) FILTER (WHERE wo.completed_at IS NOT NULL) AS completed,
-               count(s.id) AS answered,
-               avg(s.overall) AS overall, avg(s.timeliness) AS timeliness,
-               avg(s.attitude) AS attitude, avg(s.professionalism) AS professionalism,
-               avg(s.site_clean::int) AS site_clean
-        FROM work_orders wo LEFT JOIN satisfaction_forms s ON s.work_order_id = wo.id
-        WHERE {f.orders_where()}
-        """,
-        f,
-    )
+def survey_figures(f, row=None):
+    row = row or cohort_row(f)
     comments = _all(
         f"""
         SELECT wo.number, s.overall, s.comments, s.suggestions, s.submitted_at
@@ -190,14 +185,12 @@ def survey_figures(f):
         """,
         f,
     )
-    averages = {q: _round(row[q], 2) for q in QUESTIONS}
+    clean = row["site_clean"]
     return {
         "answered": row["answered"],
         "answered_pct": percent(row["answered"], row["completed"]),
-        **{f"avg_{q}": value for q, value in averages.items()},
-        "site_clean_pct": None
-        if row["site_clean"] is None
-        else round(100 * float(row["site_clean"]), 1),
+        **{f"avg_{q}": _round(row[q], 2) for q in QUESTIONS},
+        "site_clean_pct": None if clean is None else round(100 * float(clean), 1),
         "comments": [dict(c) for c in comments],
     }
 

@@ -139,10 +139,12 @@ TECH_HEADERS = (
 
 
 def build(f, now):
+    figures.analytic_session()
+    cohort = figures.cohort_row(f)
     values = {
-        "orders": figures.order_figures(f, now),
-        "visits": figures.visit_figures(f),
-        "surveys": figures.survey_figures(f),
+        "orders": figures.order_figures(f, now, cohort),
+        "visits": figures.visit_figures(f, cohort),
+        "surveys": figures.survey_figures(f, cohort),
         "complaints": figures.complaint_figures(f),
     }
     by_kind = figures.complaints_by_kind_and_department(f)

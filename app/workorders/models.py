@@ -130,6 +130,15 @@ class WorkOrderEvent(db.Model):
 
     work_order: Mapped[WorkOrder] = relationship(back_populates="events")
 
+    __table_args__ = (
+        # The orders not done at the first visit, for the management figures (app/office).
+        sa.Index(
+            "ix_work_order_events_revisits",
+            "work_order_id",
+            postgresql_where=sa.text("kind IN ('reschedule', 'unassign')"),
+        ),
+    )
+
 
 class DailySequence(db.Model):
     """The last number given out per day and prefix; one row lock serialises creation."""
