@@ -152,6 +152,11 @@ def python_baseline(db, f):
     return len(rows), on_time, median
 
 
+def _zero():
+    keys = ("received", "completed", "on_time", "median_s", "p90_s", "emergencies")
+    return dict.fromkeys(keys + ("accept_s", "arrive_s"), 0)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=200_000)
@@ -187,6 +192,19 @@ def main():
                 p50, worst = timed(lambda f=f: report.build(f, NOW), args.runs)
                 print(f"{'page: ' + name:32} {p50:8.0f} {worst:9.0f}")
             print(f"{'baseline: fetch year + Python':32} {base50:8.0f} {base_worst:9.0f}")
+            parts = {
+                "orders+visits+forms (one pass)": lambda: figures.cohort_row(year),
+                "overdue now": lambda: figures.order_figures(year, NOW, _zero()),
+                "complaints": lambda: figures.complaint_figures(year),
+                "complaints by kind": lambda: figures.complaints_by_kind_and_department(year),
+                "weekly trend": lambda: figures.weekly_trend(year),
+                "technicians": lambda: figures.technician_rows(year),
+            }
+            figures.analytic_session()
+            for name, fn in parts.items():
+                p50, worst = timed(fn, args.runs)
+                print(f"{'  year, ' + name:32} {p50:8.0f} {worst:9.0f}")
+            db.session.rollback()
             year50, year_worst = timed(lambda: report.build(year, NOW), args.runs)
             print(
                 f"whole year again: p50 {year50:.0f} ms, worst {year_worst:.0f} ms; "
