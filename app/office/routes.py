@@ -72,15 +72,15 @@ class FigureReportSchema(ma.Schema):
     tables = ma.fields.List(ma.fields.Dict())
 
 
-class RefSchema(ma.Schema):
+class FigureChoiceSchema(ma.Schema):
     id = ma.fields.Raw()
     name = ma.fields.String()
 
 
 class FigureFiltersSchema(ma.Schema):
-    teams = ma.fields.List(ma.fields.Nested(RefSchema))
-    zones = ma.fields.List(ma.fields.Nested(RefSchema))
-    types = ma.fields.List(ma.fields.Nested(RefSchema))
+    teams = ma.fields.List(ma.fields.Nested(FigureChoiceSchema))
+    zones = ma.fields.List(ma.fields.Nested(FigureChoiceSchema))
+    types = ma.fields.List(ma.fields.Nested(FigureChoiceSchema))
 
 
 @blp.route("/figures")
