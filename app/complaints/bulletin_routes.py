@@ -3,6 +3,7 @@ from flask import Response
 from flask.views import MethodView
 
 from app.auth.roles import SUPERVISORS
+from app.common.exports import XLSX_MIMETYPE
 from app.complaints import bulletin, renderers
 from app.complaints.blueprint import blp
 from app.complaints.bulletin_schemas import (
@@ -14,7 +15,6 @@ from app.complaints.bulletin_schemas import (
 )
 from app.complaints.models import ComplaintBulletin
 from app.errors import Invalid, NotFound
-from app.exports import XLSX_MIMETYPE
 from app.extensions import db
 from app.queries import paginate
 

@@ -8,13 +8,13 @@ from datetime import datetime
 from flask import render_template
 
 from app.calendar.rules import TZ
+from app.common.exports import workbook
 from app.complaints.bulletin import SECTIONS, WEEK_KEYS
 from app.complaints.models import (
     CLOCK_LABELS_ZH,
     KIND_LABELS_ZH,
     STATUS_LABELS_ZH,
 )
-from app.exports import workbook
 
 CHANNEL_LABELS_ZH = {
     "hotline": "客服热线",

@@ -2,7 +2,7 @@
 
 from app.auth.models import ROLE_NAMES_ZH
 from app.complaints.models import CLOCK_LABELS_ZH, KIND_LABELS_ZH, STATUS_LABELS_ZH
-from app.complaints.views import CHANNEL_LABELS_ZH, CONTACT_LABELS_ZH
+from app.complaints.renderers import CHANNEL_LABELS_ZH, CONTACT_LABELS_ZH
 
 EVENT_LABELS_ZH = {
     "received": "受理登记",

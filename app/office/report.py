@@ -1,8 +1,8 @@
 """The management view as one document: every figure with its label and definition, every
 table with its headers, for the page, its charts and the XLSX export alike."""
 
+from app.common.exports import workbook
 from app.complaints.models import KIND_LABELS_ZH
-from app.exports import workbook
 from app.office import figures
 
 # section, key, label, unit, definition (shown on the page beside the figure)

@@ -5,8 +5,8 @@ from flask import Response
 from flask.views import MethodView
 
 from app.auth.permissions import current_user
+from app.common.exports import XLSX_MIMETYPE
 from app.database import utcnow
-from app.exports import XLSX_MIMETYPE
 from app.extensions import Blueprint
 from app.office import figures, labels, report, screens
 from app.schemas import IdField

@@ -4,9 +4,9 @@ import io
 
 import openpyxl
 
+from app.common.exports import neutralise, workbook
 from app.complaints.rules import TZ
 from app.database import utcnow
-from app.exports import neutralise, workbook
 
 
 def test_text_that_could_start_a_formula_is_neutralised():
