@@ -1,6 +1,6 @@
 """Chinese words for the complaint codes the office screens show; the pages read them here."""
 
-from app.auth.models import ROLE_NAMES_ZH
+from app.auth.roles import NAMES_ZH
 from app.complaints.models import CLOCK_LABELS_ZH, KIND_LABELS_ZH, STATUS_LABELS_ZH
 from app.complaints.renderers import CHANNEL_LABELS_ZH, CONTACT_LABELS_ZH
 
@@ -60,5 +60,5 @@ def all_labels():
         "replies": REPLY_STATUS_LABELS_ZH,
         "deadlines": DEADLINE_LABELS_ZH,
         "sent_via": SENT_VIA_LABELS_ZH,
-        "roles": ROLE_NAMES_ZH,
+        "roles": {str(role): name for role, name in NAMES_ZH.items()},
     }

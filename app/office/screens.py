@@ -1,15 +1,11 @@
 """One table of the office's screens and the roles that own them: the navigation shows a
 person the screens of every role they hold, and each page refuses the others."""
 
-BULLETIN_READERS = ("department_lead", "general_manager", "dispatcher", "admin")
+from app.auth.roles import OFFICE, SUPERVISORS
+
+BULLETIN_READERS = SUPERVISORS
 FIGURE_READERS = ("department_lead", "general_manager", "admin")
-COMPLAINT_READERS = (
-    "hotline_agent",
-    "dispatcher",
-    "department_lead",
-    "general_manager",
-    "admin",
-)
+COMPLAINT_READERS = OFFICE
 
 # key, title, href, roles; the complaint page (no nav entry) serves every complaint reader.
 SCREENS = (
