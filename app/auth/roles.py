@@ -44,6 +44,10 @@ DISPATCH = (Role.DISPATCHER, Role.ADMIN)
 PLAN_READERS = (Role.DISPATCHER, Role.DEPARTMENT_LEAD, Role.ADMIN)
 # The counter: 容缺受理 (deferred paperwork) is taken by the hotline.
 COUNTER = (Role.HOTLINE_AGENT, Role.ADMIN)
+# Who works the front office's lists (the desk, the complaint list): the hotline and its support.
+FRONT_OFFICE = (Role.HOTLINE_AGENT, Role.DISPATCHER, Role.ADMIN)
+# Who reads the management figures.
+MANAGEMENT = (Role.DEPARTMENT_LEAD, Role.GENERAL_MANAGER, Role.ADMIN)
 # Who may sign a complaint reply as a leader.
 LEADERS = (Role.DEPARTMENT_LEAD, Role.GENERAL_MANAGER)
 # Who sees a customer's full phone number; everyone else sees 138****5678 (R7).

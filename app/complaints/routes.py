@@ -92,7 +92,7 @@ class HandOffViews(MethodView):
 
 @blp.route("/<int:complaint_id>/accept")
 class AcceptViews(MethodView):
-    @blp.auth("department_lead")
+    @blp.auth(Role.DEPARTMENT_LEAD)
     @blp.response(200, ComplaintDetailSchema)
     @blp.alt_response(409, description="Not in progress, or already accepted")
     def post(self, complaint_id):

@@ -1,18 +1,18 @@
 """One table of the office's screens and the roles that own them: the navigation shows a
 person the screens of every role they hold, and each page refuses the others."""
 
-from app.auth.roles import OFFICE, SUPERVISORS
+from app.auth.roles import FRONT_OFFICE, MANAGEMENT, OFFICE, SUPERVISORS, Role
 
 BULLETIN_READERS = SUPERVISORS
-FIGURE_READERS = ("department_lead", "general_manager", "admin")
+FIGURE_READERS = MANAGEMENT
 COMPLAINT_READERS = OFFICE
 
 # key, title, href, roles; the complaint page (no nav entry) serves every complaint reader.
 SCREENS = (
-    ("desk", "热线受理", "/desk/", ("hotline_agent", "dispatcher", "admin")),
-    ("complaints", "投诉列表", "/office/complaints", ("hotline_agent", "dispatcher", "admin")),
-    ("inbox", "部门投诉", "/office/inbox", ("department_lead",)),
-    ("approvals", "答复批示", "/office/approvals", ("general_manager",)),
+    ("desk", "热线受理", "/desk/", FRONT_OFFICE),
+    ("complaints", "投诉列表", "/office/complaints", FRONT_OFFICE),
+    ("inbox", "部门投诉", "/office/inbox", (Role.DEPARTMENT_LEAD,)),
+    ("approvals", "答复批示", "/office/approvals", (Role.GENERAL_MANAGER,)),
     ("bulletin", "每周通报", "/office/bulletin", BULLETIN_READERS),
     ("figures", "管理指标", "/office/figures", FIGURE_READERS),
 )
