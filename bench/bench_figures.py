@@ -6,8 +6,11 @@ Builds, in its own database, one year of data: 100 technicians in 10 teams/zones
 orders (5% emergencies, ~6 events each, a visit per completed order, a satisfaction form for
 60% of them) and ~10k complaints with hand-offs, resolutions and follow-ups. Then times what
 the page asks for (report.build: every figure and table) for the whole year, for one month,
-and for one team over the year; p50 and worst of --runs each. The baseline, measured in the
-same run: fetch the year's orders into Python and compute just three of the figures there
+and for one team over the year; p50 and worst of --runs each. The orders' figures come from the
+daily summary (app.office.summary), which the job builds first here (timed); the page is also
+timed before that (every day computed from the orders) and with a few past days edited (those
+days computed from the orders until the job rebuilds them). The baseline, measured in the same
+run: fetch the year's orders into Python and compute just three of the figures there
 (received, on-time rate, median time to complete), which is what the page would cost
 without SQL aggregation.
 """
@@ -15,16 +18,18 @@ without SQL aggregation.
 import argparse
 import statistics
 import time
-from datetime import date, datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from app.calendar.rules import TZ
-from app.office import figures, report
+from app.office import figures, report, summary
 from bench import bench_app, drop_database
 
-YEAR_START = datetime(2025, 12, 1, tzinfo=TZ)
-NOW = datetime(2026, 12, 1, 9, tzinfo=TZ)
+# The summary follows the database's clock (today is never summarised): a year up to now.
+NOW = datetime.now(TZ).replace(minute=0, second=0, microsecond=0)
+TODAY = NOW.date()
+YEAR_START = datetime.combine(TODAY - timedelta(days=365), datetime.min.time(), tzinfo=TZ)
 
 SETUP = """
 INSERT INTO teams (id, code, name, kind)
@@ -60,7 +65,7 @@ SELECT i, 'WO' || lpad(i::text, 12, '0'), o.type, 'hotline',
        o.created + interval '10 minutes' * (1 + random() * 3),
        CASE WHEN o.done THEN o.created + interval '1 hour' * (1 + random() * random() * 120) END
 FROM generate_series(1, :n) i,
-LATERAL (SELECT random() < 0.05 AS emergency) e,
+LATERAL (SELECT i % 20 = 0 AS emergency) e,
 LATERAL (SELECT :start + (:span * random()) * interval '1 second' AS created,
                 CASE WHEN e.emergency THEN 'emergency_repair'
                      ELSE (ARRAY['general_repair', 'meter_replacement', 'water_connection',
@@ -154,7 +159,42 @@ def python_baseline(db, f):
 
 def _zero():
     keys = ("received", "completed", "on_time", "median_s", "p90_s", "emergencies")
-    return dict.fromkeys(keys + ("accept_s", "arrive_s"), 0)
+    return dict.fromkeys(
+        keys + ("accept_s", "arrive_s", "answered", "site_clean") + figures.QUESTIONS, 0
+    )
+
+
+def row(name, p50, worst):
+    print(f"{name:40} {p50:8.0f} {worst:9.0f}")
+
+
+def page(db, f):
+    """What one request of the page costs: every figure and table, its own transaction."""
+    report.build(f, NOW)
+    db.session.rollback()
+
+
+def summarise(db):
+    days = len(summary.summarise())
+    db.session.commit()
+    return days
+
+
+def edit_past_days(db, n):
+    """Complete one open order on each of `n` past days, as late updates would."""
+    db.session.execute(
+        sa.text(
+            """
+            UPDATE work_orders SET completed_at = created_at + interval '5 hours',
+                                   status = 'completed'
+            WHERE id IN (SELECT DISTINCT ON (created_at::date) id FROM work_orders
+                         WHERE completed_at IS NULL AND created_at < :before
+                         ORDER BY created_at::date DESC LIMIT :n)
+            """
+        ),
+        {"before": NOW - timedelta(days=20), "n": n},
+    )
+    db.session.commit()
 
 
 def main():
@@ -175,40 +215,54 @@ def main():
                 + ("complaints", "complaint_follow_ups")
             }
             print(f"built in {time.perf_counter() - began:.0f} s: {counts}")
-            year = figures.Filters.of(date(2025, 12, 1), date(2026, 11, 30))
+            year = figures.Filters.of(TODAY - timedelta(days=364), TODAY)
             cases = {
                 "whole year, all teams": year,
-                "one month, all teams": figures.Filters.of(date(2026, 10, 1), date(2026, 10, 31)),
+                "one month, all teams": figures.Filters.of(
+                    TODAY - timedelta(days=60), TODAY - timedelta(days=31)
+                ),
                 "whole year, one team": figures.Filters.of(
-                    date(2025, 12, 1), date(2026, 11, 30), team_id=3
+                    TODAY - timedelta(days=364), TODAY, team_id=3
                 ),
                 "whole year, one zone + type": figures.Filters.of(
-                    date(2025, 12, 1), date(2026, 11, 30), zone_id=4, type_code="general_repair"
+                    TODAY - timedelta(days=364), TODAY, zone_id=4, type_code="general_repair"
                 ),
             }
-            print(f"{'case':32} {'p50 ms':>8} {'worst ms':>9}")
+            print(f"{'case':40} {'p50 ms':>8} {'worst ms':>9}")
             base50, base_worst = timed(lambda: python_baseline(db, year), args.runs)
+            row("baseline: fetch year + Python", base50, base_worst)
+            plain50, plain_worst = timed(lambda: page(db, year), min(args.runs, 3))
+            row("page, no summary: whole year", plain50, plain_worst)
+            began = time.perf_counter()
+            days = summarise(db)
+            print(f"summary built: {days} days in {time.perf_counter() - began:.1f} s")
             for name, f in cases.items():
-                p50, worst = timed(lambda f=f: report.build(f, NOW), args.runs)
-                print(f"{'page: ' + name:32} {p50:8.0f} {worst:9.0f}")
-            print(f"{'baseline: fetch year + Python':32} {base50:8.0f} {base_worst:9.0f}")
+                p50, worst = timed(lambda f=f: page(db, f), args.runs)
+                row("page: " + name, p50, worst)
+            edit_past_days(db, 5)
+            p50, worst = timed(lambda: page(db, year), args.runs)
+            row("page: whole year, 5 days edited", p50, worst)
+            began = time.perf_counter()
+            days = summarise(db)
+            print(f"summary caught up: {days} days in {time.perf_counter() - began:.2f} s")
             parts = {
-                "orders+visits+forms (one pass)": lambda: figures.cohort_row(year),
+                "orders (summary + today)": lambda: figures.cohort(year),
                 "overdue now": lambda: figures.order_figures(year, NOW, _zero()),
+                "comments": lambda: figures.survey_figures(year, _zero()),
                 "complaints": lambda: figures.complaint_figures(year),
                 "complaints by kind": lambda: figures.complaints_by_kind_and_department(year),
-                "weekly trend": lambda: figures.weekly_trend(year),
-                "technicians": lambda: figures.technician_rows(year),
+                "complaints per week": lambda: figures.weekly_trend(year, []),
             }
             figures.analytic_session()
             for name, fn in parts.items():
                 p50, worst = timed(fn, args.runs)
-                print(f"{'  year, ' + name:32} {p50:8.0f} {worst:9.0f}")
+                row("  year, " + name, p50, worst)
             db.session.rollback()
-            year50, year_worst = timed(lambda: report.build(year, NOW), args.runs)
+            year50, year_worst = timed(lambda: page(db, year), args.runs)
             print(
                 f"whole year again: p50 {year50:.0f} ms, worst {year_worst:.0f} ms; "
-                f"ratio to the baseline (3 figures in Python): {year50 / base50:.2f}"
+                f"ratio to the baseline (3 figures in Python): {year50 / base50:.3f}; "
+                f"to the page without the summary: {year50 / plain50:.3f}"
             )
             db.session.remove()
     finally:

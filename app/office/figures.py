@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from app.calendar.rules import TZ
 from app.extensions import db
+from app.office import summary
 from app.workorders.states import OPEN_STATUSES
 
 HOUR = 3600.0
@@ -52,11 +53,18 @@ class Filters:
             where += f" AND {alias}.department_id = :team_id"
         return where
 
+    def __post_init__(self):
+        for instant in (self.start, self.end):
+            if instant.astimezone(TZ).time() != time(0):
+                raise ValueError("a period is whole days: from and to are local midnights")
+
     @property
     def params(self):
         return {
             "start": self.start,
             "end": self.end,
+            "first": self.start.astimezone(TZ).date(),
+            "last": (self.end.astimezone(TZ) - timedelta(days=1)).date(),
             "team_id": self.team_id,
             "zone_id": self.zone_id,
             "type_code": self.type_code,
@@ -65,8 +73,10 @@ class Filters:
 
 def analytic_session():
     """No JIT for these one-off aggregates: compiling costs more than it saves (seconds on a
-    year of data); SET LOCAL ends with the request's transaction."""
+    year of data); memory enough to sort a year's durations without temporary files. SET LOCAL
+    ends with the request's transaction."""
     db.session.execute(sa.text("SET LOCAL jit = off"))
+    db.session.execute(sa.text("SET LOCAL work_mem = '64MB'"))
 
 
 def _one(sql, filters, **extra):
@@ -85,50 +95,70 @@ def hours(seconds):
     return None if seconds is None else round(seconds / HOUR, 1)
 
 
-# Orders that were not done at the first visit: rescheduled or sent back to the queue. The
-# partial index ix_work_order_events_revisits keeps this to an index-only scan.
-REVISITS = """
-    SELECT work_order_id, count(*) FILTER (WHERE kind = 'reschedule') AS reschedules
-    FROM work_order_events WHERE kind IN ('reschedule', 'unassign') GROUP BY work_order_id
+COHORT = """
+    WITH facts AS ({facts}),
+    f AS MATERIALIZED (
+        SELECT facts.*, t.is_emergency, date_trunc('week', facts.day::timestamp)::date AS week
+        FROM facts JOIN work_order_types t ON t.code = facts.type_code),
+    pct AS (
+        SELECT (SELECT percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY x)
+                FROM f, unnest(f.complete_s) x) AS complete_s,
+               (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x)
+                FROM f, unnest(f.accept_s) x WHERE f.is_emergency) AS accept_s,
+               (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x)
+                FROM f, unnest(f.arrive_s) x WHERE f.is_emergency) AS arrive_s),
+    g AS (
+        SELECT GROUPING(week) AS all_weeks, GROUPING(technician_id) AS all_technicians,
+               week, technician_id,
+               {sums},
+               coalesce(sum(received) FILTER (WHERE is_emergency), 0)::bigint AS emergencies,
+               {averages}
+        FROM f GROUP BY GROUPING SETS ((), (week), (technician_id)))
+    SELECT g.*, tech.name, team.name AS team, pct.*
+    FROM g CROSS JOIN pct
+    LEFT JOIN technicians tech ON tech.id = g.technician_id
+    LEFT JOIN teams team ON team.id = tech.team_id
 """
+COUNTS = (
+    "received",
+    "completed",
+    "on_time",
+    "first_visit",
+    "reschedules",
+    "arrivals",
+    "flagged",
+    "answered",
+)
+QUESTIONS = ("overall", "timeliness", "attitude", "professionalism")
+
+
+def cohort(f):
+    """The period's orders with their visits, forms and second visits, from the summary
+    (app.office.summary) in one statement: the totals, each week and each technician."""
+    sql = COHORT.format(
+        facts=summary.facts(f),
+        sums=", ".join(f"coalesce(sum({c}), 0)::bigint AS {c}" for c in COUNTS),
+        averages=", ".join(
+            f"sum({c})::numeric / nullif(sum(answered), 0) AS {c}"
+            for c in QUESTIONS + ("site_clean",)
+        ),
+    )
+    rows = _all(sql, f)
+    total = next(r for r in rows if r["all_weeks"] and r["all_technicians"])
+    median, p90 = total["complete_s"] or (None, None)
+    return {
+        "total": dict(total) | {"median_s": median, "p90_s": p90},
+        "weeks": [r for r in rows if not r["all_weeks"]],
+        "technicians": sorted(
+            (r for r in rows if not r["all_technicians"] and r["team"] is not None),
+            key=lambda r: (r["team"], r["name"]),
+        ),
+    }
 
 
 def cohort_row(f):
-    """One pass over the period's orders with their visit, form and revisits: every order,
-    visit and survey figure at once (the page's largest query)."""
-    return _one(
-        f"""
-        SELECT count(*) AS received,
-               count(wo.completed_at) AS completed,
-               count(*) FILTER (WHERE wo.completed_at <= wo.deadline_at) AS on_time,
-               percentile_cont(0.5) WITHIN GROUP (
-                   ORDER BY extract(epoch FROM wo.completed_at - wo.created_at)) AS median_s,
-               percentile_cont(0.9) WITHIN GROUP (
-                   ORDER BY extract(epoch FROM wo.completed_at - wo.created_at)) AS p90_s,
-               count(*) FILTER (WHERE t.is_emergency) AS emergencies,
-               percentile_cont(0.5) WITHIN GROUP (
-                   ORDER BY extract(epoch FROM wo.accepted_at - wo.created_at))
-                   FILTER (WHERE t.is_emergency) AS accept_s,
-               percentile_cont(0.5) WITHIN GROUP (
-                   ORDER BY extract(epoch FROM v.arrived_at - wo.created_at))
-                   FILTER (WHERE t.is_emergency) AS arrive_s,
-               count(wo.completed_at) FILTER (WHERE r.work_order_id IS NULL) AS first_visit,
-               coalesce(sum(r.reschedules), 0) AS reschedules,
-               count(v.arrived_at) AS arrivals,
-               count(*) FILTER (WHERE v.arrival_flagged) AS flagged,
-               count(s.id) AS answered,
-               avg(s.overall) AS overall, avg(s.timeliness) AS timeliness,
-               avg(s.attitude) AS attitude, avg(s.professionalism) AS professionalism,
-               avg(s.site_clean::int) AS site_clean
-        FROM work_orders wo
-        JOIN work_order_types t ON t.code = wo.type_code
-        LEFT JOIN visits v ON v.work_order_id = wo.id
-        LEFT JOIN satisfaction_forms s ON s.work_order_id = wo.id
-        LEFT JOIN ({REVISITS}) r ON r.work_order_id = wo.id
-        WHERE {f.orders_where()}
-        """,
-        f,
-    )
+    """Every order, visit and survey figure of the period at once."""
+    return cohort(f)["total"]
 
 
 def order_figures(f, now, row=None):
@@ -169,9 +199,6 @@ def visit_figures(f, row=None):
         "flagged_arrivals": row["flagged"],
         "flagged_pct": percent(row["flagged"], row["arrivals"]),
     }
-
-
-QUESTIONS = ("overall", "timeliness", "attitude", "professionalism")
 
 
 def survey_figures(f, row=None):
@@ -247,18 +274,9 @@ def complaints_by_kind_and_department(f):
     )
 
 
-def weekly_trend(f):
+def weekly_trend(f, orders=None):
     """Per ISO week (Monday, Asia/Shanghai) of the period: orders and complaints."""
-    orders = _all(
-        f"""
-        SELECT date_trunc('week', wo.created_at AT TIME ZONE 'Asia/Shanghai')::date AS week,
-               count(*) AS received,
-               count(*) FILTER (WHERE wo.completed_at <= wo.deadline_at) AS on_time,
-               count(*) FILTER (WHERE wo.completed_at IS NOT NULL) AS completed
-        FROM work_orders wo WHERE {f.orders_where()} GROUP BY 1
-        """,
-        f,
-    )
+    orders = cohort(f)["weeks"] if orders is None else orders
     complaints = _all(
         f"""
         SELECT date_trunc('week', c.received_at AT TIME ZONE 'Asia/Shanghai')::date AS week,
@@ -290,25 +308,9 @@ def _week_row(week: date, data):
     }
 
 
-def technician_rows(f):
+def technician_rows(f, rows=None):
     """Workload next to outcomes, with the team's own rate beside each person's (no ranking)."""
-    rows = _all(
-        f"""
-        SELECT tech.id, tech.name, team.name AS team, count(*) AS assigned,
-               count(*) FILTER (WHERE t.is_emergency) AS emergencies,
-               count(*) FILTER (WHERE wo.completed_at IS NOT NULL) AS completed,
-               count(*) FILTER (WHERE wo.completed_at <= wo.deadline_at) AS on_time,
-               count(s.id) AS forms, avg(s.overall) AS satisfaction
-        FROM work_orders wo
-        JOIN technicians tech ON tech.id = wo.technician_id
-        JOIN teams team ON team.id = tech.team_id
-        JOIN work_order_types t ON t.code = wo.type_code
-        LEFT JOIN satisfaction_forms s ON s.work_order_id = wo.id
-        WHERE {f.orders_where()}
-        GROUP BY tech.id, tech.name, team.name ORDER BY team.name, tech.name
-        """,
-        f,
-    )
+    rows = cohort(f)["technicians"] if rows is None else rows
     teams = {}
     for r in rows:
         done, on_time = teams.get(r["team"], (0, 0))
@@ -317,13 +319,13 @@ def technician_rows(f):
         {
             "name": r["name"],
             "team": r["team"],
-            "assigned": r["assigned"],
+            "assigned": r["received"],
             "emergencies": r["emergencies"],
             "completed": r["completed"],
             "on_time_pct": percent(r["on_time"], r["completed"]),
             "team_on_time_pct": percent(teams[r["team"]][1], teams[r["team"]][0]),
-            "forms": r["forms"],
-            "satisfaction": _round(r["satisfaction"], 2),
+            "forms": r["answered"],
+            "satisfaction": _round(r["overall"], 2),
         }
         for r in rows
     ]

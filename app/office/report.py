@@ -140,11 +140,12 @@ TECH_HEADERS = (
 
 def build(f, now):
     figures.analytic_session()
-    cohort = figures.cohort_row(f)
+    cohort = figures.cohort(f)
+    total = cohort["total"]
     values = {
-        "orders": figures.order_figures(f, now, cohort),
-        "visits": figures.visit_figures(f, cohort),
-        "surveys": figures.survey_figures(f, cohort),
+        "orders": figures.order_figures(f, now, total),
+        "visits": figures.visit_figures(f, total),
+        "surveys": figures.survey_figures(f, total),
         "complaints": figures.complaint_figures(f),
     }
     by_kind = figures.complaints_by_kind_and_department(f)
@@ -162,7 +163,12 @@ def build(f, now):
             }
             for section, key, label, unit, definition in FIGURES
         ],
-        "tables": _tables(values, by_kind, figures.weekly_trend(f), figures.technician_rows(f)),
+        "tables": _tables(
+            values,
+            by_kind,
+            figures.weekly_trend(f, cohort["weeks"]),
+            figures.technician_rows(f, cohort["technicians"]),
+        ),
     }
 
 
