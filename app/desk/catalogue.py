@@ -19,7 +19,7 @@ APPLICANT_KINDS = {
     "public_institution": ("党政机关、事业单位", "Public institution"),
     "small_property": ("小产权房用户", "Small-property-right housing"),
 }
-COMPANY = "自来水有限公司"
+COMPANY = "自来水有限公司"  # only when no company is configured (the pure tests)
 SMS_LIMIT = 300  # a long SMS is sent as several segments; beyond this, point to the counter
 
 
@@ -48,23 +48,25 @@ def _material_line(item):
     return f"{stage}{item['name']}{when}"
 
 
-def printable_text(entry, lacking, applicant=None, when_text=""):
-    """The full notice for the counter printer: conditions, limit, steps, materials, gaps."""
+def printable_text(entry, lacking, applicant=None, when_text="", company=None):
+    """The full notice for the counter printer: conditions, limit, steps, materials, gaps, the
+    company's window and hotline, and a place for the applicant to sign. The catalogue's
+    editorial notes (about the rules' text) are for admins and are not printed."""
+    company = company or {"name": COMPANY}
     title = label(entry.business, entry.applicant_kind)
-    lines = [f"{COMPANY} 供水业务一次性告知单", f"业务:{title}"]
+    lines = [f"{company['name']} 供水业务一次性告知单", f"业务:{title}"]
     if applicant:
         lines.append(f"申请人:{applicant}")
     if entry.coverage == "not_stated":
-        return "\n".join(lines + ["", *entry.notes, _footer(when_text)])
-    lines += _section("办理条件", entry.conditions)
-    lines += _section("办理时限", [entry.time_limit or "规则未规定"])
-    lines += _section("办理程序", entry.procedure)
-    lines += _section("所需材料", [_material_line(item) for item in entry.materials])
-    gaps = [_material_line(item) for item in lacking] or ["材料齐全"]
-    lines += _section("尚缺材料(请补齐后到客服中心窗口办理)", gaps)
-    if entry.notes:
-        lines += _section("说明", entry.notes)
-    lines.append(_footer(when_text))
+        lines += ["", "本项业务的办理要求请到客服中心窗口咨询。"]
+    else:
+        lines += _section("办理条件", entry.conditions)
+        lines += _section("办理时限", [entry.time_limit or "规则未规定"])
+        lines += _section("办理程序", entry.procedure)
+        lines += _section("所需材料", [_material_line(item) for item in entry.materials])
+        gaps = [_material_line(item) for item in lacking] or ["材料齐全"]
+        lines += _section("尚缺材料(请补齐后到客服中心窗口办理)", gaps)
+    lines.append(_footer(when_text, company))
     return "\n".join(lines)
 
 
@@ -72,13 +74,20 @@ def _section(title, items):
     return ["", f"【{title}】", *(f"{i}. {text}" for i, text in enumerate(items, 1))]
 
 
-def _footer(when_text):
-    return f"\n以上内容已一次性告知。{when_text}".rstrip()
+def _footer(when_text, company):
+    where = [f"办理地点:{company['address']}"] if company.get("address") else []
+    call = [f"咨询电话:{company['hotline']}"] if company.get("hotline") else []
+    sign = [
+        "",
+        "以上内容已一次性告知,申请人已知晓。",
+        "申请人签字:______________  日期:______________",
+    ]
+    return "\n".join(["", *where, *call, *sign, when_text]).rstrip()
 
 
-def sms_text(entry, lacking):
+def sms_text(entry, lacking, company_name=COMPANY):
     """A short message: what is still missing for this business, nothing else."""
-    head = f"【{COMPANY}】您办理{label(entry.business, entry.applicant_kind)}"
+    head = f"【{company_name}】您办理{label(entry.business, entry.applicant_kind)}"
     if entry.coverage == "not_stated":
         return f"{head}的要求请致电客服中心咨询。"
     if not lacking:

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 
 from app.calendar.rules import TZ
 from app.database import utcnow
@@ -63,9 +64,16 @@ def checklist(entry, have, not_applicable=(), applicant=None, user=None):
     lacking = catalogue.missing(entry.materials, have, not_applicable)
     stamp = datetime.now(TZ).strftime("%Y-%m-%d %H:%M")
     who = f"受理人:{user.display_name} " if user else ""
+    config = current_app.config
+    company = {
+        "name": config["COMPANY_NAME"],
+        "hotline": config["COMPANY_HOTLINE"],
+        "address": config["COMPANY_ADDRESS"],
+    }
+    printable = catalogue.printable_text(entry, lacking, applicant, f"{who}{stamp}", company)
     return {
         "entry": entry,
         "missing": lacking,
-        "printable_text": catalogue.printable_text(entry, lacking, applicant, f"{who}{stamp}"),
-        "sms_text": catalogue.sms_text(entry, lacking),
+        "printable_text": printable,
+        "sms_text": catalogue.sms_text(entry, lacking, company["name"]),
     }

@@ -33,7 +33,9 @@ class WorkOrderCreateSchema(ma.Schema):
     @ma.validates_schema
     def _where(self, data, **kwargs):
         if not data.get("account_no") and not data.get("address"):
-            raise ma.ValidationError("address is required without an account number", "address")
+            raise ma.ValidationError(
+                "无户号时须填写地址 / address is required without an account number", "address"
+            )
 
 
 class ZoneRefSchema(ma.Schema):

@@ -60,7 +60,9 @@ def _entry(**kw):
         procedure=["p"],
         notes=[],
     )
-    return SimpleNamespace(materials=ENTRIES[("transfer", "resident")]["materials"], **base, **kw)
+    return SimpleNamespace(
+        materials=ENTRIES[("transfer", "resident")]["materials"], **{**base, **kw}
+    )
 
 
 def test_missing_skips_what_the_caller_has_and_conditions_that_do_not_apply():
@@ -79,9 +81,18 @@ def test_texts_name_the_business_and_every_missing_item():
     assert "业务:过户(居民用户)" in printable and "申请人:王先生" in printable
     assert "【尚缺材料(请补齐后到客服中心窗口办理)】" in printable
     assert "3. 代办人本人身份证(委托他人办理时)" in printable
+    assert "申请人签字:" in printable
     sms = catalogue.sms_text(entry, lacking)
     assert sms.startswith("【自来水有限公司】您办理过户(居民用户)尚缺:新用户房产证、房主的身份证")
     assert catalogue.sms_text(entry, []).endswith("所需材料已齐全,请到客服中心窗口办理。")
+
+
+def test_editorial_notes_are_not_printed_for_the_applicant():
+    entry = _entry(notes=["规则原文写作「等相关的手续」"])
+    assert "规则原文" not in catalogue.printable_text(entry, [], "王先生")
+    silent = _entry(coverage="not_stated", notes=["公司工作规则第一部分未规定… / none"])
+    text = catalogue.printable_text(silent, [], "王先生")
+    assert "未规定" not in text and "请到客服中心窗口咨询" in text
 
 
 def test_a_very_long_gap_list_keeps_the_sms_short():

@@ -59,12 +59,23 @@ def test_agent_finds_the_caller_opens_an_order_and_sees_it_routed(page_at, make,
     text = saved.inner_text()
     assert re.search(r"已创建工单 WO\d{12}", text) and "城区片区" in text and "城区维修一班" in text
     run_jobs()  # the router (a worker job) decides; the desk shows its decision
-    routing = page.locator(".saved .routing:has-text('待调度员派单')")
+    routing = page.locator(".saved .routing:has-text('等待调度员派单')")
     routing.wait_for()
+    assert "当前状态:待派单" in routing.inner_text()  # one status, the system's
     page.wait_for_function(  # the outcome is on screen at 1366x768, not below the fold
         "document.querySelector('.saved .routing').getBoundingClientRect().bottom <= innerHeight"
+        " && document.querySelector('.saved').getBoundingClientRect().top >= 0"
     )
+    # The form starts again: the next caller is not filed under this one, and the saved order
+    # is no duplicate of itself.
+    assert page.input_value("#account-no") == "" and page.input_value("[name=description]") == ""
+    assert "同一用户" not in page.inner_text("#preview")
     screenshot(page, "desk-order-saved")
+    # A refusal names the field as the page labels it, in a Chinese sentence.
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#order-error:has-text('「地址」:无户号时须填写地址。')")
+    assert "address" not in page.inner_text("#order-error")
+    assert page.locator(".saved").count() == 1
 
     db.session.expire_all()
     order = db.session.scalar(sa.select(WorkOrder).where(WorkOrder.description == "厨房水管漏水"))

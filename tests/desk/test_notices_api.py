@@ -48,8 +48,14 @@ def test_checklist_gives_the_missing_list_as_printable_and_sms_text(client, make
     assert [m["name"] for m in body["missing"]] == ["新用户房产证"]
     assert "1. 新用户房产证" in body["printable_text"].split("【尚缺材料")[1]
     assert "受理人:刘坐席" in body["printable_text"]
+    # The configured company, its window and hotline, and a place for the applicant to sign.
+    printable = body["printable_text"]
+    assert printable.startswith("海阳市自来水有限公司 供水业务一次性告知单")
+    assert "办理地点:海阳市海政路1号 营业厅" in printable and "咨询电话:0535-3222000" in printable
+    assert "申请人签字:" in printable
     assert body["sms_text"] == (
-        "【自来水有限公司】您办理过户(居民用户)尚缺:新用户房产证。请补齐后到客服中心窗口办理。"
+        "【海阳市自来水有限公司】您办理过户(居民用户)尚缺:新用户房产证。"
+        "请补齐后到客服中心窗口办理。"
     )
 
 

@@ -1,4 +1,6 @@
 // Shared by the desk and the console: sign-in, the API, small DOM helpers. Chinese first.
+import { chinese, explain } from "./errors.js";
+
 const TOKEN = "tapline.token";
 const USER = "tapline.user";
 
@@ -40,14 +42,13 @@ export const auth = {
 
 export class ApiError extends Error {
   constructor(status, body) {
-    super(body?.message || `HTTP ${status}`);
+    super(chinese(body?.message || "") || `操作未成功(${status}),请稍后再试。`);
     this.status = status;
     this.body = body || {};
   }
-  get text() {
-    const fields = Object.entries(this.body.errors || {})
-      .map(([field, msgs]) => `${field}: ${[].concat(msgs).join(";")}`);
-    return [this.message, ...fields].join("\n");
+  // Sentences naming the fields as the page labels them (errors.js); `form` finds the labels.
+  text(form) {
+    return explain(this, form);
   }
 }
 
@@ -65,7 +66,7 @@ export async function api(path, { method = "GET", body, query, headers: extra } 
   const data = resp.status === 204 ? null : await resp.json().catch(() => null);
   if (resp.status === 401) {
     auth.clear();
-    signIn.show("登录已过期,请重新登录 / Please sign in again");
+    signIn.show("登录已过期,请重新登录。");
   }
   if (!resp.ok) throw new ApiError(resp.status, data);
   return data;
@@ -105,7 +106,7 @@ export const signIn = {
         method: "POST", body: { username: form.username.value, password: form.password.value },
       });
       if (!this.allowed(tokens.user)) {
-        $("#login-error").textContent = "此页面不适用于您的角色 / Not for your role";
+        $("#login-error").textContent = "此页面不适用于您的账号角色,请换一个账号登录。";
         return;
       }
       auth.set(tokens.access_token, tokens.user);
@@ -113,7 +114,7 @@ export const signIn = {
       $("#login-dialog").close();
       this.ready(tokens.user);
     } catch (err) {
-      $("#login-error").textContent = err.message;
+      $("#login-error").textContent = errorText(err, form);
     }
   },
   ready(user) {
@@ -142,4 +143,10 @@ export function status(text) {
 export function debounce(fn, ms = 250) {
   let timer;
   return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+}
+
+// What to show for any failure: the API's, in field sentences; anything else (no answer).
+export function errorText(err, form) {
+  if (err instanceof ApiError) return err.text(form);
+  return "无法连接服务器,请检查网络后重试。";
 }

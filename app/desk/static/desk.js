@@ -1,6 +1,7 @@
 // The hotline desk: find the caller, open an order (seeing zone, team and deadline first),
 // tell every requirement at once (一次性告知), and record 容缺受理 promises.
-import { $, $$, api, fill, debounce, fmtTime, h, signIn, slaBadge, status } from "./common.js";
+import { $, $$, api, auth, debounce, errorText, fill, fmtTime, h, signIn, slaBadge, status } from "./common.js";
+import { chinese } from "./errors.js";
 import { createMap, drawZones } from "./mapview.js";
 import { submitOnce } from "./submit.js";
 
@@ -67,9 +68,10 @@ function showTab(name) {
 }
 
 // ---- search ---------------------------------------------------------------------------
-async function search() {
+async function search({ select = true } = {}) {
   const q = $("#search").value.trim();
   if (q.length < 2) return;
+  state.lastSearch = q;
   const results = $("#results");
   fill(results, h("p", { class: "muted" }, "查询中…"));
   try {
@@ -80,10 +82,11 @@ async function search() {
       : [];
     fill(results,
       h("p", { class: "muted" }, `找到 ${body.total} 位用户`), ...cards, ...others);
+    if (!select) return;
     if (body.items.length === 1) selectCustomer(body.items[0]);
     else $(".customer-card button")?.focus();
   } catch (err) {
-    fill(results, h("p", { class: "error" }, err.text || err.message));
+    fill(results, h("p", { class: "error" }, errorText(err)));
   }
 }
 
@@ -174,7 +177,7 @@ const refreshPreview = debounce(async () => {
     state.preview = preview;
     renderPreview(preview);
   } catch (err) {
-    fill($("#preview"), h("p", { class: "error" }, err.text || err.message));
+    fill($("#preview"), h("p", { class: "error" }, errorText(err)));
   }
 }, 150);
 
@@ -205,37 +208,59 @@ async function saveOrder(event) {
   }
   if (state.location) body.location = state.location;
   $("#order-error").textContent = "";
+  const button = $("#save-order");
+  button.disabled = true; // one press, one order
   try {
     const order = await submitOnce("order", "/api/workorders", body);
-    const team = state.preview?.team?.name;
-    fill($("#order-result"), h("div", { class: "saved", role: "status" },
+    const where = order.unrouted ? "不在任何片区,由调度员人工派单"
+      : `片区 ${order.zone.name}${state.preview?.team ? ` · ${state.preview.team.name}` : ""}`;
+    fill($("#order-result"), h("div", { class: "saved", role: "status", dataset: { number: order.number } },
       h("strong", {}, `已创建工单 ${order.number}`),
-      h("div", {}, order.unrouted ? "不在任何片区,已转调度员人工派单"
-        : `已派往片区 ${order.zone.name}${team ? ` · ${team}` : ""}`),
-      h("div", {}, `时限 ${fmtTime(order.deadline_at)} · ${order.status_label}`)));
+      h("div", {}, `${where} · 时限 ${fmtTime(order.deadline_at)}`),
+      h("div", { class: "routing", id: "routing" }, "系统正在派单…")));
     status(`工单 ${order.number} 已保存`);
+    resetOrderForm(form);
     followRouting(order.id);
-    form.description.value = "";
-    if (state.customer) await search(); // the card now lists the new order as open
-    $("#order-result").scrollIntoView({ block: "nearest" });
+    if (state.lastSearch) await search({ select: false }); // the card now lists the new order
+    $("#order-result").scrollIntoView({ block: "start" });
   } catch (err) {
-    $("#order-error").textContent = err.text || err.message;
+    $("#order-error").textContent = errorText(err, form);
+  } finally {
+    button.disabled = false;
   }
 }
 
-// The router decides after the commit (a worker job): show its decision when it lands.
-const DECIDED = { assign: "系统已派单", awaiting_dispatcher: "待调度员派单", no_candidate: "无可派人员,已告警调度员",
-  escalation_exhausted: "无可派人员,已告警调度员" };
+// After a save the form starts again: no customer, no point, no preview, the default type,
+// so the next caller is not filed under this one and the saved order is no duplicate of itself.
+function resetOrderForm(form) {
+  form.reset();
+  state.customer = null;
+  state.location = null;
+  state.preview = null;
+  pin?.remove();
+  pin = null;
+  $("#location-text").textContent = "在地图上点选";
+  $("#use-customer-point").disabled = true;
+  $$(".customer-card").forEach((card) => card.classList.remove("selected"));
+  const general = $('#order-type option[value="general_repair"]');
+  if (general) general.selected = true;
+  fill($("#preview"));
+}
+
+// The router decides after the commit (a worker job): show its decision, in the server's own
+// sentence, and the status as it then stands.
+const DECISIONS = new Set(["assign", "awaiting_dispatcher", "no_candidate", "escalation_exhausted", "unrouted"]);
 
 async function followRouting(orderId, tries = 8) {
   const order = await api(`/api/workorders/${orderId}`).catch(() => null);
-  const decision = order?.timeline.slice().reverse().find((e) => DECIDED[e.kind]);
-  if (decision) {
-    const line = h("div", { class: "routing", role: "status" }, `${DECIDED[decision.kind]}:${decision.reason || ""}`);
-    $(".saved")?.append(line);
-    line.scrollIntoView({ block: "nearest" });
+  const decision = order?.timeline.slice().reverse().find((e) => DECISIONS.has(e.kind));
+  const line = $(`.saved[data-number="${order?.number}"] .routing`);
+  if (decision && line) {
+    line.textContent = `${decision.sentence} 当前状态:${order.status_label}。`;
   } else if (tries > 1) {
     setTimeout(() => followRouting(orderId, tries - 1), 1500);
+  } else if (line) {
+    line.textContent = `当前状态:${order?.status_label || "待派单"}。`;
   }
 }
 
@@ -274,15 +299,19 @@ function renderEntry(e) {
     h("td", {}, m.stage ? `[${m.stage}] ` : "", m.name, m.when ? h("small", {}, `(${m.when})`) : ""),
     h("td", {}, h("label", { class: "check" }, h("input", { type: "checkbox", name: "have", value: m.name, "data-index": i, onchange: produceNotice }), "已有")),
     h("td", {}, m.when ? h("label", { class: "check" }, h("input", { type: "checkbox", name: "na", value: m.name, onchange: produceNotice }), "不适用") : "")));
+  // The catalogue's notes are editorial (about the rules' text): for admins, who edit it.
+  const admin = auth.user()?.role === "admin";
   fill($("#notice-entry"),
     h("p", { class: "muted" }, `来源:公司工作规则 ${e.source} · 版本 ${e.version}`),
-    e.coverage === "not_stated" ? h("p", { class: "warn-box", role: "alert" }, ...e.notes) : "",
+    e.coverage === "not_stated" ? h("p", { class: "warn-box", role: "alert" },
+      "公司工作规则未规定此项业务的办理要求。请咨询业务主管,不要自行告知。") : "",
     ...list("办理条件", e.conditions),
     h("h4", {}, "办理时限"), h("p", {}, e.time_limit || "规则未规定"),
     ...list("办理程序", e.procedure),
     h("h4", {}, "所需材料(勾选用户已有的)"),
     e.materials.length ? h("table", { id: "materials" }, h("tbody", {}, rows)) : h("p", { class: "muted" }, "规则未列出"),
-    e.notes.length && e.coverage !== "not_stated" ? h("div", { class: "muted" }, ...list("说明", e.notes)) : "");
+    admin && e.notes.length ? h("div", { class: "muted", id: "editorial-notes" },
+      ...list("编辑说明(仅管理员可见)", e.notes.map(chinese))) : "");
 }
 
 async function produceNotice() {
@@ -355,7 +384,7 @@ async function saveDeferral(event) {
     status(`容缺受理 ${saved.number} 已登记`);
     await loadDeferrals();
   } catch (err) {
-    $("#deferral-error").textContent = err.text || err.message;
+    $("#deferral-error").textContent = errorText(err, form);
   }
 }
 
@@ -379,7 +408,7 @@ async function act(path, body) {
     await api(path, { method: "POST", body });
     await loadDeferrals();
   } catch (err) {
-    status(err.text || err.message);
+    status(errorText(err));
   }
 }
 
@@ -410,6 +439,6 @@ async function saveComplaint(event) {
     status(`投诉 ${c.number} 已登记`);
     if (state.customer) search();
   } catch (err) {
-    $("#complaint-error").textContent = err.text || err.message;
+    $("#complaint-error").textContent = errorText(err, form);
   }
 }
