@@ -37,6 +37,11 @@ class Config:
     STORAGE_DIR = os.environ.get("STORAGE_DIR", os.path.join(os.getcwd(), "var", "storage"))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+    # 天地图 (Tianditu) WMTS, or any XYZ server: an annotation layer over the tiles, the values
+    # of {s} in the URLs, and the key put in for {tk} (README, "Maps").
+    MAP_TILE_LABEL_URL = os.environ.get("MAP_TILE_LABEL_URL", "")
+    MAP_TILE_SUBDOMAINS = os.environ.get("MAP_TILE_SUBDOMAINS", "")
+    TIANDITU_KEY = os.environ.get("TIANDITU_KEY", "")
     # Who the customer deals with: printed on notices, receipts and the ID-check page.
     COMPANY_NAME = os.environ.get("COMPANY_NAME", "海阳市自来水有限公司")
     COMPANY_HOTLINE = os.environ.get("COMPANY_HOTLINE", "0535-3222000")

@@ -2,6 +2,8 @@
 
 from flask import Blueprint, current_app, render_template
 
+from app.mobile.tables import tables
+
 pages = Blueprint(
     "desk_pages",
     __name__,
@@ -17,7 +19,11 @@ def _page(template):
     return render_template(
         template,
         tile_url=config.get("MAP_TILE_URL") or "",
+        tile_label_url=config["MAP_TILE_LABEL_URL"],
+        tile_subdomains=config["MAP_TILE_SUBDOMAINS"],
+        tile_key=config["TIANDITU_KEY"],
         poll_seconds=config.get("CONSOLE_POLL_SECONDS", 15),
+        tables=tables(),
     )
 
 

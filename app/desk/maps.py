@@ -48,6 +48,14 @@ def zones():
     )
 
 
+def service_area():
+    """The zones' union: what the maps draw as the boundary when no tile server is set."""
+    geo = db.session.scalar(
+        sa.select(sa.func.ST_AsGeoJSON(sa.func.ST_Boundary(sa.func.ST_Union(ServiceZone.geom)), 6))
+    )
+    return collection([feature(0, geo, name="供水服务范围")] if geo else [])
+
+
 def technicians():
     """Last known position, or the base point when none is known (position_source says)."""
     open_load = (

@@ -28,6 +28,15 @@ class ZoneMapViews(MethodView):
         return maps.zones()
 
 
+@blp.route("/map/service-area")
+class ServiceAreaMapViews(MethodView):
+    @blp.auth(*STAFF)
+    @blp.response(200, FeatureCollectionSchema)
+    def get(self):
+        """The outline of all service zones together (the area served), as GeoJSON"""
+        return maps.service_area()
+
+
 @blp.route("/map/technicians")
 class TechnicianMapViews(MethodView):
     @blp.auth(*SUPERVISORS)

@@ -87,9 +87,14 @@ FROM near JOIN technicians t ON t.id = near.id {FACTS_JOINS}
     sa.bindparam("exclude", type_=ARRAY(sa.Integer)),
 )
 
-# Everyone in the teams, for "why were the others left out"; capped, teams are small.
+# Everyone in the teams, for "why were the others left out" (with how far each is, so the
+# console can say why a nearer one was not chosen); capped, teams are small.
 ROSTER = sa.text(f"""
-SELECT {FACTS_COLUMNS} FROM technicians t {FACTS_JOINS}
+SELECT {FACTS_COLUMNS},
+       ST_Distance(CASE WHEN t.last_position_at >= :fresh_since THEN t.last_position
+                        ELSE t.base_point END::geography,
+                   ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography) AS distance_m
+FROM technicians t {FACTS_JOINS}
 WHERE t.team_id = ANY(:teams) ORDER BY t.id LIMIT :cap
 """).bindparams(
     sa.bindparam("teams", type_=ARRAY(sa.Integer)),

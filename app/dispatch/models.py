@@ -15,6 +15,7 @@ from app.extensions import db
 from app.zones.models import ServiceZone, Team  # noqa: F401  (dispatch's vocabulary)
 
 TECHNICIAN_STATUSES = ("available", "busy", "off_duty")
+TECHNICIAN_STATUS_LABELS_ZH = {"available": "空闲", "busy": "忙碌", "off_duty": "休息"}
 
 technician_skills = sa.Table(
     "technician_skills",

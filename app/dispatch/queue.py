@@ -33,6 +33,13 @@ def _rank_sql(now):
 
 
 ORDER = ("unaccepted_emergency", "unrouted", "breached", "at_risk", "unassigned")
+REASONS_ZH = {
+    "unaccepted_emergency": "抢修未接单",
+    "unrouted": "未定位片区",
+    "breached": "已超时",
+    "at_risk": "临近超时",
+    "unassigned": "待派单",
+}
 
 
 def page(args, now=None):

@@ -26,6 +26,7 @@ class CandidateSchema(ma.Schema):
 class ExcludedSchema(ma.Schema):
     technician_id = ma.fields.Integer()
     name = ma.fields.String()
+    distance_m = ma.fields.Float(allow_none=True)
     reasons = ma.fields.List(ma.fields.String())
     labels = ma.fields.List(ma.fields.String())
 

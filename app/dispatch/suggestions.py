@@ -129,6 +129,7 @@ def excluded(params, teams, ranked, order):
             {
                 "technician_id": row["technician_id"],
                 "name": row["name"],
+                "distance_m": None if row["distance_m"] is None else round(row["distance_m"], 1),
                 "reasons": reasons,
                 "labels": [EXCLUSION_LABELS[r] for r in reasons],
             }

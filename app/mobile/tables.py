@@ -12,6 +12,9 @@ import json
 
 from flask import current_app
 
+from app.dispatch import queue
+from app.dispatch.models import TECHNICIAN_STATUS_LABELS_ZH
+from app.notifications.labels import NOTIFICATION_LABELS_ZH, UNKNOWN_ZH
 from app.signatures.models import RELATIONS_ZH
 from app.visits import rules as visit_rules
 from app.visits import sync
@@ -20,7 +23,7 @@ from app.workorders import states, timeline
 
 # Where the phone means something else, it is named here: to the technician an assigned order
 # waits for them (待接单), and one back in the queue is no longer theirs.
-TECHNICIAN_STATUS_LABELS_ZH = {**states.LABELS_ZH, "assigned": "待接单", "new": "已退回调度"}
+PHONE_STATUS_LABELS_ZH = {**states.LABELS_ZH, "assigned": "待接单", "new": "已退回调度"}
 SLA_LABELS_ZH = {"on_track": "时限正常", "at_risk": "临近超时", "breached": "已超时"}
 CONTACT_METHODS_ZH = {"phone": "电话", "sms": "短信", "wechat": "微信", "in_person": "当面"}
 PHOTO_PURPOSES_ZH = {"work": "维修", "damage": "表具损坏", "violation": "违约/窃水"}
@@ -52,11 +55,14 @@ def tables():
     config = current_app.config
     return {
         "statuses": states.LABELS_ZH,
-        "technician_statuses": TECHNICIAN_STATUS_LABELS_ZH,
+        "phone_statuses": PHONE_STATUS_LABELS_ZH,
         "transitions": [[s, a, to] for (s, a), to in sorted(states.TRANSITIONS.items())],
         "steps": _steps(),
         "sync_paths": sync.PATHS,
         "events": timeline.EVENT_LABELS_ZH,
+        "notifications": {**NOTIFICATION_LABELS_ZH, "": UNKNOWN_ZH},
+        "queue_reasons": queue.REASONS_ZH,
+        "technician_states": TECHNICIAN_STATUS_LABELS_ZH,
         "checklist": _zh(visit_rules.CHECKLIST),
         "contact_outcomes": _zh(visit_rules.CONTACT_OUTCOMES),
         "contact_methods": CONTACT_METHODS_ZH,

@@ -90,14 +90,36 @@ def _route(plan, technician_id, stop):
                 ]
             }
         )
+    refusal = move_refusal(route, stop)
+    if refusal:
+        field, message = refusal
+        raise Invalid(errors={field: [message]})
+    return route
+
+
+def move_refusal(route, stop):
+    """(field, message) saying why `stop` cannot move to `route`, or None: the one rule the
+    console's "移到…" list and move_stop both follow."""
     if stop.skill_code and stop.skill_code not in route.skills:
-        raise Invalid(
-            errors={
-                "technician_id": [
-                    f"该维修工不具备技能 {stop.skill_code} / technician lacks the skill"
-                ]
+        return "technician_id", "该维修工不具备此类工单所需的技能 / technician lacks the skill"
+    if stop.location is None:
+        return "order_id", "工单没有位置 / the order has no location"
+    return None
+
+
+def move_options(stop):
+    """Every other route of the plan, whether the stop may move there, and why not."""
+    options = []
+    for route in sorted(stop.plan.routes, key=lambda r: r.technician.name):
+        if route is stop.route:
+            continue
+        refusal = move_refusal(route, stop)
+        options.append(
+            {
+                "technician_id": route.technician_id,
+                "name": route.technician.name,
+                "allowed": refusal is None,
+                "why_not": refusal[1].split(" / ")[0] if refusal else None,
             }
         )
-    if stop.location is None:
-        raise Invalid(errors={"order_id": ["工单没有位置 / the order has no location"]})
-    return route
+    return options

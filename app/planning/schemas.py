@@ -1,6 +1,6 @@
 import marshmallow as ma
 
-from app.planning import summary
+from app.planning import editing, summary
 from app.planning.models import PLAN_STATUSES
 from app.schemas import IdField, PageArgsSchema, page_of
 from app.workorders import states
@@ -49,8 +49,21 @@ class PlanWindowSchema(ma.Schema):
     end = ma.fields.DateTime(attribute="window_end")
 
 
+class PlanMoveOptionSchema(ma.Schema):
+    technician_id = ma.fields.Integer()
+    name = ma.fields.String()
+    allowed = ma.fields.Boolean()
+    why_not = ma.fields.String(allow_none=True)
+
+
 class PlanStopSchema(ma.Schema):
     sequence = ma.fields.Integer()
+    moves = ma.fields.Function(
+        lambda s: PlanMoveOptionSchema(many=True).dump(editing.move_options(s)),
+        metadata={
+            "description": "可移到的维修工,及不可移的原因 / where the stop may move, and why not"
+        },
+    )
     order = ma.fields.Nested(PlanOrderSchema, attribute="work_order")
     eta = ma.fields.DateTime(attribute="arrival_at")
     planned_start = ma.fields.DateTime()
@@ -67,6 +80,9 @@ class PlanStopSchema(ma.Schema):
 
 class PlanUnassignedSchema(ma.Schema):
     order = ma.fields.Nested(PlanOrderSchema, attribute="work_order")
+    moves = ma.fields.Function(
+        lambda s: PlanMoveOptionSchema(many=True).dump(editing.move_options(s))
+    )
     window = ma.fields.Function(lambda s: PlanWindowSchema().dump(s) if s.window_start else None)
     reason = ma.fields.Function(lambda s: summary.reason(s.reason_code))
 

@@ -24,7 +24,7 @@ def test_the_shell_carries_the_state_machine_and_labels_of_the_server(client):
     assert set(tables["checklist"]) == set(visit_rules.CHECKLIST)
     assert all(" / " not in label for label in tables["checklist"].values())
     # Where the phone means something else, the server names it.
-    assert tables["technician_statuses"]["assigned"] == "待接单"
+    assert tables["phone_statuses"]["assigned"] == "待接单"
 
 
 def test_every_step_path_is_the_one_the_sync_endpoint_parses(client):

@@ -1,16 +1,12 @@
 // The dispatcher console: the risk-sorted queue, a live map, suggestions with reasons,
 // assign/reassign in one action, the timeline, and the day plan. Live over SSE.
-import { $, $$, api, fill, auth, debounce, fmtTime, h, signIn, slaBadge, status } from "./common.js";
+import { $, $$, api, auth, debounce, errorText, fill, fmtTime, h, signIn, slaBadge, status } from "./common.js";
 import { SLA_COLOURS, createMap, drawZones } from "./mapview.js";
 import { openLive } from "/static/live.js";
+import { chinese } from "./errors.js";
+import { TABLES, liveSentence } from "./tables.js";
 
 const L = window.L;
-const REASONS = { unaccepted_emergency: "抢修未接单", unrouted: "未定位片区", breached: "已超时",
-  at_risk: "临近超时", unassigned: "待派单" };
-const EVENTS = { created: "受理", unrouted: "未定位片区", assign: "派单", accept: "接单", decline: "拒单",
-  reassign: "改派", unassign: "退回队列", schedule: "预约", depart: "出发", arrive: "到场",
-  complete: "完工", close: "关闭", cancel: "取消", awaiting_dispatcher: "待调度员派单",
-  escalated: "超时转派", no_candidate: "无可派人员", escalation_exhausted: "已无可转派人员" };
 const state = { queue: [], selected: null, order: null, plan: null, orderPoints: {}, techPoints: {} };
 let map;
 const layers = {};
@@ -20,7 +16,8 @@ signIn.start(["dispatcher", "admin"], start);
 async function start() {
   map = createMap($("#console-map"));
   layers.orders = L.layerGroup().addTo(map);
-  layers.techs = L.layerGroup().addTo(map);
+  // Technicians close together cluster into one numbered marker until zoomed in.
+  layers.techs = L.markerClusterGroup({ maxClusterRadius: 40, showCoverageOnHover: false }).addTo(map);
   layers.plan = L.layerGroup().addTo(map);
   wireKeys();
   $("#plan-form").addEventListener("submit", proposePlan);
@@ -43,8 +40,8 @@ function connectLive() {
     saveLastId: (id) => { seen = id; },
     onState: setLive,
     onEvent: (message) => {
-      const p = message.payload || {};
-      $("#feed").prepend(h("li", {}, `${fmtTime(new Date().toISOString())} ${message.kind} ${p.number || ""} ${p.message || p.type_name || ""}`));
+      $("#feed").prepend(h("li", { dataset: { kind: message.kind } },
+        h("span", { class: "muted" }, fmtTime(new Date().toISOString())), " ", liveSentence(message)));
       liveRefresh();
     },
     onGap: () => liveRefresh(),
@@ -67,7 +64,7 @@ async function refresh() {
     if (state.selected) await loadOrder(state.selected, { keepForm: true });
     status(`已更新 ${fmtTime(new Date().toISOString())}`);
   } catch (err) {
-    status(err.text || err.message);
+    status(errorText(err));
   }
 }
 
@@ -83,7 +80,7 @@ function queueItem(o) {
   return h("button", { type: "button", role: "option", class: `queue-item sla-${o.sla_state}${o.id === state.selected ? " selected" : ""}`,
     dataset: { id: o.id }, "aria-selected": String(o.id === state.selected), onclick: () => select(o.id) },
   h("div", {}, h("strong", {}, o.number), " ", o.type_name, " ", slaBadge(o.sla_state)),
-  h("div", { class: "why" }, REASONS[o.queue_reason] || o.queue_reason, o.priority === 1 ? " · 孤寡/残疾优先" : ""),
+  h("div", { class: "why" }, TABLES.queue_reasons[o.queue_reason] || "待处理", o.priority === 1 ? " · 孤寡/残疾优先" : ""),
   h("div", { class: "muted" }, `${o.address} · 时限 ${fmtTime(o.deadline_at)} · ${o.status_label}`));
 }
 
@@ -118,10 +115,15 @@ async function loadOrderPoints() {
     const [lon, lat] = f.geometry.coordinates;
     const p = f.properties;
     state.orderPoints[f.id] = [lat, lon];
-    L.circleMarker([lat, lon], { radius: p.is_emergency ? 9 : 6, color: SLA_COLOURS[p.sla_state], weight: 2,
-      fillOpacity: p.status === "new" ? 0.9 : 0.3 })
-      .bindTooltip(`${p.number} ${p.type_name} ${p.status_label}`)
+    const marker = L.circleMarker([lat, lon], { radius: p.is_emergency ? 9 : 6, color: SLA_COLOURS[p.sla_state],
+      weight: p.unrouted ? 3 : 2, dashArray: p.unrouted ? "3 3" : null, fillOpacity: p.status === "new" ? 0.9 : 0.3 })
       .on("click", () => select(f.id)).addTo(layers.orders);
+    // An order in no zone is outside the drawn area: say so on the map, not only in a tooltip.
+    if (p.unrouted) {
+      marker.bindTooltip(`片区外 ${p.number}`, { permanent: true, direction: "right", className: "outside-label" });
+    } else {
+      marker.bindTooltip(`${p.number} ${p.type_name} ${p.status_label}`);
+    }
   }
 }
 
@@ -135,7 +137,7 @@ async function loadTechnicians() {
     state.techPoints[f.id] = [lat, lon];
     L.marker([lat, lon], { icon: L.divIcon({ className: `tech-icon${p.stale ? " stale" : ""}`,
       html: `<span>${p.name}</span>`, iconSize: null }) })
-      .bindTooltip(`${p.name} · ${p.team_name} · ${p.status} · 在办${p.open_orders}${p.on_call ? " · 值班" : ""}${p.stale ? " · 位置过期" : ""}`)
+      .bindTooltip(`${p.name} · ${p.team_name} · ${TABLES.technician_states[p.status] || "状态未知"} · 在办${p.open_orders}${p.on_call ? " · 值班" : ""}${p.stale ? " · 位置过期" : ""}`)
       .addTo(layers.techs);
   }
 }
@@ -164,9 +166,8 @@ async function loadOrder(id, { keepForm = false } = {}) {
     h("div", {}, `${order.address}`),
     h("div", { class: "muted" }, `片区 ${order.zone ? order.zone.name : "未定位"} · 时限 ${fmtTime(order.deadline_at)}`),
     h("div", {}, order.description));
-  fill($("#timeline"), ...order.timeline.map((e) => h("li", {},
-    `${fmtTime(e.server_time)} ${EVENTS[e.kind] || e.kind} · ${e.actor_label}`,
-    e.reason ? h("div", { class: "muted" }, e.reason) : null)));
+  fill($("#timeline"), ...order.timeline.map((e) => h("li", { dataset: { kind: e.kind } },
+    h("strong", {}, `${fmtTime(e.server_time)} ${e.label}`), h("div", { class: "muted" }, e.sentence))));
   if (changed || !keepForm) await loadSuggestions(order);
 }
 
@@ -189,10 +190,27 @@ async function loadSuggestions(order) {
     c.technician_id === order.technician_id ? null
       : h("button", { type: "button", class: c.rank === 1 ? "primary" : "", onclick: () => assign(order, c, reassign) },
         reassign ? "改派给TA" : "派给TA")));
+  const said = (labels) => labels.map((l) => l.split(" / ")[0]).join("、");
   const excluded = s.excluded.length ? h("details", {}, h("summary", {}, `未推荐 ${s.excluded.length} 人`),
-    h("ul", {}, s.excluded.map((x) => h("li", {}, `${x.name}:${x.labels.join("、")}`)))) : null;
-  fill(box, h("h4", {}, reassign ? "改派 / Reassign" : "推荐人选 / Suggestions"),
+    h("ul", {}, s.excluded.map((x) => h("li", {}, `${x.name}:${said(x.labels)}`)))) : null;
+  fill(box, h("h4", {}, reassign ? "改派" : "推荐人选"), nearer(order, s, said),
     rows.length ? reason : h("p", { class: "muted" }, "暂无合适人选"), ...rows, excluded);
+}
+
+// Why the chosen one (the current assignee, else the first suggestion) over nearer people:
+// one line for each technician nearer to the order who is not offered, with the reason.
+function nearer(order, s, said) {
+  const chosen = s.candidates.find((c) => c.technician_id === order.technician_id) || s.candidates[0];
+  const current = s.excluded.find((x) => x.technician_id === order.technician_id);
+  const reference = chosen?.distance_m ?? current?.distance_m;
+  if (reference == null) return null;
+  const closer = s.excluded.filter((x) => x.technician_id !== order.technician_id
+    && x.distance_m != null && x.distance_m < reference && !x.reasons.includes("farther"));
+  if (!closer.length) return null;
+  const name = current?.name || chosen.name;
+  return h("div", { class: "nearer", id: "nearer" }, h("strong", {}, `为什么是${name}而不是更近的人:`),
+    h("ul", {}, closer.sort((a, b) => a.distance_m - b.distance_m).map((x) =>
+      h("li", {}, `${x.name} 距 ${(x.distance_m / 1000).toFixed(1)} km:${said(x.labels)}`))));
 }
 
 async function assign(order, candidate, reassign) {
@@ -205,7 +223,7 @@ async function assign(order, candidate, reassign) {
     status(`${saved.number} 已${reassign ? "改派" : "派"}给 ${candidate.name}`);
     await refresh();
   } catch (err) {
-    $("#assign-error").textContent = err.text || err.message;
+    $("#assign-error").textContent = errorText(err);
   }
 }
 
@@ -225,7 +243,7 @@ async function proposePlan(event) {
       body: { team_id: Number(form.team_id.value), date: form.date.value } });
     renderPlan();
   } catch (err) {
-    $("#plan-error").textContent = err.text || err.message;
+    $("#plan-error").textContent = errorText(err);
   }
 }
 
@@ -234,18 +252,22 @@ const ROUTE_COLOURS = ["#d81b60", "#1e88e5", "#43a047", "#fb8c00", "#8e24aa", "#
 function renderPlan() {
   const plan = state.plan;
   layers.plan.clearLayers();
-  const technicians = plan.routes.map((r) => r.technician);
-  const moveControl = (order) => h("select", { "aria-label": "移到", onchange: (e) => moveStop(order.id, e.target.value) },
-    h("option", { value: "" }, "移到…"), ...technicians.map((t) => h("option", { value: t.id }, t.name)),
-    h("option", { value: "none" }, "移出计划"));
+  // Only technicians who can take the stop are offered; the others are listed, greyed, with why.
+  const moveControl = (stop) => h("select", { "aria-label": "移到", class: "move",
+    onchange: (e) => moveStop(stop.order.id, e.target.value) },
+    h("option", { value: "" }, "移到…"),
+    ...stop.moves.filter((m) => m.allowed).map((m) => h("option", { value: m.technician_id }, m.name)),
+    ...stop.moves.filter((m) => !m.allowed).map((m) =>
+      h("option", { value: "", disabled: true }, `${m.name}(不可:${m.why_not})`)),
+    stop.sequence ? h("option", { value: "none" }, "移出计划") : null);
   const routes = plan.routes.map((r, i) => {
     drawRoute(r, ROUTE_COLOURS[i % ROUTE_COLOURS.length]);
     return h("div", { class: "plan-route" },
       h("strong", { style: `color:${ROUTE_COLOURS[i % ROUTE_COLOURS.length]}` }, `${r.technician.name}`),
       ` ${r.stops.length} 单`,
-      h("ol", {}, r.stops.map((s) => h("li", {}, `${fmtTime(s.eta)} ${s.order.number} ${s.order.address} `, moveControl(s.order)))));
+      h("ol", {}, r.stops.map((s) => h("li", {}, `${fmtTime(s.eta)} ${s.order.number} ${s.order.address} `, moveControl(s)))));
   });
-  const left = plan.unassigned.map((u) => h("li", {}, `${u.order.number}:${u.reason?.message || u.reason?.code || ""} `, moveControl(u.order)));
+  const left = plan.unassigned.map((u) => h("li", {}, `${u.order.number}:${chinese(u.reason?.message || "") || "未能排入"} `, moveControl(u)));
   fill($("#plan"),
     h("div", {}, `计划 #${plan.id} · ${plan.date} · `, h("span", { class: "badge" }, plan.status === "accepted" ? "已接受" : "建议"),
       plan.status === "accepted" ? null : h("button", { type: "button", class: "primary", onclick: acceptPlan }, "接受计划")),
@@ -270,7 +292,7 @@ async function moveStop(orderId, target) {
       body: { order_id: orderId, technician_id: target === "none" ? null : Number(target) } });
     renderPlan();
   } catch (err) {
-    $("#plan-error").textContent = err.text || err.message;
+    $("#plan-error").textContent = errorText(err);
   }
 }
 
@@ -280,6 +302,6 @@ async function acceptPlan() {
     renderPlan();
     await refresh();
   } catch (err) {
-    $("#plan-error").textContent = err.text || err.message;
+    $("#plan-error").textContent = errorText(err);
   }
 }

@@ -5,7 +5,7 @@
 const TABLES = JSON.parse(document.getElementById("tables").textContent);
 
 // The phone's own names for statuses (待接单 for "assigned"), named so by the server.
-export const STATUS_ZH = TABLES.technician_statuses;
+export const STATUS_ZH = TABLES.phone_statuses;
 export const STEP_ZH = Object.fromEntries(
   Object.entries(TABLES.steps).map(([action, step]) => [action, step.label]));
 export const CHECKLIST_ZH = TABLES.checklist;
