@@ -46,13 +46,15 @@ def test_without_tiles_the_map_draws_named_zones_the_outline_and_orders_outside(
     # Six technicians a few metres apart: one numbered cluster, not six labels in a heap.
     assert page.locator(".marker-cluster").count() >= 1
     assert page.locator(".tech-icon").count() < 6
-    # At 1920x1080 the whole zone is in view.
+    # At 1920x1080 the whole zone and the order outside it are in view.
     inside = page.evaluate(
         """() => {
           const box = document.querySelector('#console-map').getBoundingClientRect();
-          const zone = document.querySelector('.leaflet-overlay-pane path').getBoundingClientRect();
-          return zone.left >= box.left && zone.right <= box.right
-              && zone.top >= box.top && zone.bottom <= box.bottom;
+          const within = (el) => { const r = el.getBoundingClientRect();
+            return r.left >= box.left && r.right <= box.right
+                && r.top >= box.top && r.bottom <= box.bottom; };
+          return within(document.querySelector('.leaflet-overlay-pane path'))
+              && within(document.querySelector('.outside-label'));
         }"""
     )
     assert inside
@@ -94,7 +96,7 @@ def test_tianditu_wmts_tiles_are_asked_for_with_the_key_and_the_label_layer(
 def test_the_feed_and_timeline_speak_in_sentences_and_nearer_technicians_are_explained(
     page_at, make, city
 ):
-    order = make.work_order(at=(121.161, 36.771))
+    order = make.work_order(at=(121.1590, 36.77))  # nearest to 张师傅0, who is off duty
     near = city["techs"][0]
     near.status = "off_duty"
     db.session.commit()
@@ -104,7 +106,9 @@ def test_the_feed_and_timeline_speak_in_sentences_and_nearer_technicians_are_exp
     page.wait_for_selector(".candidate")
     nearer = page.locator("#nearer")
     assert near.name in nearer.inner_text() and "休息/不在岗" in nearer.inner_text()
-    dispatch.assign(db.session.merge(order), city["techs"][3], city["dispatcher"], reason="测试")
+    dispatch.assign(
+        db.session.merge(order), city["techs"][3], city["dispatcher"], override_reason="测试"
+    )
     db.session.commit()
     page.wait_for_selector("#timeline li[data-kind='assign']")
     assert "调度员派单,原因:测试。工单现为「已派单」。" in page.inner_text("#timeline")

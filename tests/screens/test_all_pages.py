@@ -38,8 +38,8 @@ def world(make, client, storage_dir):
     make.zone(team, code="CQ01")
     tech = make.technician(team=team, name="李师傅", on_call=True)
     make.technician(team=team, name="王师傅", at=(121.17, 36.78), on_call=True)
-    dispatcher = make.user("dispatcher", display_name="调度员周")
-    agent = make.user("hotline_agent", display_name="坐席刘")
+    dispatcher = make.user("dispatcher", username="zhou01", display_name="调度员周")
+    agent = make.user("hotline_agent", username="liu01", display_name="坐席刘")
     make.customer(
         account_no="HY20240009",
         name="孙大爷",
@@ -163,7 +163,7 @@ def dispatcher_console(page, world, name, findings):
     look(page, f"console-order-{name}", findings)
     page.keyboard.press("Alt+2")
     page.click("#plan-form button[type=submit]")
-    page.wait_for_selector("#plan .plan-route, #plan-error:not(:empty)")
+    page.wait_for_selector("#plan:not(:empty), #plan-error:not(:empty)")
     look(page, f"console-plan-{name}", findings)
 
 

@@ -111,6 +111,10 @@ async function loadOrderPoints() {
   const fc = await api("/api/map/orders");
   layers.orders.clearLayers();
   state.orderPoints = {};
+  const outside = fc.features.filter((f) => f.properties.unrouted)
+    .map((f) => [f.geometry.coordinates[1], f.geometry.coordinates[0]]);
+  if (!state.fitted) map.fitArea?.(outside);
+  state.fitted = true;
   for (const f of fc.features) {
     const [lon, lat] = f.geometry.coordinates;
     const p = f.properties;

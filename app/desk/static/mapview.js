@@ -29,8 +29,15 @@ export async function drawZones(map) {
   }).addTo(map);
   L.geoJSON(area, { style: { color: "#0b3d6b", weight: 3, fill: false, dashArray: "8 5" },
     interactive: false }).addTo(map);
-  const fit = () => {
-    if (layer.getBounds().isValid()) map.fitBounds(layer.getBounds(), { padding: [12, 12] });
+  // The area served, and any point the caller adds (orders outside every zone) so that
+  // nothing the dispatcher must see lies off the edge.
+  let extra = [];
+  const fit = (points = extra) => {
+    extra = points;
+    const bounds = L.latLngBounds([]);
+    if (layer.getBounds().isValid()) bounds.extend(layer.getBounds());
+    extra.forEach((point) => bounds.extend(point));
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24] });
   };
   map.invalidateSize();
   fit();
