@@ -81,7 +81,11 @@ def test_overriding_the_top_suggestion_needs_a_reason(page_at, make, city):
     second = console.locator(".candidate:has-text('李师傅')")
     second.wait_for()
     second.locator("button").click()
-    console.wait_for_selector("#assign-error:has-text('override_reason')")
+    # The refusal names the field in words, not by its API name.
+    console.wait_for_selector(
+        "#assign-error:has-text('「改派理由」:改派建议首选以外的人员须说明理由。')"
+    )
+    assert "override_reason" not in console.inner_text("#assign-error")
     console.fill("#assign-reason", "张师傅今天在处理大客户")
     second.locator("button").click()
     console.wait_for_selector("#timeline li:has-text('张师傅今天在处理大客户')")
@@ -114,7 +118,7 @@ def test_a_declined_order_comes_back_live_over_the_stream_and_is_reassigned(
     assert resp.status_code == 200, resp.json
 
     console.wait_for_selector(f".queue-item:has-text('{order.number}')", timeout=8000)
-    console.wait_for_selector("#feed li:has-text('assignment_declined')")
+    console.wait_for_selector(f"#feed li:has-text('维修工拒单,工单退回队列:工单 {order.number}')")
     console.locator(".queue-item").first.click()
     console.wait_for_selector("#timeline li:has-text('拒单')")
     console.locator(".candidate:has-text('李师傅') button").click()
