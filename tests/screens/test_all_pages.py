@@ -11,7 +11,6 @@ import pytest
 
 from app.dispatch import services as dispatch
 from app.extensions import db
-from tests.browser import CHROMIUM_ARGS  # noqa: F401  (the session's browser is launched so)
 from tests.factories import PASSWORD
 from tests.screens.audit import SIZES, look
 from tests.visits.kit import Phone, assigned_order, iso, jpeg, now, png

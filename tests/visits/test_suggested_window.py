@@ -5,6 +5,7 @@ from datetime import datetime, time
 
 from app.calendar.rules import TZ
 from app.visits.rules import suggested_window
+from tests.visits.kit import assigned_order
 
 HOURS = (time(8), time(18))
 
@@ -53,3 +54,21 @@ def test_a_preferred_time_outside_service_hours_is_cut_to_them_or_ignored():
         "12-01 10:00",
         "12-01 12:00",
     ]
+
+
+def test_the_visit_offers_the_time_the_caller_asked_for_and_emergencies_now(client, make):
+    wanted = {"preferred_window": {"start": "14:00", "end": "16:00"}}
+    order, tech = assigned_order(make, flags=wanted)
+    headers = make.headers(tech.user)
+    window = client.get(f"/api/workorders/{order.id}/visit", headers=headers).json
+    start, end = (
+        datetime.fromisoformat(window["suggested_window"][k]).astimezone(TZ)
+        for k in ("start", "end")
+    )
+    assert (start.strftime("%H:%M"), end.strftime("%H:%M")) == ("14:00", "16:00")
+    assert start > datetime.now(TZ)
+    urgent, tech = assigned_order(make, type="emergency_repair")
+    headers = make.headers(tech.user)
+    window = client.get(f"/api/workorders/{urgent.id}/visit", headers=headers).json
+    start = datetime.fromisoformat(window["suggested_window"]["start"])
+    assert abs((start - datetime.now(TZ)).total_seconds()) < 120

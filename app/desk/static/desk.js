@@ -207,6 +207,10 @@ async function saveOrder(event) {
     if (form[name].value.trim()) body[name] = form[name].value.trim();
   }
   if (state.location) body.location = state.location;
+  // The customer's preferred time: the technician's phone offers it first (inside service hours).
+  if (form.preferred_start.value && form.preferred_end.value) {
+    body.flags = { preferred_window: { start: form.preferred_start.value, end: form.preferred_end.value } };
+  }
   $("#order-error").textContent = "";
   const button = $("#save-order");
   button.disabled = true; // one press, one order
