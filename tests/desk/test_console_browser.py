@@ -82,9 +82,7 @@ def test_overriding_the_top_suggestion_needs_a_reason(page_at, make, city):
     second.wait_for()
     second.locator("button").click()
     # The refusal names the field in words, not by its API name.
-    console.wait_for_selector(
-        "#assign-error:has-text('「改派理由」:改派建议首选以外的人员须说明理由。')"
-    )
+    console.wait_for_selector("#assign-error:has-text('「改派理由」须为 2 到 1000 个字')")
     assert "override_reason" not in console.inner_text("#assign-error")
     console.fill("#assign-reason", "张师傅今天在处理大客户")
     second.locator("button").click()

@@ -11,6 +11,7 @@ const FIELD_LABELS = {
 };
 
 const CJK = /[\u4e00-\u9fff]/;
+const GENERIC = new Set(["输入有误", "请求格式错误"]);
 
 // The server writes "中文 / English" (or the other way round): people read the Chinese.
 export function chinese(text) {
@@ -40,6 +41,7 @@ function labelOf(field, form) {
 
 function sentence(label, message) {
   const said = chinese(message);
+  if (said === "必填") return `请填写「${label}」。`;
   if (said) return `「${label}」:${said.replace(/[。.]$/, "")}。`;
   for (const [pattern, say] of RULES) {
     const match = String(message).match(pattern);
@@ -63,6 +65,9 @@ function flatten(errors, form, parent) {
 export function explain(err, form) {
   const body = err?.body || {};
   const lines = [...new Set(flatten(body.errors, form))];
+  // A specific message says why (not the generic "输入有误"): it goes first.
+  const why = chinese(body.message || "");
+  if (why && !GENERIC.has(why)) lines.unshift(why.replace(/[。.]?$/, "。"));
   if (lines.length) return lines.join("\n");
   return chinese(body.message || "") || (err?.status ? `操作未成功(${err.status}),请稍后再试。`
     : "无法连接服务器,请检查网络。");

@@ -37,7 +37,8 @@ export async function drawZones(map) {
     const bounds = L.latLngBounds([]);
     if (layer.getBounds().isValid()) bounds.extend(layer.getBounds());
     extra.forEach((point) => bounds.extend(point));
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24] });
+    // Room on the right for the labels of points at the edge ("片区外 WO…").
+    if (bounds.isValid()) map.fitBounds(bounds, { paddingTopLeft: [24, 24], paddingBottomRight: [170, 24] });
   };
   map.invalidateSize();
   fit();
