@@ -30,7 +30,7 @@ class ZoneMapViews(MethodView):
 
 @blp.route("/map/service-area")
 class ServiceAreaMapViews(MethodView):
-    @blp.auth(*STAFF)
+    @blp.auth(*OFFICE)
     @blp.response(200, FeatureCollectionSchema)
     def get(self):
         """The outline of all service zones together (the area served), as GeoJSON"""

@@ -37,8 +37,12 @@ export async function drawZones(map) {
     const bounds = L.latLngBounds([]);
     if (layer.getBounds().isValid()) bounds.extend(layer.getBounds());
     extra.forEach((point) => bounds.extend(point));
-    // Room on the right for the labels of points at the edge ("片区外 WO…").
-    if (bounds.isValid()) map.fitBounds(bounds, { paddingTopLeft: [24, 24], paddingBottomRight: [170, 24] });
+    // Room on the right for the labels of points at the edge ("片区外 WO…"). Not animated:
+    // Leaflet drops a new view asked for while a zoom animation runs, so the fit with the
+    // orders outside every zone, coming a moment after the first, was lost now and then.
+    if (bounds.isValid()) {
+      map.fitBounds(bounds, { paddingTopLeft: [24, 24], paddingBottomRight: [170, 24], animate: false });
+    }
   };
   map.invalidateSize();
   fit();
