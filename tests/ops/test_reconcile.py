@@ -1,5 +1,7 @@
 """The reconciliation sweep: a promise whose job was lost is re-driven from PostgreSQL."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -165,3 +167,31 @@ def test_attempts_count_real_relay_tries_only(app, make):
     assert relay_outbox() == 5
     db.session.expire_all()
     assert {row.attempts for row in rows} == {1, 2} and all(row.sent_at for row in rows)
+
+
+def test_a_job_started_before_its_relay_committed_waits_for_the_relay(make, crew, run_jobs):
+    """The relay holds its rows from the enqueue to its commit, and a fast worker starts the
+    job in between: the job waits for that commit instead of stepping aside as if a batch
+    held the row (which left an emergency to the sweep, ~10 s late)."""
+    order_id = make.work_order(type="emergency_repair").id
+    row_id = route_row(order_id).id
+    outbox = OutboxMessage.__table__
+    mine = outbox.c.id == row_id
+    db.session.execute(sa.update(outbox).where(mine).values(sent_at=None))
+    db.session.commit()  # as committed before the relay: not sent yet
+    relay = db.engine.connect()
+    relay.execute(sa.select(outbox.c.id).where(mine).with_for_update())  # the relay's lock
+
+    def relay_commits():
+        time.sleep(0.5)
+        relay.execute(sa.update(outbox).where(mine).values(sent_at=utcnow()))
+        relay.commit()
+        relay.close()
+
+    committing = threading.Thread(target=relay_commits)
+    committing.start()
+    run_jobs()
+    committing.join()
+    order = db.session.get(WorkOrder, order_id)
+    assert order.status == "assigned" and order.technician_id == crew
+    assert route_row(order_id).done_at is not None
