@@ -42,5 +42,7 @@ def post_worker_init(worker):
     """The app is loaded: its modules, mappers and configuration (most of the heap, about a
     million objects) live as long as the worker. Frozen, the cycle collector stops walking
     them on every full collection: with 2,000 open streams a full collection otherwise
-    stalled the event loop and every request thread for 100-700 ms (bench_live)."""
+    stalled the event loop and every request thread for 100-700 ms (bench_live). Garbage of
+    the start-up is collected first, so none is pinned."""
+    gc.collect()
     gc.freeze()
