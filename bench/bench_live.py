@@ -100,7 +100,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start(kind, url, redis_url, port, streams):
+def start(kind, url, redis_url, port, streams, web_only=False):
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -119,10 +119,9 @@ def start(kind, url, redis_url, port, streams):
     else:
         web = [gunicorn, "-k", "gthread", "-w", "2", "--threads", "16", "--no-control-socket"]
         web += ["-b", f"127.0.0.1:{port}", "wsgi:app"]
-    processes = [
-        subprocess.Popen(web, **quiet),
-        subprocess.Popen([sys.executable, "worker.py"], **quiet),
-    ]
+    processes = [subprocess.Popen(web, **quiet)]
+    if not web_only:
+        processes.append(subprocess.Popen([sys.executable, "worker.py"], **quiet))
     return processes
 
 
@@ -399,6 +398,58 @@ async def api_round(port, staff, order_ids, args, label):
     return {"get95": pct(gets, 95), "post95": pct(posts, 95), "rate": rate}
 
 
+async def alternating_calls(port, twin, make_call, count, clients=4):
+    """`count` calls to each of two servers, every client alternating call by call."""
+    latencies, failures, queue = {port: [], twin: []}, [], list(range(2 * count))
+
+    async def client():
+        https = {port: Http(port), twin: Http(twin)}
+        while queue:
+            i = queue.pop()
+            target = (port, twin)[i % 2]
+            method, path, token, body = make_call(i // 2)
+            started = time.perf_counter()
+            try:
+                status, data = await asyncio.wait_for(
+                    https[target].call(method, path, token, body), 30
+                )
+            except Exception as exc:
+                failures.append(repr(exc))
+                https[target] = Http(target)
+                continue
+            latencies[target].append((time.perf_counter() - started) * 1000)
+            if status >= 400:
+                failures.append(f"{status} {data}")
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return latencies[port], latencies[twin], failures
+
+
+async def paired_round(port, twin, staff, order_ids, args):
+    """The API calls of api_round, alternating call by call between the server holding the
+    streams and its twin holding none (same code, database and Redis): both see the same
+    moment of this shared machine, so its other load cancels in the ratio."""
+    agent = staff["hotline_agent"]
+    calls = {
+        "GET": lambda i: ("GET", f"/api/workorders/{order_ids[i % len(order_ids)]}", agent, None),
+        "POST": lambda i: ("POST", "/api/workorders", agent, order_body(i)),
+    }
+    ratios = {}
+    for name, make_call in calls.items():
+        count = args.gets if name == "GET" else args.posts
+        mine, other, failures = await alternating_calls(port, twin, make_call, count)
+        ratios[name] = pct(mine, 95) / pct(other, 95)
+        print(
+            f"  {name:<4} interleaved: streams open p50 {pct(mine, 50):6.1f} p95 "
+            f"{pct(mine, 95):6.1f} ms | twin, none open p50 {pct(other, 50):6.1f} p95 "
+            f"{pct(other, 95):6.1f} ms | ratio p95 {ratios[name]:.2f}x (target <= 1.5x)"
+            f" | errors {len(failures)}"
+        )
+        for failure in failures[:3]:
+            print(f"    e.g. {failure[:200]}")
+    return ratios
+
+
 async def open_streams(port, techs, concurrency=50):
     streams, queue = [], list(techs)
     failures = []
@@ -560,9 +611,11 @@ async def wait_up(port, kind):
     raise RuntimeError("the web process did not start")
 
 
-async def run(app, staff, techs, args, port, master_pid):
+async def run(app, staff, techs, args, port, master_pid, twin=None):
     loop = asyncio.get_running_loop()
     await wait_up(port, args.server)
+    if twin:
+        await wait_up(twin, args.server)
     order_ids = []
     http = Http(port)
     for i in range(20):
@@ -598,6 +651,8 @@ async def run(app, staff, techs, args, port, master_pid):
             f"{during['post95'] / before['post95']:.2f}x (target <= 1.5x); trivial JSON rate "
             f"{during['rate'] / before['rate']:.2f}x"
         )
+        if twin:
+            await paired_round(port, twin, staff, order_ids, args)
     pool = start_publisher(app.config["SQLALCHEMY_DATABASE_URI"])
     await loop.run_in_executor(pool, time.sleep, 0)  # started and initialised: no clock yet
     for round_ in range(args.fan_outs):
@@ -645,8 +700,11 @@ def main(argv=None):
         db.session.remove()
     port = free_port()
     processes = start(args.server, url.render_as_string(False), redis_url, port, args.streams)
+    twin = free_port() if args.server == "live" and not args.fan_out_only else None
+    if twin:
+        processes += start("live", url.render_as_string(False), redis_url, twin, 0, web_only=True)
     try:
-        uvloop.run(run(app, staff, techs, args, port, processes[0].pid))
+        uvloop.run(run(app, staff, techs, args, port, processes[0].pid, twin))
     finally:
         stop(processes)
         with app.app_context():
