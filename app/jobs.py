@@ -201,11 +201,16 @@ def _own_row(outbox_id):
         sent = db.session.execute(
             sa.select(OutboxMessage.sent_at).where(OutboxMessage.id == outbox_id)
         ).first()
-        if sent is None or sent.sent_at is not None:
-            return False  # gone, or kept by a batch right now
-        db.session.execute(sa.text(f"SET LOCAL lock_timeout = '{RELAY_LOCK_WAIT}s'"))
-        done = db.session.execute(mine.with_for_update()).first()
-        db.session.execute(sa.text("SET LOCAL lock_timeout TO DEFAULT"))
+        if sent is None:
+            return False  # gone
+        if sent.sent_at is not None:  # a batch holds it, or the relay committed just now
+            done = db.session.execute(mine.with_for_update(skip_locked=True)).first()
+            if done is None:
+                return False  # kept by a batch right now
+        else:
+            db.session.execute(sa.text(f"SET LOCAL lock_timeout = '{RELAY_LOCK_WAIT}s'"))
+            done = db.session.execute(mine.with_for_update()).first()
+            db.session.execute(sa.text("SET LOCAL lock_timeout TO DEFAULT"))
     return done is not None and done.done_at is None
 
 
