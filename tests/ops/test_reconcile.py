@@ -195,3 +195,19 @@ def test_a_job_started_before_its_relay_committed_waits_for_the_relay(make, crew
     order = db.session.get(WorkOrder, order_id)
     assert order.status == "assigned" and order.technician_id == crew
     assert route_row(order_id).done_at is not None
+
+
+def test_a_job_whose_row_a_batch_holds_steps_aside_at_once(make, crew, run_jobs):
+    """Held by another job after the relay's commit: a batch keeps the promise, so the job
+    returns at once (waiting would idle the worker) and leaves the row open."""
+    order_id = make.work_order(type="emergency_repair").id
+    outbox = OutboxMessage.__table__
+    mine = outbox.c.id == route_row(order_id).id
+    with db.engine.connect() as batch:
+        batch.execute(sa.select(outbox.c.id).where(mine).with_for_update())
+        started = time.monotonic()
+        run_jobs()
+        assert time.monotonic() - started < 2
+        batch.rollback()
+    assert db.session.get(WorkOrder, order_id).status == "new"
+    assert route_row(order_id).done_at is None
