@@ -125,3 +125,12 @@ def test_a_claim_left_by_a_killed_web_worker_is_taken_over_at_once(client, make)
     assert resp.status_code == 201 and count(WorkOrder) == 1
     again = post(client, "/api/workorders", make.headers(agent), ORDER, "desk-killed")
     assert again.status_code == 201 and again.json == resp.json and count(WorkOrder) == 1
+
+
+def test_the_pool_holds_two_connections_for_every_web_thread(app):
+    """A keyed request holds its session's connection while it claims the key on another:
+    with fewer than two per Flask thread, a burst of keyed POSTs waits on itself until the
+    pool times out (30 s)."""
+    pool = db.engine.pool
+    needed = 2 * app.config["WEB_THREADS"] + app.config["LIVE_DB_THREADS"]
+    assert pool.size() + pool._max_overflow >= needed
