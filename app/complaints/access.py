@@ -25,6 +25,22 @@ def visible_to(user, stmt):
     return stmt
 
 
+def visible_departments(user, department_id=None):
+    """The department ids a bulletin or report may cover for `user`; None means all of them.
+
+    The complaint rule applied to reports: a lead sees their departments only, and asking for
+    another department is a 404, as asking for its complaint is.
+    """
+    if user.role != Role.DEPARTMENT_LEAD:
+        return None if department_id is None else {department_id}
+    own = department_ids_of(user)
+    if department_id is None:
+        return own
+    if department_id not in own:
+        raise NotFound(f"部门不存在 / no department {department_id} for you")
+    return {department_id}
+
+
 def get_for(user, complaint_id, lock=False):
     """The complaint if this user may see it; another department's complaint is 404."""
     stmt = visible_to(user, sa.select(Complaint).where(Complaint.id == complaint_id))

@@ -33,13 +33,13 @@ SECTIONS = {
 }
 
 
-def compute(year, week, department_id=None, now=None):
-    """{year, week, start, end, departments: [...]} for one department or all of them."""
+def compute(year, week, department_ids=None, now=None):
+    """{year, week, start, end, departments: [...]} for these department ids (None: all)."""
     start, end = rules.week_bounds(year, week)
     now = now or utcnow()
     stmt = sa.select(Team).where(Team.kind == "department").order_by(Team.code)
-    if department_id is not None:
-        stmt = stmt.where(Team.id == department_id)
+    if department_ids is not None:
+        stmt = stmt.where(Team.id.in_(department_ids))
     return {
         "year": year,
         "week": week,

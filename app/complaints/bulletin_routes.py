@@ -2,9 +2,10 @@ import sqlalchemy as sa
 from flask import Response
 from flask.views import MethodView
 
+from app.auth.permissions import current_user
 from app.auth.roles import SUPERVISORS
 from app.common.exports import XLSX_MIMETYPE
-from app.complaints import bulletin, renderers
+from app.complaints import access, bulletin, renderers
 from app.complaints.blueprint import blp
 from app.complaints.bulletin_schemas import (
     ComplaintBulletinQueryArgsSchema,
@@ -65,8 +66,9 @@ class BulletinWeekViews(MethodView):
     @blp.doc(**OTHER_FORMATS)
     def get(self, args, year, week):
         """The weekly bulletin (每周通报) for any ISO week, computed now, per department"""
+        shown = access.visible_departments(current_user(), args.get("department_id"))
         try:
-            data = bulletin.compute(year, week, args.get("department_id"))
+            data = bulletin.compute(year, week, shown)
         except ValueError as exc:
             raise Invalid(errors={"week": [f"没有{year}年第{week}周 / no such ISO week"]}) from exc
         return _render(data, args["format"])
@@ -87,6 +89,9 @@ class StoredBulletinViews(MethodView):
         ):
             if args.get(name) is not None:
                 stmt = stmt.where(getattr(ComplaintBulletin, column) == args[name])
+        shown = access.visible_departments(current_user())
+        if shown is not None:
+            stmt = stmt.where(ComplaintBulletin.department_id.in_(shown or {-1}))
         return paginate(
             stmt,
             args,
@@ -105,6 +110,7 @@ class StoredBulletinByIdViews(MethodView):
     def get(self, args, bulletin_id):
         """One stored bulletin, exactly as produced, in the format asked"""
         stored = db.session.get(ComplaintBulletin, bulletin_id)
-        if stored is None:
+        shown = access.visible_departments(current_user())
+        if stored is None or (shown is not None and stored.department_id not in shown):
             raise NotFound(f"通报不存在 / bulletin {bulletin_id} not found")
         return _render(renderers.as_sections(stored.data), args["format"])

@@ -1,8 +1,6 @@
 """Documents people read, rendered: the 用户投诉记录表 (HTML) and the weekly bulletin as CSV
 and printable HTML. Storing them is app/complaints/documents.py's."""
 
-import csv
-import io
 from datetime import datetime
 
 from flask import render_template
@@ -15,6 +13,7 @@ from app.complaints.models import (
     KIND_LABELS_ZH,
     STATUS_LABELS_ZH,
 )
+from app.exports import csv_bytes
 
 CHANNEL_LABELS_ZH = {
     "hotline": "客服热线",
@@ -78,26 +77,23 @@ def bulletin_html(data):
 
 
 def bulletin_csv(data):
-    """UTF-8 with a BOM, so that Excel opens the Chinese text correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["周次", "部门", "事项", "编号", "时间", "类别", "说明"])
+    """UTF-8 with a BOM for Excel; free text neutralised so no cell runs as a formula."""
     week = f"{data['year']}-W{data['week']:02d}"
-    for section in data["departments"]:
-        for name, title in SECTIONS.items():
-            for item in section[name]:
-                writer.writerow(
-                    [
-                        week,
-                        section["department"],
-                        title,
-                        item["number"],
-                        local_text(item["at"]),
-                        item["label"],
-                        item["detail"],
-                    ]
-                )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    rows = [
+        [
+            week,
+            section["department"],
+            title,
+            item["number"],
+            local_text(item["at"]),
+            item["label"],
+            item["detail"],
+        ]
+        for section in data["departments"]
+        for name, title in SECTIONS.items()
+        for item in section[name]
+    ]
+    return csv_bytes(["周次", "部门", "事项", "编号", "时间", "类别", "说明"], rows)
 
 
 def as_sections(stored_data):

