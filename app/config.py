@@ -59,10 +59,12 @@ class Config:
     SERVICE_HOURS = os.environ.get("SERVICE_HOURS", "08:00-18:00")
 
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
-    JSON_BODY_LIMIT = _int("JSON_BODY_LIMIT", 1024 * 1024)
+    JSON_BODY_LIMIT = _int("JSON_BODY_LIMIT", 1024 * 1024)  # bytes read, chunked or not
+    JSON_MAX_DEPTH = _int("JSON_MAX_DEPTH", 32)
     ACCESS_TOKEN_MINUTES = _int("ACCESS_TOKEN_MINUTES", 60)
     REFRESH_TOKEN_DAYS = _int("REFRESH_TOKEN_DAYS", 14)
-    LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 5)
+    LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 5)  # per (account, client address)
+    LOGIN_ADDR_MAX_FAILURES = _int("LOGIN_ADDR_MAX_FAILURES", 30)  # per client address
     LOGIN_WINDOW_MINUTES = _int("LOGIN_WINDOW_MINUTES", 15)
 
     # Business rules (R1-R3); all in Asia/Shanghai.

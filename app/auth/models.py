@@ -20,6 +20,9 @@ class User(db.Model):
     team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # Bumped on a password, role or activity change: every access token carries the version
+    # it was issued under, so the older ones stop working at once.
+    token_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def __repr__(self):
         return f"<User {self.username} {self.role}>"
@@ -29,8 +32,29 @@ class LoginAttempt(db.Model):
     """Failed logins, kept in the database so throttling needs no Redis."""
 
     __tablename__ = "login_attempts"
+    __table_args__ = (sa.Index("ix_login_attempts_remote_addr_at", "remote_addr", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(64), index=True)
     remote_addr: Mapped[str | None] = mapped_column(sa.String(64))
     at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
+
+
+class AuthSession(db.Model):
+    """One sign-in: the family of refresh tokens it rotates through, and its access tokens.
+
+    Only the newest refresh token (`refresh_jti`) may be used; presenting an older one means it
+    was copied, and the whole sign-in is revoked (OAuth 2.0 Security BCP, refresh rotation).
+    """
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    refresh_jti: Mapped[str] = mapped_column(sa.String(32))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    rotated_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    remote_addr: Mapped[str | None] = mapped_column(sa.String(64))
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # logout, refresh_reuse, password_changed, role_changed, deactivated
+    revoked_reason: Mapped[str | None] = mapped_column(sa.String(32))

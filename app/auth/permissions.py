@@ -2,25 +2,25 @@
 
 from flask import g, request
 
-from app.auth import tokens
-from app.auth.models import User
+from app.auth import sessions, tokens
 from app.auth.roles import SEE_PHONE_NUMBERS
 from app.errors import Forbidden, Unauthorized
-from app.extensions import db
 
 
 def require_user(roles=()):
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         raise Unauthorized()
-    payload = tokens.read(header[len("Bearer ") :].strip(), "access")
-    user = db.session.get(User, int(payload["sub"]))
-    if user is None or not user.active:
-        raise Unauthorized()
+    user = user_from_access_token(header[len("Bearer ") :].strip())
     if roles and user.role not in roles:
         raise Forbidden()
     g.user = user
     return user
+
+
+def user_from_access_token(token):
+    """The user of a valid, unrevoked access token (401 otherwise)."""
+    return sessions.user_for_access(tokens.read(token, "access"))
 
 
 def current_user():

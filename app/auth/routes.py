@@ -1,11 +1,10 @@
-from flask import current_app, request
+from flask import current_app, g, request
 from flask.views import MethodView
 
-from app.auth import services, tokens
-from app.auth.models import User
+from app.auth import services, sessions, tokens
+from app.auth.models import AuthSession
 from app.auth.permissions import current_user
 from app.auth.schemas import LoginSchema, RefreshSchema, TokenSchema, UserSchema
-from app.errors import Unauthorized
 from app.extensions import Blueprint, db
 
 blp = Blueprint(
@@ -13,10 +12,10 @@ blp = Blueprint(
 )
 
 
-def _tokens_for(user):
+def _tokens_for(user, session):
     return {
-        "access_token": tokens.access_token(user),
-        "refresh_token": tokens.refresh_token(user),
+        "access_token": tokens.access_token(user, session.id),
+        "refresh_token": tokens.refresh_token(session),
         "token_type": "Bearer",
         "expires_in": current_app.config["ACCESS_TOKEN_MINUTES"] * 60,
         "user": user,
@@ -32,10 +31,11 @@ class LoginViews(MethodView):
     def post(self, creds):
         """Sign in with username and password"""
         user = services.authenticate(creds["username"], creds["password"], request.remote_addr)
+        session = sessions.start(user, request.remote_addr) if user is not None else None
         db.session.commit()  # a failure must be remembered for throttling
         if user is None:
             raise services.BAD_CREDENTIALS
-        return _tokens_for(user)
+        return _tokens_for(user, session)
 
 
 @blp.route("/refresh")
@@ -43,12 +43,26 @@ class RefreshViews(MethodView):
     @blp.arguments(RefreshSchema)
     @blp.response(200, TokenSchema)
     def post(self, body):
-        """Exchange a refresh token for new tokens"""
-        payload = tokens.read(body["refresh_token"], "refresh")
-        user = db.session.get(User, int(payload["sub"]))
-        if user is None or not user.active:
-            raise Unauthorized()
-        return _tokens_for(user)
+        """Exchange a refresh token for new tokens; the old one is spent (reuse ends the sign-in)"""
+        user, session = sessions.rotate(body["refresh_token"])
+        db.session.commit()  # the rotation, or the revocation a reused token caused
+        if user is None:
+            raise sessions.REVOKED
+        return _tokens_for(user, session)
+
+
+@blp.route("/logout")
+class LogoutViews(MethodView):
+    @blp.auth()
+    @blp.response(204)
+    def post(self):
+        """End this sign-in: its refresh token and every access token it issued stop working"""
+        sid = g.get("token_sid")
+        if sid:
+            sessions.revoke(db.session.get(AuthSession, sid), "logout")
+        else:
+            sessions.revoke_all(current_user(), "logout")
+        db.session.commit()
 
 
 @blp.route("/me")

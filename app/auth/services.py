@@ -1,3 +1,4 @@
+import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -5,6 +6,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from flask import current_app
 
+from app.auth import sessions
 from app.auth.models import LoginAttempt, User
 from app.database import utcnow
 from app.errors import Conflict, Invalid, TooManyRequests, Unauthorized
@@ -19,19 +21,45 @@ def hash_password(password):
 
 
 def authenticate(username, password, remote_addr=None):
-    """The user for these credentials, or None after recording the failure (throttled)."""
-    _check_throttle(username)
+    """The user for these credentials, or None after recording the failure (audit item 7).
+
+    Failures are counted per (account, client address) and per client address, never per
+    account alone: someone guessing from elsewhere cannot lock the owner out, and spraying one
+    password over many accounts from one address is throttled. An unknown or inactive account
+    costs one Argon2 verification as a known one does, so timing reveals no usernames.
+    """
+    _check_throttle(username, remote_addr)
     user = db.session.scalar(sa.select(User).where(User.username == username))
-    if user is None or not user.active or not _verify(user.password_hash, password):
+    if user is None or not user.active:
+        _verify(_unknown_user_hash(), password)
+        user = None
+    elif not _verify(user.password_hash, password):
+        user = None
+    if user is None:
         db.session.add(LoginAttempt(username=username, remote_addr=remote_addr))
         return None
-    db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.username == username))
+    db.session.execute(
+        sa.delete(LoginAttempt).where(
+            LoginAttempt.username == username, LoginAttempt.remote_addr == remote_addr
+        )
+    )
     return user
 
 
 BAD_CREDENTIALS = Unauthorized(
     "用户名或密码错误 / Wrong username or password", code="bad_credentials"
 )
+THROTTLED = TooManyRequests(
+    "登录失败次数过多,请稍后再试 / Too many failed logins, try again later",
+    code="login_throttled",
+)
+_UNKNOWN = {}
+
+
+def _unknown_user_hash():
+    if "hash" not in _UNKNOWN:
+        _UNKNOWN["hash"] = hasher.hash(secrets.token_hex(16))
+    return _UNKNOWN["hash"]
 
 
 def _verify(password_hash, password):
@@ -41,18 +69,17 @@ def _verify(password_hash, password):
         return False
 
 
-def _check_throttle(username):
-    window = timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
-    failures = db.session.scalar(
-        sa.select(sa.func.count(LoginAttempt.id)).where(
-            LoginAttempt.username == username, LoginAttempt.at > utcnow() - window
-        )
-    )
-    if failures >= current_app.config["LOGIN_MAX_FAILURES"]:
-        raise TooManyRequests(
-            "登录失败次数过多,请稍后再试 / Too many failed logins, try again later",
-            code="login_throttled",
-        )
+def _check_throttle(username, remote_addr):
+    config = current_app.config
+    recent = LoginAttempt.at > utcnow() - timedelta(minutes=config["LOGIN_WINDOW_MINUTES"])
+    from_here = LoginAttempt.remote_addr == remote_addr
+    for where, limit in (
+        ((LoginAttempt.username == username, from_here), config["LOGIN_MAX_FAILURES"]),
+        ((from_here,), config["LOGIN_ADDR_MAX_FAILURES"]),
+    ):
+        count = sa.select(sa.func.count(LoginAttempt.id)).where(recent, *where)
+        if db.session.scalar(count) >= limit:
+            raise THROTTLED
 
 
 def create_user(data):
@@ -69,13 +96,27 @@ def create_user(data):
 
 
 def update_user(user, data):
+    """Apply an admin's change; a new password, role or deactivation ends every sign-in."""
     _check_team(data.get("team_id"))
+    reason = _revocation_reason(user, data)
     if "password" in data:
         user.password_hash = hash_password(data.pop("password"))
     for name, value in data.items():
         setattr(user, name, value)
+    if reason:
+        sessions.revoke_all(user, reason)
     db.session.flush()
     return user
+
+
+def _revocation_reason(user, data):
+    if "password" in data:
+        return "password_changed"
+    if data.get("role", user.role) != user.role:
+        return "role_changed"
+    if data.get("active", user.active) is False and user.active:
+        return "deactivated"
+    return None
 
 
 def _check_team(team_id):

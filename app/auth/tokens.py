@@ -36,11 +36,22 @@ def read(token, purpose):
     return payload
 
 
-def access_token(user):
+def access_token(user, session_id=None):
+    """An access JWT bound to the user's token version and, from a sign-in, to its session."""
     minutes = current_app.config["ACCESS_TOKEN_MINUTES"]
-    return issue(user.id, "access", timedelta(minutes=minutes), role=user.role)
+    claims = {"role": user.role, "ver": user.token_version}
+    if session_id:
+        claims["sid"] = session_id
+    return issue(user.id, "access", timedelta(minutes=minutes), **claims)
 
 
-def refresh_token(user):
+def refresh_token(session):
+    """The one refresh JWT a sign-in may use next (its jti is the session's `refresh_jti`)."""
     days = current_app.config["REFRESH_TOKEN_DAYS"]
-    return issue(user.id, "refresh", timedelta(days=days))
+    return issue(
+        session.user_id, "refresh", timedelta(days=days), sid=session.id, jti=session.refresh_jti
+    )
+
+
+def new_id():
+    return uuid.uuid4().hex

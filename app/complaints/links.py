@@ -52,7 +52,6 @@ def _order_data(complaint, data):
         "caller_name": complaint.caller_name,
         "caller_phone": complaint.caller_phone,
         "description": data.get("description") or f"投诉{complaint.number}:{complaint.description}",
-        "flags": {"complaint_id": complaint.id, "complaint_number": complaint.number},
     }
     if complaint.customer is not None:
         found["account_no"] = complaint.customer.account_no

@@ -22,7 +22,7 @@ DEMO_REASON = "演示数据 / demo data"
 
 
 def demo_markers():
-    marker = WorkOrder.flags["demo"].astext
+    marker = WorkOrder.demo_marker
     return set(db.session.scalars(sa.select(marker).where(marker.is_not(None))))
 
 
@@ -43,7 +43,7 @@ def _request(entry):
     data = {
         "type": entry["type"],
         "channel": entry["channel"],
-        "flags": {"demo": entry["marker"]},
+        "demo_marker": entry["marker"],
         "description": entry["description"],
         "property_side": entry["property_side"],
     }

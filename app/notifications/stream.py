@@ -134,19 +134,14 @@ async def _authenticate(live, scope, args):
 
 
 def _bearer_user(token):
-    """A bearer header (programs, not browsers) is read like any API call's."""
-    from app.auth import tokens
-    from app.auth.models import User
+    """A bearer header (programs, not browsers) is read like any API call's, revocation included."""
+    from app.auth.permissions import user_from_access_token
     from app.errors import Unauthorized
-    from app.extensions import db
 
     try:
-        user = db.session.get(User, int(tokens.read(token, "access")["sub"]))
+        return user_from_access_token(token).id
     except Unauthorized as exc:
         raise Refused(401, exc.code, exc.message) from exc
-    if user is None or not user.active:
-        raise Refused(401, "unauthorized", "请先登录 / Authentication required")
-    return user.id
 
 
 async def _open(live, stream, user_id, address, channel):

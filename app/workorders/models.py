@@ -15,6 +15,14 @@ from app.workorders.states import STATUSES
 CHANNELS = ("hotline", "repair_line", "walk_in", "api")
 PROPERTY_SIDES = ("company", "customer", "unknown")  # R1.5 公司产权范围
 SLA_STATES = ("on_track", "at_risk", "breached")
+# What a client may mark on an order (flags, all yes/no). Facts the server sets (a complaint's
+# link, the demo marker) live in their own columns, never in flags (audit item 3).
+FLAG_LABELS_ZH = {
+    "call_before_visit": "上门前先电话联系",
+    "dog_on_premises": "家中有犬",
+    "hard_of_hearing": "听力不便,请多发短信",
+    "key_with_neighbour": "钥匙在邻居处",
+}
 
 
 class Priority(IntEnum):
@@ -65,6 +73,7 @@ class WorkOrder(db.Model):
         sa.Enum(*PROPERTY_SIDES, name="property_side"), default="unknown"
     )
     flags: Mapped[dict] = mapped_column(JSONB, default=dict)
+    demo_marker: Mapped[str | None] = mapped_column(sa.String(8), unique=True)
     zone_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service_zones.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id"), index=True)
     technician_id: Mapped[int | None] = mapped_column(sa.ForeignKey("technicians.id"), index=True)

@@ -3,7 +3,7 @@ import marshmallow as ma
 from app.auth.permissions import mask_phone
 from app.schemas import GeometryPointField, IdField, LocationSchema, PageArgsSchema, page_of
 from app.workorders import deadlines, states, timeline
-from app.workorders.models import CHANNELS, PROPERTY_SIDES, SLA_STATES
+from app.workorders.models import CHANNELS, FLAG_LABELS_ZH, PROPERTY_SIDES, SLA_STATES
 
 PHONE = ma.validate.Regexp(
     r"^\+?[0-9][0-9\- ]{4,30}$", error="not a phone number / 电话号码格式错误"
@@ -28,7 +28,12 @@ class WorkOrderCreateSchema(ma.Schema):
         validate=ma.validate.OneOf(PROPERTY_SIDES),
         metadata={"description": "Fault inside the company's property boundary? (R1.5)"},
     )
-    flags = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(), load_default=dict)
+    flags = ma.fields.Dict(
+        keys=ma.fields.String(validate=ma.validate.OneOf(FLAG_LABELS_ZH)),
+        values=ma.fields.Boolean(truthy={True}, falsy={False}),
+        load_default=dict,
+        metadata={"description": "Yes/no marks: " + ", ".join(FLAG_LABELS_ZH)},
+    )
 
     @ma.validates_schema
     def _where(self, data, **kwargs):

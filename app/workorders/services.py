@@ -140,6 +140,7 @@ def create_work_order(data, user):
         or bool(customer and customer.limited_mobility),
         property_side=data.get("property_side", "unknown"),
         flags=data.get("flags", {}),
+        demo_marker=data.get("demo_marker"),
         zone=zone,
         team_id=zone.team_id if zone else None,
         deadline_at=due,

@@ -110,7 +110,7 @@ def test_every_zone_holds_its_teams_technicians_and_its_customers(demo):
 
 def test_orders_went_through_the_state_machine_to_the_right_technicians(demo):
     orders = db.session.scalars(sa.select(WorkOrder).order_by(WorkOrder.id)).all()
-    assert sorted({o.flags["demo"] for o in orders}) == [f"D{n:03d}" for n in range(1, 41)]
+    assert sorted({o.demo_marker for o in orders}) == [f"D{n:03d}" for n in range(1, 41)]
     statuses = {o.status for o in orders}
     assert statuses >= {
         "new",
@@ -169,9 +169,9 @@ def test_a_real_worker_routes_the_demo_queue_without_failures(demo, run_jobs):
     assert sum(finished) == 40
     assert [FailedJobRegistry(queue=queue(name)).count for name in QUEUES] == [0, 0, 0]
     orders = db.session.scalars(sa.select(WorkOrder)).all()
-    emergency = next(o for o in orders if o.flags["demo"] == "D009")
+    emergency = next(o for o in orders if o.demo_marker == "D009")
     assert emergency.status == "assigned"  # on call, day or night (R2.4)
     assert "emergency" in {s.code for s in emergency.technician.skills}
-    assert {o.number: o.status for o in orders if o.flags["demo"] != "D009"} == {
+    assert {o.number: o.status for o in orders if o.demo_marker != "D009"} == {
         number: status for number, status in before.items() if number != emergency.number
     }

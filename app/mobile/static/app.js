@@ -105,6 +105,9 @@ function start() {
     const left = await outbox.count();
     if (left && !confirm(`还有 ${left} 个步骤未发送,将在您再次登录后发送。确定退出?`)) return;
     live?.close();
+    // End the sign-in on the server too, so a copied token stops working (best effort offline).
+    const token = auth.token();
+    if (token) fetch("/api/auth/logout", { method: "POST", headers: { Authorization: `Bearer ${token}` } }).catch(() => {});
     auth.clear();
     updateBadge();
     showLogin();
