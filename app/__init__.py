@@ -7,6 +7,7 @@ import os
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
+from app import security
 from app.config import DEFAULT_SECRET, Config
 from app.errors import register_error_handlers
 from app.extensions import api, db, migrate
@@ -50,6 +51,7 @@ def create_app(config_class=Config):
     migrate.init_app(app, db, directory=_migrations_dir())
     api.init_app(app)
     register_error_handlers(app, db)
+    security.init_app(app)
     import_models()
     for name in DOMAIN_MODULES:
         _register_domain(app, importlib.import_module(f"app.{name}"))

@@ -2,9 +2,9 @@
 
 import logging
 
-from flask import jsonify, request
-from sqlalchemy.exc import DataError
-from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
+from flask import jsonify
+from sqlalchemy.exc import DataError, IntegrityError
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,12 @@ class TooManyRequests(DomainError):
     status = 429
 
 
+INTEGRITY_CODE = "conflict"
+INTEGRITY_MESSAGE = (
+    "与已有记录冲突,请刷新后重试 / Conflicts with a concurrent change; reload and retry"
+)
+
+
 def error_body(http_status, message=None, errors=None, code=None, /, **extra):
     body = {
         "code": code or CODES.get(http_status, "error"),
@@ -119,13 +125,6 @@ def _rollback(db):
 def register_error_handlers(app, db):
     """The one error envelope for every status; `db` (app.extensions) is rolled back first."""
 
-    @app.before_request
-    def limit_json_bodies():
-        # Photos may be large; a JSON body has no reason to be.
-        limit = app.config["JSON_BODY_LIMIT"]
-        if request.is_json and (request.content_length or 0) > limit:
-            raise RequestEntityTooLarge(f"JSON body over {limit} bytes / 请求体过大")
-
     @app.errorhandler(DomainError)
     def domain_error(exc):
         _rollback(db)
@@ -147,6 +146,14 @@ def register_error_handlers(app, db):
         log.info("data error: %s", exc.orig)
         body = error_body(422, "数值超出范围或格式无效 / A value is out of range or malformed")
         return jsonify(body), 422
+
+    @app.errorhandler(IntegrityError)
+    def integrity(exc):
+        _rollback(db)
+        # Two requests raced past a check to the same unique row (or a row they refer to went
+        # away meanwhile): the database refused the loser, which is a conflict, not a fault.
+        log.info("integrity error: %s", exc.orig)
+        return jsonify(error_body(409, INTEGRITY_MESSAGE, code=INTEGRITY_CODE)), 409
 
     @app.errorhandler(Exception)
     def unexpected(exc):

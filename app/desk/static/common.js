@@ -21,6 +21,10 @@ export function h(tag, attrs = {}, ...children) {
   return node;
 }
 
+// Map labels (Leaflet tooltips, popups, divIcon html) are given as nodes, never as HTML strings:
+// names typed by staff (an order type, a technician) may hold markup, and must show as text.
+export const textTip = (text) => h("span", {}, String(text ?? ""));
+
 // replaceChildren, leaving out null/false (a missing section must not print "null").
 export function fill(node, ...children) {
   node.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
@@ -86,7 +90,12 @@ export const signIn = {
     this.roles = roles;
     this.onReady = onReady;
     $("#login-form").addEventListener("submit", (event) => this.submit(event));
-    $("#logout").addEventListener("click", () => { auth.clear(); location.reload(); });
+    $("#logout").addEventListener("click", async () => {
+      // End the sign-in on the server too, so the token stops working everywhere.
+      await api("/api/auth/logout", { method: "POST" }).catch(() => {});
+      auth.clear();
+      location.reload();
+    });
     if (auth.token() && !auth.user()) {
       // A token without its user (e.g. handed over by another page): ask who it is.
       const me = await api("/api/auth/me").catch(() => null);

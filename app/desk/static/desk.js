@@ -9,7 +9,7 @@ const state = { customer: null, location: null, kinds: null, entry: null, previe
   entryTicket: 0, previewTicket: 0 };
 let map, pin;
 let ready = false;
-let pendingSearch = false;
+let pendingSearch = $("#search-form").dataset.pending === "true"; // Enter while loading
 
 // Attached at once: an Enter typed while the page is still starting must not navigate away.
 $("#search-form").addEventListener("submit", (event) => {

@@ -1,6 +1,6 @@
 // The dispatcher console: the risk-sorted queue, a live map, suggestions with reasons,
 // assign/reassign in one action, the timeline, and the day plan. Live over SSE.
-import { $, $$, api, auth, debounce, errorText, fill, fmtTime, h, signIn, slaBadge, status } from "./common.js";
+import { $, $$, api, auth, debounce, errorText, fill, fmtTime, h, signIn, slaBadge, status, textTip } from "./common.js";
 import { SLA_COLOURS, createMap, drawZones } from "./mapview.js";
 import { openLive } from "/static/live.js";
 import { chinese } from "./errors.js";
@@ -124,9 +124,9 @@ async function loadOrderPoints() {
       .on("click", () => select(f.id)).addTo(layers.orders);
     // An order in no zone is outside the drawn area: say so on the map, not only in a tooltip.
     if (p.unrouted) {
-      marker.bindTooltip(`片区外 ${p.number}`, { permanent: true, direction: "right", className: "outside-label" });
+      marker.bindTooltip(textTip(`片区外 ${p.number}`), { permanent: true, direction: "right", className: "outside-label" });
     } else {
-      marker.bindTooltip(`${p.number} ${p.type_name} ${p.status_label}`);
+      marker.bindTooltip(textTip(`${p.number} ${p.type_name} ${p.status_label}`));
     }
   }
 }
@@ -140,8 +140,8 @@ async function loadTechnicians() {
     const p = f.properties;
     state.techPoints[f.id] = [lat, lon];
     L.marker([lat, lon], { icon: L.divIcon({ className: `tech-icon${p.stale ? " stale" : ""}`,
-      html: `<span>${p.name}</span>`, iconSize: null }) })
-      .bindTooltip(`${p.name} · ${p.team_name} · ${TABLES.technician_states[p.status] || "状态未知"} · 在办${p.open_orders}${p.on_call ? " · 值班" : ""}${p.stale ? " · 位置过期" : ""}`)
+      html: h("span", {}, p.name), iconSize: null }) })
+      .bindTooltip(textTip(`${p.name} · ${p.team_name} · ${TABLES.technician_states[p.status] || "状态未知"} · 在办${p.open_orders}${p.on_call ? " · 值班" : ""}${p.stale ? " · 位置过期" : ""}`))
       .addTo(layers.techs);
   }
 }
@@ -285,7 +285,7 @@ function drawRoute(route, colour) {
   if (points.length > 1) L.polyline(points, { color: colour, weight: 3, dashArray: "6 4" }).addTo(layers.plan);
   route.stops.forEach((s) => {
     const at = state.orderPoints[s.order.id];
-    if (at) L.marker(at, { icon: L.divIcon({ className: "stop-icon", html: `<span style="background:${colour}">${s.sequence}</span>`, iconSize: null }) }).addTo(layers.plan);
+    if (at) L.marker(at, { icon: L.divIcon({ className: "stop-icon", html: h("span", { style: `background:${colour}` }, String(s.sequence)), iconSize: null }) }).addTo(layers.plan);
   });
 }
 

@@ -3,7 +3,7 @@
 // MAP_TILE_URL a tile layer goes under them; the URL may use {s} (MAP_TILE_SUBDOMAINS) and
 // {tk} (TIANDITU_KEY), as 天地图's WMTS does. Tiles must be WGS-84/CGCS2000 like our data
 // (天地图, OpenStreetMap): GCJ-02 (高德, 腾讯) or BD-09 (百度) tiles would sit ~500 m off.
-import { api } from "./common.js";
+import { api, textTip } from "./common.js";
 
 const L = window.L;
 const CENTRE = [36.77, 121.16];
@@ -24,7 +24,7 @@ export async function drawZones(map) {
   const [zones, area] = await Promise.all([api("/api/map/zones"), api("/api/map/service-area")]);
   const layer = L.geoJSON(zones, {
     style: (f) => ({ color: PALETTE[f.id % PALETTE.length], weight: 1.5, fillOpacity: 0.12 }),
-    onEachFeature: (f, l) => l.bindTooltip(`${f.properties.name}`,
+    onEachFeature: (f, l) => l.bindTooltip(textTip(`${f.properties.name}`),
       { permanent: true, direction: "center", className: "zone-label" }),
   }).addTo(map);
   L.geoJSON(area, { style: { color: "#0b3d6b", weight: 3, fill: false, dashArray: "8 5" },
