@@ -61,11 +61,15 @@ class Config:
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     JSON_BODY_LIMIT = _int("JSON_BODY_LIMIT", 1024 * 1024)  # bytes read, chunked or not
     JSON_MAX_DEPTH = _int("JSON_MAX_DEPTH", 32)
+    # Uploaded images: refused above this many pixels (a decompression bomb), shrunk to this side.
+    IMAGE_MAX_PIXELS = _int("IMAGE_MAX_PIXELS", 40_000_000)
+    IMAGE_MAX_SIDE = _int("IMAGE_MAX_SIDE", 4096)
     ACCESS_TOKEN_MINUTES = _int("ACCESS_TOKEN_MINUTES", 60)
     REFRESH_TOKEN_DAYS = _int("REFRESH_TOKEN_DAYS", 14)
     LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 5)  # per (account, client address)
     LOGIN_ADDR_MAX_FAILURES = _int("LOGIN_ADDR_MAX_FAILURES", 30)  # per client address
     LOGIN_WINDOW_MINUTES = _int("LOGIN_WINDOW_MINUTES", 15)
+    PASSWORD_MIN_SCORE = _int("PASSWORD_MIN_SCORE", 3)  # zxcvbn 0-4; 3 = "safely unguessable"
 
     # Business rules (R1-R3); all in Asia/Shanghai.
     OFFICE_HOURS = os.environ.get("OFFICE_HOURS", "08:30-12:00,13:30-17:30")

@@ -6,7 +6,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from flask import current_app
 
-from app.auth import sessions
+from app.auth import passwords, sessions
 from app.auth.models import LoginAttempt, User
 from app.database import utcnow
 from app.errors import Conflict, Invalid, TooManyRequests, Unauthorized
@@ -86,6 +86,7 @@ def create_user(data):
     if db.session.scalar(sa.select(User.id).where(User.username == data["username"])):
         raise Conflict(errors={"username": ["用户名已存在 / username taken"]}, code="duplicate")
     _check_team(data.get("team_id"))
+    _check_password(data["password"], data)
     user = User(
         **{k: v for k, v in data.items() if k != "password"},
         password_hash=hash_password(data["password"]),
@@ -100,6 +101,8 @@ def update_user(user, data):
     _check_team(data.get("team_id"))
     reason = _revocation_reason(user, data)
     if "password" in data:
+        details = {n: data.get(n, getattr(user, n)) for n in ("display_name", "phone")}
+        _check_password(data["password"], {"username": user.username, **details})
         user.password_hash = hash_password(data.pop("password"))
     for name, value in data.items():
         setattr(user, name, value)
@@ -117,6 +120,13 @@ def _revocation_reason(user, data):
     if data.get("active", user.active) is False and user.active:
         return "deactivated"
     return None
+
+
+def _check_password(password, details):
+    inputs = [details.get(name) for name in ("username", "display_name", "phone")]
+    problem = passwords.weakness(password, current_app.config["PASSWORD_MIN_SCORE"], inputs)
+    if problem:
+        raise Invalid(problem, errors={"password": [problem]}, code="weak_password")
 
 
 def _check_team(team_id):

@@ -58,6 +58,8 @@ def add_attachment(complaint, upload, title, user):
                 "file": ["仅接受JPEG、PNG、PDF、MP3、WAV / only JPEG, PNG, PDF, MP3 or WAV files"]
             }
         )
+    if kind[0].startswith("image/"):
+        data = _reencoded(data)
     filename = os.path.basename(upload.filename or "") or f"attachment{kind[1]}"
     document = store(
         complaint, "attachment", title or filename, filename[:200], kind[0], data, user
@@ -71,6 +73,17 @@ def add_attachment(complaint, upload, title, user):
         filename=document.filename,
     )
     return document
+
+
+def _reencoded(data):
+    """A photo of the scene is stored as Pillow decoded and wrote it again (audit item 4)."""
+    from app.visits import images
+
+    config = current_app.config
+    try:
+        return images.normalise(data, config["IMAGE_MAX_PIXELS"], config["IMAGE_MAX_SIDE"])[3]
+    except images.NotAnImage as exc:
+        raise Invalid(errors={"file": [str(exc)]}) from exc
 
 
 def archive_record(complaint, title, user):

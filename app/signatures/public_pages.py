@@ -75,7 +75,9 @@ def receipt_png(token):
         return Response(status=404)
     try:
         return Response(
-            get_storage().get(signature.png_sha256), mimetype="image/png", headers=HEADERS
+            get_storage().get(signature.png_sha256),
+            mimetype="image/png",
+            headers={**HEADERS, "Content-Disposition": 'inline; filename="signature.png"'},
         )
     except BlobMissing:
         return Response(status=404)

@@ -81,4 +81,8 @@ class SignaturePngViews(MethodView):
     def get(self, signature_id):
         """The signature image as stored"""
         signature = services.get_signature(current_user(), signature_id)
-        return Response(get_storage().get(signature.png_sha256), mimetype="image/png")
+        return Response(
+            get_storage().get(signature.png_sha256),
+            mimetype="image/png",
+            headers={"Content-Disposition": f'inline; filename="signature-{signature.id}.png"'},
+        )

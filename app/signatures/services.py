@@ -162,7 +162,11 @@ def _png(text):
     if len(data) > PNG_MAX_BYTES:
         raise Invalid(errors={"png_base64": ["签名图片过大 / signature image over 1 MB"]})
     try:
-        kind = images.inspect(data)[0]
+        kind, _, _, data = images.normalise(
+            data,
+            current_app.config["IMAGE_MAX_PIXELS"],
+            current_app.config["IMAGE_MAX_SIDE"],
+        )
     except images.NotAnImage as exc:
         raise Invalid(errors={"png_base64": [str(exc)]}) from exc
     if kind != "image/png":

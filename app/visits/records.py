@@ -24,7 +24,7 @@ class TooLarge(DomainError):
 
 
 def add_photo(user, order_id, upload, data):
-    """A JPEG or PNG of at most 10 MB, judged by its bytes; stored by its SHA-256."""
+    """A JPEG or PNG of at most 10 MB, decoded and re-encoded; stored by its SHA-256."""
     check_device_time(data)
     order = order_for_step(user, order_id, "on_site")
     content = upload.read(PHOTO_MAX_BYTES + 1)
@@ -32,8 +32,11 @@ def add_photo(user, order_id, upload, data):
         raise TooLarge(
             "照片不能超过 10 MB / a photo may be at most 10 MB", errors={"file": ["> 10 MB"]}
         )
+    config = current_app.config
     try:
-        content_type, width, height = images.inspect(content)
+        content_type, width, height, content = images.normalise(
+            content, config["IMAGE_MAX_PIXELS"], config["IMAGE_MAX_SIDE"]
+        )
     except images.NotAnImage as exc:
         raise Invalid(errors={"file": [str(exc)]}) from exc
     photo = Photo(

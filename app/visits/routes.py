@@ -83,10 +83,14 @@ class PhotoByIdViews(MethodView):
     def get(self, order_id, photo_id):
         """One photo's bytes"""
         photo, content = records.photo_bytes(current_user(), order_id, photo_id)
+        name = f"photo-{photo.id}.{photo.content_type.split('/')[1]}"
         return Response(
             content,
             mimetype=photo.content_type,
-            headers={"Cache-Control": "private, max-age=86400"},
+            headers={
+                "Cache-Control": "private, max-age=86400",
+                "Content-Disposition": f'inline; filename="{name}"',
+            },
         )
 
 

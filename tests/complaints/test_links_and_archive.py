@@ -4,13 +4,22 @@ import hashlib
 import io
 
 import sqlalchemy as sa
+from PIL import Image
 
 from app.complaints.models import Complaint, ComplaintDocument
 from app.extensions import db
 from app.workorders.models import WorkOrder, WorkOrderEvent
 from tests.complaints.conftest import count
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+def _pillow_png():
+    out = io.BytesIO()
+    Image.new("RGB", (8, 6), (10, 120, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+# Real and decodable, written by Pillow: re-encoding it on the way in gives the same bytes.
+PNG = _pillow_png()
 PDF = b"%PDF-1.7\n" + b"0" * 64
 
 

@@ -31,6 +31,9 @@ def page_at(browser, live_server):
             viewport={"width": viewport[0], "height": viewport[1]},
             locale="zh-CN",
             timezone_id="Asia/Shanghai",
+            # Playwright's wait_for_function evals its predicate, which our CSP forbids;
+            # tests/test_csp_browser.py opens every page with the CSP enforced.
+            bypass_csp=True,
         )
         contexts.append(context)
         if token:

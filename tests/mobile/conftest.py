@@ -37,7 +37,8 @@ def contexts(browser, live_server, storage_dir):
 
     def open_context(phone=True):
         options = PHONE if phone else {"locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
-        context = browser.new_context(base_url=live_server, **options)
+        # bypass_csp: wait_for_function evals (tests/test_csp_browser.py enforces the CSP)
+        context = browser.new_context(base_url=live_server, bypass_csp=True, **options)
         if phone:
             context.grant_permissions(["geolocation"], origin=live_server)
             context.set_geolocation(

@@ -1,11 +1,13 @@
 """Helpers shared by the phone tests: orders in a given state, images, steps through the API."""
 
 import base64
+import io
 import struct
 import zlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from PIL import Image
 
 from app.extensions import db
 from app.workorders.services import transition
@@ -30,10 +32,10 @@ def png(width=40, height=20):
 
 
 def jpeg(width=64, height=48, padding=0):
-    """A JPEG header with a frame (SOF0) giving its size, then filler and the end marker."""
-    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-    sof = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
-    return b"\xff\xd8" + app0 + sof + b"\x00" * padding + b"\xff\xd9"
+    """A real, decodable JPEG (Pillow), then `padding` bytes of trailing filler."""
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (90, 140, 200)).save(out, "JPEG")
+    return out.getvalue() + b"\x00" * padding
 
 
 def png_b64(**kw):

@@ -1,7 +1,9 @@
 import hashlib
+import io
 import os
 
 import sqlalchemy as sa
+from PIL import Image
 
 from app.dispatch.models import Team
 from app.extensions import db
@@ -26,9 +28,9 @@ def test_photos_are_checked_by_content_and_stored_by_sha256(phone, storage_dir):
         640,
         480,
     )
-    assert resp.json["sha256"] == hashlib.sha256(content).hexdigest()
     got = ph.client.get(resp.json["url"], headers=ph.headers)
-    assert got.status_code == 200 and got.data == content and got.mimetype == "image/jpeg"
+    assert got.status_code == 200 and got.mimetype == "image/jpeg"
+    assert resp.json["sha256"] == hashlib.sha256(got.data).hexdigest()  # what was re-encoded
     assert ph.upload(order, png(3, 2), name="x.png").json["content_type"] == "image/png"
 
 
@@ -106,3 +108,46 @@ def test_violation_cannot_cite_another_orders_photo(client, make, storage_dir):
     )
     assert resp.status_code == 422 and "photo_ids" in resp.json["errors"]
     assert db.session.scalar(sa.select(sa.func.count(ViolationReport.id))) == 0
+
+
+def exif_jpeg(width, height, orientation):
+    exif = Image.Exif()
+    exif[0x0112] = orientation  # Orientation
+    exif[0x8825] = {2: (36.0, 46.0, 12.0)}  # GPSInfo: where the phone was
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_uploads_are_decoded_and_re_encoded_never_stored_as_sent(phone, storage_dir):
+    """Audit item 4: bombs, fakes and images with HTML appended; metadata stripped."""
+    ph, order = phone
+    ph.on_site(order)
+    bomb = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(bomb, "PNG")  # 48 kB, 400 megapixels
+    fake = jpeg()[:20] + b"<html><script>alert(1)</script></html>"
+    for content, reason in ((bomb.getvalue(), "像素"), (fake, "损坏")):
+        resp = ph.upload(order, content, name="x.png")
+        assert resp.status_code == 422, resp.json
+        assert reason in resp.json["errors"]["file"][0]
+    assert files_in(storage_dir) == []
+    polyglot = jpeg(64, 48) + b"<html><script>alert(document.cookie)</script></html>"
+    resp = ph.upload(order, polyglot, name="x.jpg")
+    assert resp.status_code == 201, resp.json
+    got = ph.client.get(resp.json["url"], headers=ph.headers)
+    assert b"<script" not in got.data and got.data.endswith(b"\xff\xd9")
+    assert got.headers["X-Content-Type-Options"] == "nosniff"
+    assert got.headers["Content-Disposition"].startswith("inline; filename=")
+    turned = ph.upload(order, exif_jpeg(60, 40, orientation=6), name="phone.jpg").json
+    assert (turned["width"], turned["height"]) == (40, 60)  # upright, as the phone showed it
+    stored = ph.client.get(turned["url"], headers=ph.headers).data
+    assert not Image.open(io.BytesIO(stored)).getexif()  # no GPS, no device left
+
+
+def test_huge_sides_are_shrunk(phone, app):
+    ph, order = phone
+    ph.on_site(order)
+    wide = io.BytesIO()
+    Image.new("RGB", (app.config["IMAGE_MAX_SIDE"] * 2, 100)).save(wide, "PNG")
+    body = ph.upload(order, wide.getvalue(), name="wide.png").json
+    assert (body["width"], body["height"]) == (app.config["IMAGE_MAX_SIDE"], 50)

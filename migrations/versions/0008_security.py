@@ -1,15 +1,15 @@
 """security: sign-in sessions (refresh rotation, logout, token versions), login throttling
 per address, server-set facts out of work-order flags (the demo marker gets a column).
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
