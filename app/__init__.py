@@ -3,6 +3,7 @@
 import importlib
 import logging
 import os
+from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.routing import IntegerConverter
@@ -89,6 +90,13 @@ def _refuse_default_secret(app):
         raise RuntimeError(
             "SECRET_KEY (and SIGNING_KEY) must be set outside demo/test mode "
             "(TAPLINE_MODE=demo for the demo)."
+        )
+    # Links sent to customers (receipt, QR verify, survey) must not follow the Host header.
+    base = urlsplit(app.config.get("PUBLIC_BASE_URL") or "")
+    if base.scheme not in ("http", "https") or not base.netloc:
+        raise RuntimeError(
+            "PUBLIC_BASE_URL (e.g. https://service.example-water.cn) must be set outside "
+            "demo/test mode: customer links are built from it, never from the Host header."
         )
 
 

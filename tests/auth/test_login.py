@@ -57,5 +57,20 @@ def test_production_refuses_the_default_secret(monkeypatch):
     class Configured(Production):
         SECRET_KEY = "a-real-secret-from-the-environment-0123456789"
         SIGNING_KEY_SET = True
+        PUBLIC_BASE_URL = "https://service.example-water.cn"
 
     assert create_app(Configured).config["MODE"] == "production"
+
+
+def test_production_refuses_to_start_without_a_public_base_url():
+    """Audit item 11: customer links would otherwise follow whatever Host a request claims."""
+
+    class Production(Config):
+        MODE = "production"
+        SECRET_KEY = "a-real-secret-from-the-environment-0123456789"
+        SIGNING_KEY_SET = True
+
+    for missing in ("", "service.example-water.cn", "javascript:alert(1)"):
+        Production.PUBLIC_BASE_URL = missing
+        with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL"):
+            create_app(Production)
