@@ -1,4 +1,4 @@
-from flask import current_app, g, request
+from flask import after_this_request, current_app, g, request
 from flask.views import MethodView
 
 from app.auth import services, sessions, tokens
@@ -35,6 +35,7 @@ class LoginViews(MethodView):
         db.session.commit()  # a failure must be remembered for throttling
         if user is None:
             raise services.BAD_CREDENTIALS
+        after_this_request(lambda response: sessions.mark_staff_browser(response, user))
         return _tokens_for(user, session)
 
 

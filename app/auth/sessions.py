@@ -7,8 +7,10 @@ every sign-in of the user and, through `User.token_version`, every access token 
 Services flush, never commit.
 """
 
+from datetime import timedelta
+
 import sqlalchemy as sa
-from flask import g
+from flask import g, request
 
 from app.auth import tokens
 from app.auth.models import AuthSession, User
@@ -85,3 +87,34 @@ def user_for_access(payload):
         raise REVOKED
     g.token_sid = sid
     return user
+
+
+# A staff member's browser is marked at sign-in, for the customer pages only (audit item 13):
+# a satisfaction form sent from it was not filled on the customer's own phone.
+STAFF_COOKIE = "tapline_staff"
+STAFF_BROWSER_DAYS = 180
+
+
+def mark_staff_browser(response, user):
+    token = tokens.issue(user.id, "staff_browser", timedelta(days=STAFF_BROWSER_DAYS))
+    response.set_cookie(
+        STAFF_COOKIE,
+        token,
+        max_age=STAFF_BROWSER_DAYS * 86400,
+        path="/survey/",
+        secure=request.is_secure,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def staff_of_browser():
+    """The id of the staff member who last signed in on this browser, or None."""
+    token = request.cookies.get(STAFF_COOKIE)
+    if not token:
+        return None
+    try:
+        return int(tokens.read(token, "staff_browser")["sub"])
+    except Unauthorized:
+        return None

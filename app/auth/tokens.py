@@ -12,14 +12,12 @@ from app.errors import Unauthorized
 
 def issue(subject, purpose, lifetime, **claims):
     now = utcnow()
-    payload = {
-        "sub": str(subject),
-        "typ": purpose,
-        "iat": now,
-        "exp": now + lifetime,
-        "jti": uuid.uuid4().hex,
-        **claims,
-    }
+    return issue_at(subject, purpose, now, now + lifetime, **{"jti": uuid.uuid4().hex, **claims})
+
+
+def issue_at(subject, purpose, issued_at, expires_at, **claims):
+    """The same claims give the same token: a stored link can be handed out again."""
+    payload = {"sub": str(subject), "typ": purpose, "iat": issued_at, "exp": expires_at, **claims}
     return jwt.encode(payload, current_app.config["SECRET_KEY"], algorithm="HS256")
 
 

@@ -66,3 +66,30 @@ class Signature(db.Model):
 
     damage_record = relationship(DamageRecord, back_populates="signature")
     work_order = relationship("WorkOrder")
+
+
+class ReceiptLink(db.Model):
+    """The one customer link to a signature's receipt (audit item 14).
+
+    Reading a signature returns the same link every time instead of minting a new 30-day token;
+    staff can revoke it (a link sent to the wrong number), and the next read issues a new one.
+    At most one live link per signature: a partial unique index.
+    """
+
+    __tablename__ = "receipt_links"
+    __table_args__ = (
+        sa.Index(
+            "uq_receipt_links_live_signature",
+            "signature_id",
+            unique=True,
+            postgresql_where=sa.text("revoked_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signature_id: Mapped[int] = mapped_column(sa.ForeignKey("signatures.id"))
+    token_id: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

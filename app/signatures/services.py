@@ -2,20 +2,22 @@
 
 import base64
 import binascii
+import uuid
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects.postgresql import insert
 
 from app.auth import tokens
 from app.common import canonical
 from app.common.storage import get_storage
 from app.common.times import iso_utc
 from app.database import point_wkt, utcnow
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Invalid, NotFound, Unauthorized
 from app.extensions import db
 from app.signatures import documents
-from app.signatures.models import DamageRecord, Signature
+from app.signatures.models import DamageRecord, ReceiptLink, Signature
 from app.visits import images
 from app.visits.customer import public_link
 from app.visits.models import Photo
@@ -236,14 +238,64 @@ RECEIPT_PURPOSE = "signature_receipt"
 
 
 def receipt_link(signature):
-    """A print-friendly receipt the customer may keep; the link is single-purpose and expires."""
+    """The signature's one live receipt link, issued on first need (flushes, never commits)."""
+    link = _live_receipt_link(signature.id) or _new_receipt_link(signature.id)
+    token = tokens.issue_at(
+        signature.id, RECEIPT_PURPOSE, link.issued_at, link.expires_at, jti=link.token_id
+    )
+    return public_link("/receipt/", token, link.expires_at - utcnow())
+
+
+def _live_receipt_link(signature_id):
+    return db.session.scalar(
+        sa.select(ReceiptLink).where(
+            ReceiptLink.signature_id == signature_id,
+            ReceiptLink.revoked_at.is_(None),
+            ReceiptLink.expires_at > utcnow(),
+        )
+    )
+
+
+def _new_receipt_link(signature_id):
+    revoke_receipt_link(signature_id, None)  # an expired one, if any, makes way
+    now = utcnow()
     lifetime = timedelta(days=current_app.config.get("RECEIPT_LINK_DAYS", 30))
-    return public_link("/receipt/", tokens.issue(signature.id, RECEIPT_PURPOSE, lifetime), lifetime)
+    db.session.execute(
+        insert(ReceiptLink)
+        .values(
+            signature_id=signature_id,
+            token_id=uuid.uuid4().hex,
+            issued_at=now.replace(microsecond=0),  # JWT times are whole seconds
+            expires_at=(now + lifetime).replace(microsecond=0),
+        )
+        .on_conflict_do_nothing(
+            index_elements=["signature_id"], index_where=ReceiptLink.revoked_at.is_(None)
+        )
+    )
+    return _live_receipt_link(signature_id)  # ours, or the one a concurrent request made
+
+
+def revoke_receipt_link(signature_id, user):
+    """Revoke the live link (if any); True when there was one. Flushes, never commits."""
+    revoked = db.session.execute(
+        sa.update(ReceiptLink)
+        .where(ReceiptLink.signature_id == signature_id, ReceiptLink.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoked_by_id=getattr(user, "id", None))
+    )
+    return revoked.rowcount > 0
 
 
 def signature_for_receipt(token):
     payload = tokens.read(token, RECEIPT_PURPOSE)
-    signature = db.session.get(Signature, int(payload["sub"]))
+    link = db.session.scalar(
+        sa.select(ReceiptLink).where(
+            ReceiptLink.token_id == payload.get("jti"),
+            ReceiptLink.signature_id == int(payload["sub"]),
+        )
+    )
+    if link is None or link.revoked_at is not None:
+        raise Unauthorized("回执链接已撤销 / Receipt link revoked", code="token_revoked")
+    signature = db.session.get(Signature, link.signature_id)
     if signature is None:
         raise NotFound()
     return signature

@@ -3,6 +3,7 @@
 Both travel as short-lived, single-purpose signed tokens in a URL; neither needs a login.
 """
 
+import uuid
 from datetime import timedelta
 
 import segno
@@ -15,7 +16,8 @@ from app.dispatch.models import Technician
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.queries import paginate
-from app.visits.models import SatisfactionForm
+from app.visits import rules
+from app.visits.models import SatisfactionForm, SurveyLink
 from app.visits.services import locked_order, visit_for
 from app.workorders.models import WorkOrder, WorkOrderEvent
 from app.workorders.services import get_for, record_event
@@ -94,12 +96,25 @@ def _verified_with(order_id, jti):
     )
 
 
-def survey_link(user, order_id):
-    """A link for the customer's own phone: 7 days, one submission, no login."""
+def survey_link(user, order_id, delivery="qr"):
+    """A link for the customer's own phone: 7 days, one submission, no login; who issued it,
+    how it was delivered and from which address and browser are kept (audit item 13)."""
     order = get_for(user, order_id)
     _check_survey_open(order)
     lifetime = timedelta(days=current_app.config.get("SURVEY_LINK_DAYS", 7))
-    return public_link("/survey/", tokens.issue(order.id, SURVEY_PURPOSE, lifetime), lifetime)
+    link = SurveyLink(
+        work_order_id=order.id,
+        token_id=uuid.uuid4().hex,
+        issued_by_id=user.id,
+        delivery=delivery,
+        expires_at=utcnow() + lifetime,
+        issuer_addr=request.remote_addr,
+        issuer_agent=request.user_agent.string[:300],
+    )
+    db.session.add(link)
+    db.session.flush()
+    token = tokens.issue(order.id, SURVEY_PURPOSE, lifetime, jti=link.token_id)
+    return public_link("/survey/", token, lifetime)
 
 
 def survey_order(token):
@@ -115,9 +130,29 @@ def submit_on_phone(user, order_id, data):
     return _submit(order, data, "technician_phone", user=user)
 
 
-def submit_by_link(token, data):
+def submit_by_callback(user, order_id, data):
+    """The hotline records the answers the customer gave on a callback (回访)."""
+    order = get_for(user, order_id, lock=True)
+    return _submit(order, data, "hotline_callback", user=user)
+
+
+def submit_by_link(token, data, staff_user_id=None):
+    """The customer's own submission; flagged when it came from the staff side.
+
+    `staff_user_id` is whoever signed in last in this browser (the staff-browser cookie).
+    """
     order, jti = survey_order(token)
-    return _submit(order, data, "customer_link", jti=jti)
+    link = db.session.scalar(sa.select(SurveyLink).where(SurveyLink.token_id == jti))
+    form = _submit(order, data, "customer_link", jti=jti)
+    form.survey_link_id = link.id if link else None
+    form.submitted_addr = request.remote_addr
+    form.warnings = rules.submission_warnings(
+        link and (link.issued_by_id, link.issuer_addr, link.issuer_agent),
+        (request.remote_addr, request.user_agent.string[:300]),
+        staff_user_id,
+    )
+    db.session.flush()
+    return form
 
 
 def survey_closed_reason(order):

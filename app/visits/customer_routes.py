@@ -9,6 +9,9 @@ from app.visits import customer, sync
 from app.visits.routes import blp
 from app.visits.schemas import (
     IdCheckSchema,
+    SatisfactionCreateSchema,
+    SatisfactionFormSchema,
+    SatisfactionLinkCreateSchema,
     SatisfactionLinkSchema,
     SatisfactionPageSchema,
     SatisfactionQueryArgsSchema,
@@ -29,10 +32,26 @@ class IdCheckViews(MethodView):
 @blp.route("/workorders/<int:order_id>/satisfaction-link")
 class SatisfactionLinkViews(MethodView):
     @blp.auth(Role.TECHNICIAN, Role.DISPATCHER)
+    @blp.arguments(SatisfactionLinkCreateSchema)
     @blp.response(200, SatisfactionLinkSchema)
-    def post(self, order_id):
-        """A one-time link (7 days, no login) for the customer's own phone"""
-        return customer.survey_link(current_user(), order_id)
+    def post(self, body, order_id):
+        """A one-time link (7 days, no login) for the customer's own phone; who issued it and
+        how it reaches the customer are kept"""
+        link = customer.survey_link(current_user(), order_id, body["delivery"])
+        db.session.commit()
+        return link
+
+
+@blp.route("/workorders/<int:order_id>/satisfaction/callback")
+class SatisfactionCallbackViews(MethodView):
+    @blp.auth(Role.HOTLINE_AGENT)
+    @blp.arguments(SatisfactionCreateSchema)
+    @blp.response(201, SatisfactionFormSchema)
+    def post(self, data, order_id):
+        """The hotline records the customer's answers on a callback (回访); kept as such"""
+        form = customer.submit_by_callback(current_user(), order_id, data)
+        db.session.commit()
+        return form
 
 
 @blp.route("/satisfaction")

@@ -100,8 +100,43 @@ class SatisfactionForm(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=utcnow, index=True
     )
+    # How it was filled (audit item 13): the link it came through, the address it came from,
+    # and why it deserves a second look (SUBMISSION_WARNINGS_ZH), e.g. filled by staff.
+    survey_link_id: Mapped[int | None] = mapped_column(sa.ForeignKey("survey_links.id"))
+    submitted_addr: Mapped[str | None] = mapped_column(sa.String(64))
+    warnings: Mapped[list] = mapped_column(JSONB, default=list, server_default="[]")
 
     work_order = relationship("WorkOrder")
+    survey_link = relationship("SurveyLink")
+
+
+FORM_CHANNELS_ZH = {
+    "technician_phone": "维修工手机上由用户填写",
+    "customer_link": "用户通过链接在自己手机上填写",
+    "hotline_callback": "热线回访时代为记录",
+}
+LINK_DELIVERIES = ("qr", "sms", "read_out")
+SUBMISSION_WARNINGS_ZH = {
+    "staff_browser": "提交自员工登录过的浏览器",
+    "issuer_browser": "提交自发送链接的员工本人登录过的浏览器",
+    "issuer_device": "提交设备与发送链接的设备相同(地址与浏览器一致)",
+}
+
+
+class SurveyLink(db.Model):
+    """A satisfaction link given to a customer: who issued it, how, from which device."""
+
+    __tablename__ = "survey_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_order_id: Mapped[int] = mapped_column(sa.ForeignKey("work_orders.id"), index=True)
+    token_id: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    issued_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    delivery: Mapped[str] = mapped_column(sa.String(20))
+    issued_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    issuer_addr: Mapped[str | None] = mapped_column(sa.String(64))
+    issuer_agent: Mapped[str | None] = mapped_column(sa.String(300))
 
     __table_args__ = tuple(
         sa.CheckConstraint(f"{name} BETWEEN 1 AND 5", name=f"{name}_1_to_5")

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from markupsafe import escape
 from werkzeug.security import safe_join
 
+from app.auth import sessions
 from app.common.storage import KEY, BlobMissing, get_storage
 from app.errors import Conflict, NotFound, Unauthorized
 from app.extensions import db
@@ -132,7 +133,7 @@ def survey(token):
         return _survey_form(order, {}, {})
     try:
         data = SatisfactionCreateSchema().load(_form_data())
-        customer.submit_by_link(token, data)
+        customer.submit_by_link(token, data, sessions.staff_of_browser())
     except ma.ValidationError as exc:
         return _survey_form(order, exc.messages, request.form, status=422)
     except Conflict as exc:

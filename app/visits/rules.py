@@ -117,3 +117,19 @@ MISSING_ZH = {
     "id_shown": "出示工作证件 / work ID shown",
     "meter_replacement": "新旧表号及读数 / old and new meter numbers and readings",
 }
+
+
+def submission_warnings(issued, submitted, staff_user_id):
+    """Why a form sent through a customer's link may have been filled by staff (audit 13).
+
+    `issued` is (issuer id, address, browser) of the link or None, `submitted` is (address,
+    browser) of the submission, `staff_user_id` whoever last signed in on the submitting
+    browser (None: nobody). Codes are keys of SUBMISSION_WARNINGS_ZH.
+    """
+    warnings = []
+    issuer_id, issuer_addr, issuer_agent = issued or (None, None, None)
+    if staff_user_id is not None:
+        warnings.append("issuer_browser" if staff_user_id == issuer_id else "staff_browser")
+    if issuer_addr and (issuer_addr, issuer_agent) == tuple(submitted):
+        warnings.append("issuer_device")
+    return warnings

@@ -3,7 +3,13 @@ import shapely.wkt
 
 from app.schemas import GeometryPointField, LocationSchema, PageArgsSchema, page_of
 from app.visits import rules
-from app.visits.models import PHOTO_PURPOSES, VIOLATION_KINDS
+from app.visits.models import (
+    FORM_CHANNELS_ZH,
+    LINK_DELIVERIES,
+    PHOTO_PURPOSES,
+    SUBMISSION_WARNINGS_ZH,
+    VIOLATION_KINDS,
+)
 from app.workorders import states
 from app.workorders.schemas import WorkOrderEventSchema, WorkOrderSchema
 
@@ -231,7 +237,25 @@ class SatisfactionFormSchema(SatisfactionCreateSchema):
     technician_id = ma.fields.Integer(allow_none=True)
     team_id = ma.fields.Integer(allow_none=True)
     channel = ma.fields.String()
+    channel_label = ma.fields.Function(lambda f: FORM_CHANNELS_ZH[f.channel])
+    submitted_by_id = ma.fields.Integer(allow_none=True)
+    link_issued_by_id = ma.fields.Function(
+        lambda f: f.survey_link.issued_by_id if f.survey_link else None
+    )
+    link_delivery = ma.fields.Function(lambda f: f.survey_link.delivery if f.survey_link else None)
+    warnings = ma.fields.List(ma.fields.String())
+    warning_labels = ma.fields.Function(
+        lambda f: [SUBMISSION_WARNINGS_ZH[w] for w in f.warnings or []]
+    )
     submitted_at = ma.fields.DateTime()
+
+
+class SatisfactionLinkCreateSchema(ma.Schema):
+    delivery = ma.fields.String(
+        load_default="qr",
+        validate=V.OneOf(LINK_DELIVERIES),
+        metadata={"description": "qr (shown on the phone), sms, read_out (told on the phone)"},
+    )
 
 
 class SatisfactionLinkSchema(ma.Schema):

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from app.common import canonical
 from app.common.storage import get_storage
 from app.extensions import db
-from app.signatures.models import DamageRecord, Signature
+from app.signatures.models import DamageRecord, ReceiptLink, Signature
 from tests.visits.kit import jpeg, png_b64
 
 STROKES = [
@@ -261,3 +261,29 @@ def test_damage_records_list_shows_signature(signed):
     ph, order, sig = signed
     records = ph.client.get(f"/api/workorders/{order.id}/meter-damage", headers=ph.headers).json
     assert records[0]["signature_id"] == sig["id"]
+
+
+def test_one_revocable_receipt_link_per_signature(signed, client, make):
+    """Audit item 14: reading a signature no longer mints a new 30-day token each time."""
+    ph, _, sig = signed
+    urls = {
+        ph.client.get(f"/api/signatures/{sig['id']}", headers=ph.headers).json["receipt_url"]
+        for _ in range(3)
+    }
+    assert len(urls) == 1
+    [url] = urls
+    path = url.split("localhost", 1)[-1]
+    assert client.get(path).status_code == 200
+    assert db.session.scalar(sa.select(sa.func.count(ReceiptLink.id))) == 1
+    assert (
+        client.delete(f"/api/signatures/{sig['id']}/receipt-link", headers=ph.headers).status_code
+        == 403
+    )  # a technician cannot
+    dispatcher = make.headers(make.user("dispatcher"))
+    revoked = client.delete(f"/api/signatures/{sig['id']}/receipt-link", headers=dispatcher)
+    assert revoked.status_code == 204
+    page = client.get(path)
+    assert page.status_code == 403 and "回执链接无效" in page.get_data(as_text=True)
+    assert client.get(path + "/signature.png").status_code == 404
+    fresh = ph.client.get(f"/api/signatures/{sig['id']}", headers=ph.headers).json["receipt_url"]
+    assert fresh != url and client.get(fresh.split("localhost", 1)[-1]).status_code == 200
