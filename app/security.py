@@ -21,10 +21,16 @@ def limit_json_body():
     if not request.is_json or request.method not in BODY_METHODS:
         return
     limit = current_app.config["JSON_BODY_LIMIT"]
-    request.max_content_length = limit  # applies to the bytes read, chunked or not
+    too_large = RequestEntityTooLarge(f"JSON body over {limit} bytes / 请求体过大")
     if (request.content_length or 0) > limit:
-        raise RequestEntityTooLarge(f"JSON body over {limit} bytes / 请求体过大")
-    check_json_depth(request.get_data(cache=True), current_app.config["JSON_MAX_DEPTH"])
+        raise too_large
+    # werkzeug stops reading a chunked body at max_content_length without complaint: read one
+    # byte more than allowed, so that a body over the limit is told apart from one at it.
+    request.max_content_length = limit + 1
+    data = request.get_data(cache=True)
+    if len(data) > limit:
+        raise too_large
+    check_json_depth(data, current_app.config["JSON_MAX_DEPTH"])
 
 
 def check_json_depth(raw, max_depth):

@@ -4,6 +4,7 @@ import io
 import json
 
 import sqlalchemy as sa
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from app.auth import services as auth_services
 from app.auth.models import User
@@ -23,26 +24,32 @@ def orders():
     return db.session.scalar(sa.select(sa.func.count(WorkOrder.id)))
 
 
-def chunked(client, url, body, headers):
+def chunked(app, url, body, headers):
     """POST `body` as a server hands a chunked upload to the app: no Content-Length, and the
-    stream marked as terminated by the server (werkzeug's dechunker and gunicorn both do)."""
-    return client.post(
-        url,
-        headers={**headers, "Content-Type": "application/json"},
+    stream marked as terminated by the server (werkzeug's dechunker and gunicorn both do).
+    Straight to the WSGI app: the test client would recompute a Content-Length."""
+    environ = EnvironBuilder(
+        path=url,
+        method="POST",
+        headers={**headers, "Content-Type": "application/json", "Transfer-Encoding": "chunked"},
         input_stream=io.BytesIO(body),
-        environ_overrides={"wsgi.input_terminated": True},
-    )
+    ).get_environ()
+    del environ["CONTENT_LENGTH"]
+    environ["wsgi.input_terminated"] = True
+    app_iter, status, _ = run_wsgi_app(app, environ, buffered=True)
+    return int(status.split()[0]), json.loads(b"".join(app_iter))
 
 
 def test_a_chunked_json_body_over_the_limit_is_refused_on_the_bytes_read(client, make, app):
     headers = make.headers(make.user("hotline_agent"))
     padding = "漏" * (app.config["JSON_BODY_LIMIT"] // 3 + 10)
     big = json.dumps({**ORDER, "description": padding}, ensure_ascii=False).encode()
-    resp = chunked(client, "/api/workorders", big, headers)
-    assert resp.status_code == 413 and resp.json["code"] == "payload_too_large"
+    status, body = chunked(app, "/api/workorders", big, headers)
+    assert status == 413 and body["code"] == "payload_too_large", body
     assert orders() == 0
     small = json.dumps(ORDER, ensure_ascii=False).encode()
-    assert chunked(client, "/api/workorders", small, headers).status_code == 201
+    assert chunked(app, "/api/workorders", small, headers)[0] == 201
+    assert orders() == 1
 
 
 def test_work_order_flags_take_only_known_yes_no_marks(client, make):
