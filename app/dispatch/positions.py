@@ -7,11 +7,12 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects.postgresql import insert
 
+from app.common.geometry import to_lonlat
 from app.database import point_wkt, utcnow
 from app.dispatch import rules
-from app.dispatch.models import ServiceZone, TechnicianPosition
-from app.dispatch.queries import to_lonlat
+from app.dispatch.models import TechnicianPosition
 from app.extensions import db
+from app.zones.models import ServiceZone
 
 
 class PositionPingSchema(ma.Schema):
