@@ -2,7 +2,7 @@ from flask import Response
 from flask.views import MethodView
 
 from app.auth.permissions import current_user
-from app.auth.roles import FIELD_WORK_READERS
+from app.auth.roles import DISPATCH, FIELD_WORK_READERS
 from app.common.idempotency import idempotent
 from app.common.storage import get_storage
 from app.errors import NotFound
@@ -71,7 +71,7 @@ class SignatureByIdViews(MethodView):
 
 @blp.route("/signatures/<int:signature_id>/receipt-link")
 class ReceiptLinkViews(MethodView):
-    @blp.auth("dispatcher", "admin")
+    @blp.auth(*DISPATCH)
     @blp.response(204)
     def delete(self, signature_id):
         """Revoke the customer's receipt link (sent to a wrong number, say); the next read
