@@ -11,7 +11,8 @@ import pytest
 from app.auth import tokens
 from tests.browser import screenshot
 from tests.factories import PASSWORD
-from tests.visits.kit import assigned_order
+from tests.signatures.test_signatures import damage, sign
+from tests.visits.kit import assigned_order, phone, storage_dir  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -66,19 +67,39 @@ def test_staff_pages_run_under_the_csp(enforced, make):
     docs = enforced("/api/docs")
     # started by /static/swagger-init.js; the title shows once the spec has loaded
     docs.wait_for_selector(".swagger-ui .info .title", timeout=60_000)
+    manager = make.headers(make.user("general_manager"))["Authorization"][7:]
+    figures = enforced("/office/figures", token=manager)
+    figures.click("#figure-filters button[type=submit]")
+    figures.wait_for_selector("#trend-chart svg")  # ECharts draws with inline style attributes
+    screenshot(figures, "csp-office-figures")
+    enforced("/office/bulletin", token=manager).wait_for_selector("#csv-bulletin")
+    admin = make.headers(make.user("admin"))["Authorization"][7:]
+    enforced("/ops/", token=admin).wait_for_selector("#ops-checks > *")
 
 
-def test_the_phone_and_the_customer_pages_run_under_the_csp(enforced, make):
+def test_the_phone_and_the_customer_pages_run_under_the_csp(enforced, make, phone):  # noqa: F811
     order, tech = assigned_order(make)
-    phone = enforced("/m/", phone=True)
-    phone.fill("input[name=username]", tech.user.username)
-    phone.fill("input[name=password]", PASSWORD)
-    phone.click("button[type=submit]")
-    phone.wait_for_selector(f"text={order.number}")
-    screenshot(phone, "csp-phone")
+    shell = enforced("/m/", phone=True)
+    shell.fill("input[name=username]", tech.user.username)
+    shell.fill("input[name=password]", PASSWORD)
+    shell.click("button[type=submit]")
+    shell.wait_for_selector(f"text={order.number}")
+    screenshot(shell, "csp-phone")
     verify = tokens.issue(order.id, "verify_technician", timedelta(minutes=5), tech=tech.id)
-    enforced(f"/verify/{verify}", phone=True).wait_for_selector("text=身份核验通过")
+    check = enforced(f"/verify/{verify}", phone=True)
+    check.wait_for_selector("text=是本公司的工作人员")
+    # the technician's photo (or initials avatar) is an image from 'self' the CSP lets load
+    assert check.locator("#technician-photo").evaluate("img => img.complete && img.naturalWidth")
+    screenshot(check, "csp-verify")
     survey = tokens.issue(order.id, "satisfaction_form", timedelta(days=1))
     form = enforced(f"/survey/{survey}", phone=True)
     form.wait_for_selector("header")
     screenshot(form, "csp-survey")
+    ph, signed_order = phone
+    ph.on_site(signed_order)
+    signature = sign(ph, signed_order, damage(ph, signed_order)["id"]).json
+    link = ph.client.get(f"/api/signatures/{signature['id']}", headers=ph.headers).json
+    receipt = enforced(link["receipt_url"].split("localhost", 1)[-1], phone=True)
+    receipt.wait_for_selector("text=" + signed_order.number)
+    assert receipt.locator("img").first.evaluate("img => img.complete && img.naturalWidth")
+    screenshot(receipt, "csp-receipt")
