@@ -19,11 +19,11 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def enforced(browser, live_server):
-    """open(path, token=None, phone=False) -> page, with the CSP on; fails on any violation."""
+    """open(path, token=None, on_phone=False) -> page, with the CSP on; fails on any violation."""
     contexts, problems = [], []
 
-    def open_page(path, token=None, phone=False):
-        size = {"width": 390, "height": 844} if phone else {"width": 1366, "height": 768}
+    def open_page(path, token=None, on_phone=False):
+        size = {"width": 390, "height": 844} if on_phone else {"width": 1366, "height": 768}
         context = browser.new_context(viewport=size, locale="zh-CN", timezone_id="Asia/Shanghai")
         contexts.append(context)
         if token:
@@ -79,27 +79,27 @@ def test_staff_pages_run_under_the_csp(enforced, make):
 
 def test_the_phone_and_the_customer_pages_run_under_the_csp(enforced, make, phone):  # noqa: F811
     order, tech = assigned_order(make)
-    shell = enforced("/m/", phone=True)
+    shell = enforced("/m/", on_phone=True)
     shell.fill("input[name=username]", tech.user.username)
     shell.fill("input[name=password]", PASSWORD)
     shell.click("button[type=submit]")
     shell.wait_for_selector(f"text={order.number}")
     screenshot(shell, "csp-phone")
     verify = tokens.issue(order.id, "verify_technician", timedelta(minutes=5), tech=tech.id)
-    check = enforced(f"/verify/{verify}", phone=True)
+    check = enforced(f"/verify/{verify}", on_phone=True)
     check.wait_for_selector("text=是本公司的工作人员")
     # the technician's photo (or initials avatar) is an image from 'self' the CSP lets load
     assert check.locator("#technician-photo").evaluate("img => img.complete && img.naturalWidth")
     screenshot(check, "csp-verify")
     survey = tokens.issue(order.id, "satisfaction_form", timedelta(days=1))
-    form = enforced(f"/survey/{survey}", phone=True)
+    form = enforced(f"/survey/{survey}", on_phone=True)
     form.wait_for_selector("header")
     screenshot(form, "csp-survey")
     ph, signed_order = phone
     ph.on_site(signed_order)
     signature = sign(ph, signed_order, damage(ph, signed_order)["id"]).json
     link = ph.client.get(f"/api/signatures/{signature['id']}", headers=ph.headers).json
-    receipt = enforced(link["receipt_url"].split("localhost", 1)[-1], phone=True)
+    receipt = enforced(link["receipt_url"].split("localhost", 1)[-1], on_phone=True)
     receipt.wait_for_selector("text=" + signed_order.number)
     assert receipt.locator("img").first.evaluate("img => img.complete && img.naturalWidth")
     screenshot(receipt, "csp-receipt")

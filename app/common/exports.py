@@ -1,13 +1,20 @@
-"""Spreadsheets people download (XLSX via openpyxl), with every text cell neutralised against
-formula injection: a cell a user typed must never run as a formula in Excel or LibreOffice."""
+"""Spreadsheets people download (CSV and XLSX), with every text cell neutralised against
+formula injection: a cell a user typed must never run as a formula in Excel or LibreOffice.
 
+OWASP "CSV Injection": text starting with = + - @ tab, CR or LF is run as a formula by Excel,
+LibreOffice and Google Sheets (`=HYPERLINK(...)`, DDE). Every export writes its cells through
+`neutralise`, which prefixes such text with a single quote so the spreadsheet shows it as text;
+numbers, dates and None pass unchanged. The one module every CSV and XLSX export uses.
+"""
+
+import csv
 import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-# OWASP "CSV injection": text starting with one of these may be read as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+CSV_MIMETYPE = "text/csv"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -16,6 +23,15 @@ def neutralise(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def csv_bytes(headers, rows):
+    """UTF-8 CSV with a BOM (so Excel reads the Chinese right), every cell neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in (headers, *rows):
+        writer.writerow([neutralise(value) for value in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def workbook(sheets):

@@ -4,7 +4,7 @@ from flask.views import MethodView
 
 from app.auth.permissions import current_user
 from app.auth.roles import SUPERVISORS
-from app.common.exports import XLSX_MIMETYPE
+from app.common.exports import CSV_MIMETYPE, XLSX_MIMETYPE
 from app.complaints import access, bulletin, renderers
 from app.complaints.blueprint import blp
 from app.complaints.bulletin_schemas import (
@@ -29,7 +29,7 @@ OTHER_FORMATS = {
         "200": {
             "content": {
                 "application/json": {"schema": ComplaintBulletinSchema},
-                "text/csv": {"schema": {"type": "string"}},
+                CSV_MIMETYPE: {"schema": {"type": "string"}},
                 "text/html": {"schema": {"type": "string"}},
                 XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}},
             }
@@ -43,7 +43,7 @@ def _render(data, fmt):
         name = f"complaint-bulletin-{data['year']}-W{data['week']:02d}.csv"
         return Response(
             renderers.bulletin_csv(data),
-            mimetype="text/csv",
+            mimetype=CSV_MIMETYPE,
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
     if fmt == "xlsx":

@@ -6,14 +6,13 @@ from datetime import datetime
 from flask import render_template
 
 from app.calendar.rules import TZ
-from app.common.exports import workbook
+from app.common.exports import csv_bytes, workbook
 from app.complaints.bulletin import SECTIONS, WEEK_KEYS
 from app.complaints.models import (
     CLOCK_LABELS_ZH,
     KIND_LABELS_ZH,
     STATUS_LABELS_ZH,
 )
-from app.exports import csv_bytes
 
 CHANNEL_LABELS_ZH = {
     "hotline": "客服热线",
@@ -78,22 +77,7 @@ def bulletin_html(data):
 
 def bulletin_csv(data):
     """UTF-8 with a BOM for Excel; free text neutralised so no cell runs as a formula."""
-    week = f"{data['year']}-W{data['week']:02d}"
-    rows = [
-        [
-            week,
-            section["department"],
-            title,
-            item["number"],
-            local_text(item["at"]),
-            item["label"],
-            item["detail"],
-        ]
-        for section in data["departments"]
-        for name, title in SECTIONS.items()
-        for item in section[name]
-    ]
-    return csv_bytes(["周次", "部门", "事项", "编号", "时间", "类别", "说明"], rows)
+    return csv_bytes(BULLETIN_HEADERS, bulletin_rows(data))
 
 
 def as_sections(stored_data):
