@@ -2,16 +2,16 @@
 per address, server-set facts out of work-order flags (the demo marker gets a column), one
 revocable receipt link per signature, survey links and how each form was filled.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 """
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
