@@ -59,14 +59,15 @@ def test_work_order_flags_take_only_known_yes_no_marks(client, make):
         {"demo": "D001"},
         {"call_before_visit": "x" * 5000},
         {"call_before_visit": {"nested": True}},
+        {"preferred_window": {"start": "25:00", "end": "26:00"}},
+        {"preferred_window": {"start": "16:00", "end": "14:00", "note": "x"}},
     ):
         resp = client.post("/api/workorders", headers=headers, json={**ORDER, "flags": flags})
         assert resp.status_code == 422 and "flags" in resp.json["errors"], (flags, resp.json)
     assert orders() == 0
-    ok = client.post(
-        "/api/workorders", headers=headers, json={**ORDER, "flags": {"dog_on_premises": True}}
-    )
-    assert ok.status_code == 201 and ok.json["flags"] == {"dog_on_premises": True}
+    flags = {"dog_on_premises": True, "preferred_window": {"start": "14:00", "end": "16:00"}}
+    ok = client.post("/api/workorders", headers=headers, json={**ORDER, "flags": flags})
+    assert ok.status_code == 201 and ok.json["flags"] == flags
 
 
 def test_deeply_nested_json_is_a_400_in_the_error_format(client, make):

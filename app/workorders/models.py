@@ -15,8 +15,9 @@ from app.workorders.states import STATUSES
 CHANNELS = ("hotline", "repair_line", "walk_in", "api")
 PROPERTY_SIDES = ("company", "customer", "unknown")  # R1.5 公司产权范围
 SLA_STATES = ("on_track", "at_risk", "breached")
-# What a client may mark on an order (flags, all yes/no). Facts the server sets (a complaint's
-# link, the demo marker) live in their own columns, never in flags (audit item 3).
+# What a client may mark on an order (flags: these yes/no marks, and the customer's
+# preferred_window). Facts the server sets (a complaint's link, the demo marker) live in their
+# own columns, never in flags (audit item 3).
 FLAG_LABELS_ZH = {
     "call_before_visit": "上门前先电话联系",
     "dog_on_premises": "家中有犬",

@@ -10,6 +10,34 @@ PHONE = ma.validate.Regexp(
 )
 
 
+HHMM = ma.validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="HH:MM / 时间格式为 时:分")
+
+
+class PreferredWindowSchema(ma.Schema):
+    """The time the customer would like the visit, Beijing time; the phone offers it first."""
+
+    start = ma.fields.String(required=True, validate=HHMM)
+    end = ma.fields.String(required=True, validate=HHMM)
+
+    @ma.validates_schema
+    def _order(self, data, **kwargs):
+        if data.get("start", "") >= data.get("end", "~"):
+            raise ma.ValidationError("结束时间须晚于开始时间 / end must be after start", "end")
+
+
+# What a client may mark on an order, and nothing else: unknown keys are refused (audit item 3).
+WorkOrderFlagsSchema = ma.Schema.from_dict(
+    {
+        **{
+            key: ma.fields.Boolean(truthy={True}, falsy={False}, metadata={"description": label})
+            for key, label in FLAG_LABELS_ZH.items()
+        },
+        "preferred_window": ma.fields.Nested(PreferredWindowSchema),
+    },
+    name="WorkOrderFlagsSchema",
+)
+
+
 class WorkOrderCreateSchema(ma.Schema):
     type = ma.fields.String(required=True, validate=ma.validate.Length(1, 40))
     channel = ma.fields.String(required=True, validate=ma.validate.OneOf(CHANNELS))
@@ -28,11 +56,10 @@ class WorkOrderCreateSchema(ma.Schema):
         validate=ma.validate.OneOf(PROPERTY_SIDES),
         metadata={"description": "Fault inside the company's property boundary? (R1.5)"},
     )
-    flags = ma.fields.Dict(
-        keys=ma.fields.String(validate=ma.validate.OneOf(FLAG_LABELS_ZH)),
-        values=ma.fields.Boolean(truthy={True}, falsy={False}),
+    flags = ma.fields.Nested(
+        WorkOrderFlagsSchema,
         load_default=dict,
-        metadata={"description": "Yes/no marks: " + ", ".join(FLAG_LABELS_ZH)},
+        metadata={"description": "Yes/no marks and the customer's preferred time"},
     )
 
     @ma.validates_schema

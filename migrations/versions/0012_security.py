@@ -47,13 +47,14 @@ def upgrade():
     op.add_column("work_orders", sa.Column("demo_marker", sa.String(8), nullable=True))
     op.create_unique_constraint(op.f("uq_work_orders_demo_marker"), "work_orders", ["demo_marker"])
     op.execute("UPDATE work_orders SET demo_marker = flags->>'demo' WHERE flags ? 'demo'")
-    # Only the yes/no marks a client may set stay in flags; the complaint link is
-    # complaints.work_order_id already.
+    # Only the yes/no marks and the preferred time a client may set stay in flags; the
+    # complaint link is complaints.work_order_id already.
     op.execute(
         "UPDATE work_orders SET flags = COALESCE((SELECT jsonb_object_agg(key, value) "
         "FROM jsonb_each(flags) WHERE key IN ("
         + ", ".join(f"'{key}'" for key in CLIENT_FLAGS)
-        + ") AND jsonb_typeof(value) = 'boolean'), '{}'::jsonb)"
+        + ") AND jsonb_typeof(value) = 'boolean' OR key = 'preferred_window' "
+        "AND jsonb_typeof(value) = 'object'), '{}'::jsonb)"
     )
 
     op.create_table(
