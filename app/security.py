@@ -89,7 +89,7 @@ def add_headers(response):
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("X-Frame-Options", "DENY")
-    if response.mimetype == "text/html":
+    if response.mimetype in ("text/html", "image/svg+xml"):  # an SVG opened alone may script
         headers.setdefault("Content-Security-Policy", content_security_policy(current_app.config))
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

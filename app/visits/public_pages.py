@@ -85,7 +85,7 @@ def _avatar(technician):
     body = AVATAR.format(
         hue=hue, name=name, size=size, y=100 + size // 3, number=escape(technician.employee_no)
     )
-    return Response(body, mimetype="image/svg+xml", headers=NO_STORE)
+    return Response(body, mimetype="image/svg+xml", headers=_inline("technician.svg"))
 
 
 def has_photo(technician):
@@ -107,7 +107,12 @@ def _photo(photo_path):
         kind = None
     if kind is None:
         return None
-    return Response(data, mimetype=kind, headers=NO_STORE)
+    return Response(data, mimetype=kind, headers=_inline(f"technician.{kind.split('/')[1]}"))
+
+
+def _inline(filename):
+    """A stored image is shown in the page, never offered as a document of its own."""
+    return {**NO_STORE, "Content-Disposition": f'inline; filename="{filename}"'}
 
 
 def _file(photo_path):

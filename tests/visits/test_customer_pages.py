@@ -73,6 +73,10 @@ def test_photo_is_the_technicians_or_their_name_never_a_silhouette(client, make,
     token = tokens.issue(order.id, "verify_technician", timedelta(minutes=5), tech=tech.id)
     resp = client.get(f"/verify/{token}/photo")
     assert resp.status_code == 200 and resp.mimetype == "image/svg+xml"
+    # a stored file: its type, never sniffed, shown inline; an SVG opened alone runs no script
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    assert resp.headers["Content-Disposition"] == 'inline; filename="technician.svg"'
+    assert "script-src 'self'" in resp.headers["Content-Security-Policy"]
     avatar = resp.get_data(as_text=True)
     assert tech.name[-3:] in avatar and tech.employee_no in avatar and "<circle" not in avatar
     other_order, other = assigned_order(make)
@@ -85,6 +89,7 @@ def test_photo_is_the_technicians_or_their_name_never_a_silhouette(client, make,
     db.session.commit()
     resp = client.get(f"/verify/{token}/photo")
     assert resp.mimetype == "image/jpeg" and resp.data == content
+    assert resp.headers["Content-Disposition"] == 'inline; filename="technician.jpeg"'
     html = client.get(f"/verify/{token}").get_data(as_text=True)
     assert "上面的照片和门口的人是不是同一个人" in html
 
