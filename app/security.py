@@ -60,9 +60,10 @@ def _too_deep(max_depth):
 
 def content_security_policy(config):
     images = ["'self'", "data:", "blob:"]
-    tiles = urlsplit(config.get("MAP_TILE_URL") or "")
-    if tiles.scheme in ("http", "https") and tiles.hostname:
-        images.append(f"{tiles.scheme}://{_tile_host(tiles.netloc)}")
+    for setting in ("MAP_TILE_URL", "MAP_TILE_LABEL_URL"):
+        source = _tile_source(config.get(setting) or "")
+        if source and source not in images:
+            images.append(source)
     return "; ".join(
         (
             "default-src 'self'",
@@ -79,9 +80,15 @@ def content_security_policy(config):
     )
 
 
-def _tile_host(netloc):
-    """{s}.tile.example.org -> *.tile.example.org (Leaflet's subdomain placeholder)."""
-    return netloc.replace("{s}.", "*.")
+def _tile_source(url):
+    """The CSP source of a tile server: a host whose first label holds Leaflet's subdomain
+    placeholder (`{s}.tile.osm.org`, 天地图's `t{s}.tianditu.gov.cn`) becomes `*.` the rest."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    first, _, rest = parts.netloc.partition(".")
+    host = f"*.{rest}" if "{" in first and rest else parts.netloc
+    return None if "{" in host else f"{parts.scheme}://{host}"
 
 
 def add_headers(response):

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from werkzeug.routing import IntegerConverter
 
+from app.security import content_security_policy
+
 HTML_TEMPLATES = sorted(Path("app").glob("**/templates/**/*.html"))
 # A script without src, unless it is a data block (type="application/json"), which the
 # browser never runs and the CSP does not govern.
@@ -75,3 +77,28 @@ def test_no_template_holds_inline_script_or_handlers(template):
     assert not INLINE_SCRIPT.search(text), INLINE_SCRIPT.search(text).group(0)
     assert not INLINE_HANDLER.search(text), INLINE_HANDLER.search(text).group(0)
     assert not JS_URL.search(text)
+
+
+def test_the_csp_lets_in_the_configured_tile_servers_and_nothing_else():
+    def images(**config):
+        csp = content_security_policy(config)
+        return next(p for p in csp.split("; ") if p.startswith("img-src")).split()[1:]
+
+    tianditu = "https://t{s}.tianditu.gov.cn/vec_w/wmts?TILEMATRIX={z}&tk={tk}"
+    assert images(MAP_TILE_URL=tianditu, MAP_TILE_LABEL_URL=tianditu.replace("vec", "cva")) == [
+        "'self'",
+        "data:",
+        "blob:",
+        "https://*.tianditu.gov.cn",
+    ]
+    osm = images(MAP_TILE_URL="https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
+    assert osm[-1] == "https://*.tile.openstreetmap.org"
+    assert (
+        images(MAP_TILE_URL="")
+        == images(MAP_TILE_URL="javascript:alert(1)")
+        == [
+            "'self'",
+            "data:",
+            "blob:",
+        ]
+    )
