@@ -1,26 +1,32 @@
 """Benchmark: the live layer with thousands of open streams (issue 11).
 
     python -m bench.bench_live [--streams 2000] [--gets 300] [--posts 60] [--emergencies 20]
-                               [--server live|gthread] [--keep]
+                               [--fan-outs 2] [--fan-out-only] [--server live|gthread] [--keep]
 
 Everything real: the Procfile's web process (gunicorn supervising 2 uvicorn workers: streams
 in the event loop, Flask through a2wsgi) and `python worker.py`, on PostgreSQL (a database of
-its own) and Redis. The benchmark makes --streams technicians, then, in one run:
+its own) and Redis, plus a twin web process (same code, database and Redis) that never holds
+a stream. The benchmark makes --streams technicians, then, in one run:
 
 1. baseline, no stream open: p95 of GET /api/workorders/{id} and POST /api/workorders
    (4 clients at once, fixed counts), and the rate of a trivial JSON endpoint
    (GET /api/signatures/public-key);
 2. opens one stream per technician (each with its own ticket), and measures the web
    processes' RSS before and after: memory per idle stream = RSS delta / streams;
-3. the same API calls with every stream open: the ratio to step 1;
-4. one notification to each technician, in one commit: publish-to-receive median/p99 and how
-   many never arrived (10 s);
+3. the same API calls with every stream open: the ratio to step 1; then the same calls
+   alternating call by call between this server and its twin, so that both ratios' sides
+   see the same moments of a shared machine (step 1 and 3 are minutes apart: other work on
+   the machine moved that ratio between 0.6x and 3.7x from run to run);
+4. --fan-outs rounds of one notification to each technician, in one commit, by a publisher
+   process started beforehand: publish-to-receive first/median/p99/max, how many never
+   arrived (10 s), and the CPU the web server and this client spent meanwhile;
 5. emergencies (POST /api/workorders -> routed by the worker -> the on-call technician's
    stream) with every stream open.
 
 `--server gthread` runs the same API steps (1 and 3 without streams) on the old gunicorn
 gthread server, for the choice of server. The client is one asyncio process on the same
-2-core machine: its own CPU use is part of every figure. Raise `ulimit -n` above 2 x streams.
+2-core machine; its streams are protocols (no await per line), and its CPU is printed with
+each fan-out. Raise `ulimit -n` above 2 x streams.
 """
 
 import argparse
