@@ -19,6 +19,7 @@ import threading
 import time
 
 import redis
+from flask import current_app
 from rq import SimpleWorker
 from rq.cron import CronScheduler
 from rq.exceptions import StopRequested
@@ -36,8 +37,12 @@ PR_SET_PDEATHSIG = 1
 _stopping = threading.Event()
 
 
-def periodic_jobs():
-    """(job path, queue, seconds) from every area's jobs.PERIODIC."""
+def periodic_jobs(config=None):
+    """(job path, queue, seconds) from every area's jobs.PERIODIC.
+
+    An area names its interval by the setting that holds it (app/config.py), so the clock
+    reads the app's configuration when it starts, not the Config class at import time.
+    """
     found = []
     for name in DOMAIN_MODULES:
         try:
@@ -45,7 +50,8 @@ def periodic_jobs():
         except ModuleNotFoundError:
             continue
         found.extend(getattr(module, "PERIODIC", ()))
-    return found
+    config = current_app.config if config is None else config
+    return [(path, queue_name, config[setting]) for path, queue_name, setting in found]
 
 
 def wait_for_redis(conn, who):
@@ -137,7 +143,7 @@ def clock(app):
     conn = redis_conn(app)
     while _install_stop_handlers() and wait_for_redis(conn, "clock"):
         scheduler = Clock(connection=conn)
-        for job_path, queue_name, seconds in periodic_jobs():
+        for job_path, queue_name, seconds in periodic_jobs(app.config):
             scheduler.register(
                 run,
                 queue_name,

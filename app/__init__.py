@@ -86,7 +86,7 @@ def _register_domain(app, module):
 def _refuse_default_secret(app):
     if app.config["MODE"] in ("demo", "test"):
         return
-    if app.config["SECRET_KEY"] == DEFAULT_SECRET or not app.config.get("SIGNING_KEY_SET", True):
+    if app.config["SECRET_KEY"] == DEFAULT_SECRET or not app.config["SIGNING_KEY_SET"]:
         raise RuntimeError(
             "SECRET_KEY (and SIGNING_KEY) must be set outside demo/test mode "
             "(TAPLINE_MODE=demo for the demo)."

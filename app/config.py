@@ -19,6 +19,39 @@ def _int(name, default):
     return int(os.environ.get(name, default))
 
 
+def _float(name, default):
+    return float(os.environ.get(name, default))
+
+
+def _planning(name):
+    return os.environ.get(name, PLANNING_DEFAULTS[name])
+
+
+def _bool(name, default):
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+# Day planning (R2.5). Strings as the environment gives them; app/planning/settings.py parses
+# them, and bench/bench_planning.py runs the planner with these defaults.
+PLANNING_DEFAULTS = {
+    "PLANNING_ROAD_FACTOR": "1.3",
+    "PLANNING_SPEED_KMH": "25",
+    "PLANNING_SERVICE_MINUTES": "45",
+    # Per type, "code=minutes,..."; types not named take PLANNING_SERVICE_MINUTES.
+    "PLANNING_SERVICE_MINUTES_BY_TYPE": "meter_reading_check=20,meter_replacement=40,"
+    "water_connection=60,water_quality_check=30",
+    "PLANNING_LUNCH_SLACK_MINUTES": "30",  # lunch may move this much to finish a job first
+    "PLANNING_OPEN_WINDOW_MINUTES": "60",  # an appointment with a start and no end
+    "PLANNING_SOLVE_SECONDS": "8",  # VROOM stops and returns its best plan by then
+    # VROOM exploration level 0-5: each level adds searches; level 0 already plans 50
+    # technicians and 500 orders within seconds (bench/bench_planning.py), level 5 takes minutes.
+    "PLANNING_EXPLORATION": "0",
+    "PLANNING_THREADS": "2",
+    "PLANNING_HORIZON_DAYS": "31",  # how far ahead a day can be planned
+}
+
+
 class Config:
     MODE = os.environ.get("TAPLINE_MODE", "production")
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
@@ -40,7 +73,6 @@ class Config:
         "max_overflow": 2 * _int("WEB_THREADS", 16) + _int("LIVE_DB_THREADS", 4),
     }
     REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:63799/0")
-    TIMEZONE = "Asia/Shanghai"
     STORAGE_DIR = os.environ.get("STORAGE_DIR", os.path.join(os.getcwd(), "var", "storage"))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
@@ -58,7 +90,7 @@ class Config:
     # When technicians call on customers (Asia/Shanghai); emergencies are not bound by it.
     SERVICE_HOURS = os.environ.get("SERVICE_HOURS", "08:00-18:00")
 
-    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 12 * 1024 * 1024)
     JSON_BODY_LIMIT = _int("JSON_BODY_LIMIT", 1024 * 1024)  # bytes read, chunked or not
     JSON_MAX_DEPTH = _int("JSON_MAX_DEPTH", 32)
     # Uploaded images: refused above this many pixels (a decompression bomb), shrunk to this side.
@@ -75,7 +107,7 @@ class Config:
     OFFICE_HOURS = os.environ.get("OFFICE_HOURS", "08:30-12:00,13:30-17:30")
     DEADLINE_WORKING_DAYS = _int("DEADLINE_WORKING_DAYS", 3)
     EMERGENCY_RESPONSE_MINUTES = _int("EMERGENCY_RESPONSE_MINUTES", 30)
-    SLA_AT_RISK_FRACTION = float(os.environ.get("SLA_AT_RISK_FRACTION", "0.25"))
+    SLA_AT_RISK_FRACTION = _float("SLA_AT_RISK_FRACTION", "0.25")
     ACCEPT_TIMEOUT_MINUTES = _int("ACCEPT_TIMEOUT_MINUTES", 5)
     POSITION_FRESH_MINUTES = _int("POSITION_FRESH_MINUTES", 30)
     ARRIVAL_FLAG_METRES = _int("ARRIVAL_FLAG_METRES", 200)
@@ -89,7 +121,11 @@ class Config:
     POSITION_AREA_MARGIN_KM = _int("POSITION_AREA_MARGIN_KM", 50)
     SUGGESTION_LIMIT = _int("SUGGESTION_LIMIT", 10)
     SSE_HEARTBEAT_SECONDS = _int("SSE_HEARTBEAT_SECONDS", 15)
-    # The web process (python -m app.live): uvicorn processes, Flask threads in each.
+    # The web process (app/webserver.py): where it listens, the proxies it trusts, uvicorn
+    # processes, Flask threads in each.
+    HOST = os.environ.get("HOST", "127.0.0.1")
+    PORT = _int("PORT", 8000)
+    FORWARDED_ALLOW_IPS = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
     WEB_WORKERS = _int("WEB_WORKERS", 2)
     WEB_THREADS = _int("WEB_THREADS", 16)
     # Live streams (app/notifications/stream.py): caps, lifetime, dead peers, replay.
@@ -104,8 +140,8 @@ class Config:
     LIVE_LATE_SECONDS = _int("LIVE_LATE_SECONDS", 120)
     LIVE_QUEUE_LIMIT = _int("LIVE_QUEUE_LIMIT", 500)
     LIVE_DB_THREADS = _int("LIVE_DB_THREADS", 4)
-    LIVE_DELIVERED_FLUSH_SECONDS = float(os.environ.get("LIVE_DELIVERED_FLUSH_SECONDS", "1"))
-    LIVE_REDIS_PING_SECONDS = float(os.environ.get("LIVE_REDIS_PING_SECONDS", "5"))
+    LIVE_DELIVERED_FLUSH_SECONDS = _float("LIVE_DELIVERED_FLUSH_SECONDS", "1")
+    LIVE_REDIS_PING_SECONDS = _float("LIVE_REDIS_PING_SECONDS", "5")
     LIVE_SHUTDOWN_SECONDS = _int("LIVE_SHUTDOWN_SECONDS", 5)
     # Redis pub/sub ignores db numbers: deployments sharing one Redis need their own prefix.
     LIVE_CHANNEL_PREFIX = os.environ.get("LIVE_CHANNEL_PREFIX", "tapline")
@@ -116,9 +152,42 @@ class Config:
     RECONCILE_SECONDS = _int("RECONCILE_SECONDS", 10)
     ABANDONED_SECONDS = _int("ABANDONED_SECONDS", 15)
     OUTBOX_KEEP_DAYS = _int("OUTBOX_KEEP_DAYS", 7)
+    OUTBOX_PURGE_SECONDS = _int("OUTBOX_PURGE_SECONDS", 6 * 3600)
     READY_UNROUTED_SECONDS = _int("READY_UNROUTED_SECONDS", 60)
     OPS_POLL_SECONDS = _int("OPS_POLL_SECONDS", 5)
     ROUTE_BATCH = _int("ROUTE_BATCH", 20)
+    # The hotline desk and console (R1, R5).
+    DUPLICATE_RADIUS_M = _int("DUPLICATE_RADIUS_M", 200)
+    CONSOLE_POLL_SECONDS = _int("CONSOLE_POLL_SECONDS", 15)
+    DEFERRAL_REMINDER_SECONDS = _int("DEFERRAL_REMINDER_SECONDS", 3600)
+    # The phone (R3): customer links, idempotency keys, violations.
+    VERIFY_TOKEN_MINUTES = _int("VERIFY_TOKEN_MINUTES", 10)
+    SURVEY_LINK_DAYS = _int("SURVEY_LINK_DAYS", 7)
+    RECEIPT_LINK_DAYS = _int("RECEIPT_LINK_DAYS", 30)
+    INSPECTION_TEAM_CODE = os.environ.get("INSPECTION_TEAM_CODE", "inspection")
+    IDEMPOTENCY_STALE_SECONDS = _int("IDEMPOTENCY_STALE_SECONDS", 120)
+    IDEMPOTENCY_KEEP_DAYS = _int("IDEMPOTENCY_KEEP_DAYS", 30)
+    IDEMPOTENCY_PURGE_SECONDS = _int("IDEMPOTENCY_PURGE_SECONDS", 6 * 3600)
+    # Complaints (R4).
+    COMPLAINT_HANDOFF_CUTOFFS = os.environ.get("COMPLAINT_HANDOFF_CUTOFFS", "11:00,16:00")
+    COMPLAINT_FOLLOW_UP_WORKING_DAYS = _int("COMPLAINT_FOLLOW_UP_WORKING_DAYS", 3)
+    COMPLAINT_ATTACHMENT_MAX_BYTES = _int("COMPLAINT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+    COMPLAINT_CLOCK_SWEEP_SECONDS = _int("COMPLAINT_CLOCK_SWEEP_SECONDS", 60)
+    BULLETIN_CHECK_SECONDS = _int("BULLETIN_CHECK_SECONDS", 3600)
+    # The outbox: relay right after each commit, besides the worker's periodic relay.
+    OUTBOX_RELAY_ON_COMMIT = _bool("OUTBOX_RELAY_ON_COMMIT", True)
+
+    # Day planning (R2.5), parsed by app/planning/settings.py.
+    PLANNING_ROAD_FACTOR = _planning("PLANNING_ROAD_FACTOR")
+    PLANNING_SPEED_KMH = _planning("PLANNING_SPEED_KMH")
+    PLANNING_SERVICE_MINUTES = _planning("PLANNING_SERVICE_MINUTES")
+    PLANNING_SERVICE_MINUTES_BY_TYPE = _planning("PLANNING_SERVICE_MINUTES_BY_TYPE")
+    PLANNING_LUNCH_SLACK_MINUTES = _planning("PLANNING_LUNCH_SLACK_MINUTES")
+    PLANNING_OPEN_WINDOW_MINUTES = _planning("PLANNING_OPEN_WINDOW_MINUTES")
+    PLANNING_SOLVE_SECONDS = _planning("PLANNING_SOLVE_SECONDS")
+    PLANNING_EXPLORATION = _planning("PLANNING_EXPLORATION")
+    PLANNING_THREADS = _planning("PLANNING_THREADS")
+    PLANNING_HORIZON_DAYS = _planning("PLANNING_HORIZON_DAYS")
 
     API_TITLE = "Tapline API"
     API_VERSION = "v1"

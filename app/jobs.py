@@ -240,7 +240,7 @@ def _kick_relay_after_commit(session):
         return  # only a savepoint was released; the real commit is still to come
     if not session.info.pop("outbox_pending", False) or not has_app_context():
         return
-    if not current_app.config.get("OUTBOX_RELAY_ON_COMMIT", True) or relay_paused():
+    if not current_app.config["OUTBOX_RELAY_ON_COMMIT"] or relay_paused():
         return  # the clock's relay (every few seconds) takes the rows
     try:
         relay_outbox(limit=COMMIT_RELAY_LIMIT)

@@ -7,7 +7,6 @@ runs the live app (app/live.py) in an event loop. Settings come from app.config.
 """
 
 import gc
-import os
 
 from uvicorn_worker import UvicornWorker
 
@@ -22,7 +21,7 @@ class Worker(UvicornWorker):
 
 
 # gunicorn settings (read by --config python:app.webserver)
-bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+bind = f"{SETTINGS['HOST']}:{SETTINGS['PORT']}"
 workers = SETTINGS["WEB_WORKERS"]
 worker_class = "app.webserver.Worker"
 backlog = 4096
@@ -30,7 +29,7 @@ keepalive = 30
 timeout = 60  # a worker whose event loop has not answered for this long is restarted
 graceful_timeout = SETTINGS["LIVE_SHUTDOWN_SECONDS"] + 5
 control_socket_disable = True  # several gunicorns on one host would share its one path
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+forwarded_allow_ips = SETTINGS["FORWARDED_ALLOW_IPS"]
 
 
 def when_ready(server):

@@ -106,7 +106,7 @@ def judge(conn, row, method, path, digest):
         )
     if row.status == "done":
         return Claim(replay=(row.response_status, row.response_body))
-    stale = utcnow() - timedelta(seconds=current_app.config.get("IDEMPOTENCY_STALE_SECONDS", 120))
+    stale = utcnow() - timedelta(seconds=current_app.config["IDEMPOTENCY_STALE_SECONDS"])
     if row.created_at < stale and conn is not None:
         taken = conn.scalar(
             sa.update(TABLE)

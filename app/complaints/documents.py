@@ -22,7 +22,6 @@ ALLOWED = (
     ("application/pdf", ".pdf", (b"%PDF-",)),
     ("audio/mpeg", ".mp3", (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2")),
 )
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 RECORD_RELATIONS = (
     "customer",
     "department",
@@ -46,7 +45,7 @@ def sniff(data):
 
 def add_attachment(complaint, upload, title, user):
     data = upload.read()
-    limit = current_app.config.get("COMPLAINT_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    limit = current_app.config["COMPLAINT_ATTACHMENT_MAX_BYTES"]
     if not data:
         raise Invalid(errors={"file": ["文件为空 / the file is empty"]})
     if len(data) > limit:

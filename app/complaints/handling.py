@@ -110,7 +110,7 @@ def resolve(complaint, data, user, now=None):
 
 
 def _open_follow_up(complaint, now):
-    days = current_app.config.get("COMPLAINT_FOLLOW_UP_WORKING_DAYS", 3)
+    days = current_app.config["COMPLAINT_FOLLOW_UP_WORKING_DAYS"]
     due, _rule, _unconfirmed = calendar.working_days_deadline(now, days)
     db.session.add(ComplaintFollowUp(complaint_id=complaint.id, opened_at=now, due_at=due))
     clocks.start(complaint, "follow_up", now, due)

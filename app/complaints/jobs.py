@@ -7,9 +7,9 @@ from app.complaints import bulletin, clocks
 from app.database import utcnow
 
 PERIODIC = [
-    ("app.complaints.jobs.sweep_clocks", "default", 60),
-    # Hourly, but it stores last week's bulletin only once per department.
-    ("app.complaints.jobs.produce_weekly_bulletins", "low", 3600),
+    ("app.complaints.jobs.sweep_clocks", "default", "COMPLAINT_CLOCK_SWEEP_SECONDS"),
+    # Hourly by default, but it stores last week's bulletin only once per department.
+    ("app.complaints.jobs.produce_weekly_bulletins", "low", "BULLETIN_CHECK_SECONDS"),
 ]
 
 

@@ -12,7 +12,6 @@ from datetime import date, datetime, time, timedelta
 
 from app.calendar.rules import TZ, at_local, local_date, nth_working_day_after
 
-DEFAULT_CUTOFFS = "11:00,16:00"
 HALVES = ("上午", "下午")
 WARN_FRACTION = 0.75  # alerts go out at 75% of the allowed time, and at breach
 RESOLUTION_HOURS = 24

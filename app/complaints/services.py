@@ -103,7 +103,7 @@ def _start_handoff(complaint, user, now):
 
 
 def _cutoff_config():
-    return current_app.config.get("COMPLAINT_HANDOFF_CUTOFFS", rules.DEFAULT_CUTOFFS)
+    return current_app.config["COMPLAINT_HANDOFF_CUTOFFS"]
 
 
 def _alert_duty_staff(complaint, user, now):

@@ -18,11 +18,11 @@ def _page(template):
     # The console refreshes on every live event; the poll is only the safety net.
     return render_template(
         template,
-        tile_url=config.get("MAP_TILE_URL") or "",
+        tile_url=config["MAP_TILE_URL"] or "",
         tile_label_url=config["MAP_TILE_LABEL_URL"],
         tile_subdomains=config["MAP_TILE_SUBDOMAINS"],
         tile_key=config["TIANDITU_KEY"],
-        poll_seconds=config.get("CONSOLE_POLL_SECONDS", 15),
+        poll_seconds=config["CONSOLE_POLL_SECONDS"],
         tables=tables(),
     )
 

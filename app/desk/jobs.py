@@ -4,7 +4,7 @@ from app.desk import deferrals
 from app.notifications.services import notify
 
 REMIND_DAYS = 3
-PERIODIC = [("app.desk.jobs.remind_due_deferrals", "low", 3600)]
+PERIODIC = [("app.desk.jobs.remind_due_deferrals", "low", "DEFERRAL_REMINDER_SECONDS")]
 
 
 def remind_due_deferrals():

@@ -58,7 +58,7 @@ def preview(args):
 
 def possible_duplicates(type_code, lonlat, customer=None, radius_m=None):
     """Open orders of the same customer, then open orders of the same type nearby."""
-    radius_m = radius_m or current_app.config.get("DUPLICATE_RADIUS_M", 200)
+    radius_m = radius_m or current_app.config["DUPLICATE_RADIUS_M"]
     found = {}
     if customer is not None:
         for order in _open_orders(WorkOrder.customer_id == customer.id):

@@ -3,14 +3,13 @@
 import sqlalchemy as sa
 from flask import current_app
 
-from app.config import Config
 from app.dispatch import routing, watch
 from app.extensions import db
 from app.workorders.models import WorkOrder
 
 PERIODIC = [
-    ("app.dispatch.jobs.sla_watch", "default", Config.SLA_WATCH_SECONDS),
-    ("app.dispatch.jobs.expire_due_offers", "emergency", Config.OFFER_SWEEP_SECONDS),
+    ("app.dispatch.jobs.sla_watch", "default", "SLA_WATCH_SECONDS"),
+    ("app.dispatch.jobs.expire_due_offers", "emergency", "OFFER_SWEEP_SECONDS"),
 ]
 
 

@@ -17,9 +17,7 @@ log = logging.getLogger(__name__)
 def channel_for(user_id):
     """tapline:user:<id>. Pub/sub ignores Redis db numbers, so parallel test runs (and
     several deployments on one Redis) set their own LIVE_CHANNEL_PREFIX."""
-    prefix = (
-        current_app.config.get("LIVE_CHANNEL_PREFIX", "tapline") if has_app_context() else "tapline"
-    )
+    prefix = current_app.config["LIVE_CHANNEL_PREFIX"] if has_app_context() else "tapline"
     return f"{prefix}:user:{user_id}"
 
 

@@ -2,13 +2,12 @@
 
 from flask import current_app
 
-from app.config import Config
 from app.ops import reconcile
 
 PERIODIC = [
-    ("app.jobs.relay_outbox", "emergency", Config.RELAY_SECONDS),
-    ("app.ops.jobs.reconcile_outbox", "emergency", Config.RECONCILE_SECONDS),
-    ("app.ops.jobs.purge_outbox", "low", 6 * 3600),
+    ("app.jobs.relay_outbox", "emergency", "RELAY_SECONDS"),
+    ("app.ops.jobs.reconcile_outbox", "emergency", "RECONCILE_SECONDS"),
+    ("app.ops.jobs.purge_outbox", "low", "OUTBOX_PURGE_SECONDS"),
 ]
 
 

@@ -1,32 +1,11 @@
-"""Planning settings, from the environment with defaults; a plan stores the ones it used."""
-
-import os
+"""Planning settings (PLANNING_* in app/config.py), parsed; a plan stores the ones it used."""
 
 from flask import current_app
 
+from app.config import PLANNING_DEFAULTS
 from app.planning.travel import TravelModel
 
-DEFAULTS = {
-    "PLANNING_ROAD_FACTOR": "1.3",
-    "PLANNING_SPEED_KMH": "25",
-    "PLANNING_SERVICE_MINUTES": "45",
-    # Per type, "code=minutes,..."; types not named take PLANNING_SERVICE_MINUTES.
-    "PLANNING_SERVICE_MINUTES_BY_TYPE": "meter_reading_check=20,meter_replacement=40,"
-    "water_connection=60,water_quality_check=30",
-    "PLANNING_LUNCH_SLACK_MINUTES": "30",  # lunch may move this much to finish a job first
-    "PLANNING_OPEN_WINDOW_MINUTES": "60",  # an appointment with a start and no end
-    "PLANNING_SOLVE_SECONDS": "8",  # VROOM stops and returns its best plan by then
-    # VROOM exploration level 0-5: each level adds searches; level 0 already plans 50
-    # technicians and 500 orders within seconds (bench/bench_planning.py), level 5 takes minutes.
-    "PLANNING_EXPLORATION": "0",
-    "PLANNING_THREADS": "2",
-    "PLANNING_HORIZON_DAYS": "31",  # how far ahead a day can be planned
-}
-
-
-def init_app(app):
-    for name, default in DEFAULTS.items():
-        app.config.setdefault(name, os.environ.get(name, default))
+DEFAULTS = PLANNING_DEFAULTS  # the bench runs the planner with these
 
 
 def parse_minutes_by_type(text):

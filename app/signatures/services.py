@@ -259,7 +259,7 @@ def _live_receipt_link(signature_id):
 def _new_receipt_link(signature_id):
     revoke_receipt_link(signature_id, None)  # an expired one, if any, makes way
     now = utcnow()
-    lifetime = timedelta(days=current_app.config.get("RECEIPT_LINK_DAYS", 30))
+    lifetime = timedelta(days=current_app.config["RECEIPT_LINK_DAYS"])
     db.session.execute(
         insert(ReceiptLink)
         .values(

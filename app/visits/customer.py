@@ -33,7 +33,7 @@ class NotGenuine(Exception):
 
 
 def public_link(path, token, lifetime):
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    base = current_app.config["PUBLIC_BASE_URL"] or request.host_url
     url = f"{base.rstrip('/')}{path}{token}"
     return {
         "token": token,
@@ -52,7 +52,7 @@ def id_check_link(user, order_id):
             code="wrong_status",
             errors={"status": [order.status]},
         )
-    lifetime = timedelta(minutes=current_app.config.get("VERIFY_TOKEN_MINUTES", 10))
+    lifetime = timedelta(minutes=current_app.config["VERIFY_TOKEN_MINUTES"])
     token = tokens.issue(order.id, VERIFY_PURPOSE, lifetime, tech=order.technician_id)
     return public_link("/verify/", token, lifetime)
 
@@ -101,7 +101,7 @@ def survey_link(user, order_id, delivery="qr"):
     how it was delivered and from which address and browser are kept (audit item 13)."""
     order = get_for(user, order_id)
     _check_survey_open(order)
-    lifetime = timedelta(days=current_app.config.get("SURVEY_LINK_DAYS", 7))
+    lifetime = timedelta(days=current_app.config["SURVEY_LINK_DAYS"])
     link = SurveyLink(
         work_order_id=order.id,
         token_id=uuid.uuid4().hex,

@@ -9,13 +9,13 @@ from app.common.models import IdempotencyKey
 from app.database import utcnow
 from app.extensions import db
 
-PERIODIC = [("app.visits.jobs.purge_idempotency_keys", "low", 6 * 3600)]
+PERIODIC = [("app.visits.jobs.purge_idempotency_keys", "low", "IDEMPOTENCY_PURGE_SECONDS")]
 
 
 def purge_idempotency_keys():
     """Forget finished keys after IDEMPOTENCY_KEEP_DAYS (30): far longer than a phone stays
     offline, so a replay is always recognised; a finished key's effects are in the events."""
-    days = current_app.config.get("IDEMPOTENCY_KEEP_DAYS", 30)
+    days = current_app.config["IDEMPOTENCY_KEEP_DAYS"]
     cutoff = utcnow() - timedelta(days=days)
     result = db.session.execute(
         sa.delete(IdempotencyKey).where(

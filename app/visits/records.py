@@ -91,9 +91,7 @@ def report_violation(user, order_id, data):
     check_device_time(data)
     order = order_for_step(user, order_id, "violation")
     team = db.session.scalar(
-        sa.select(Team).where(
-            Team.code == current_app.config.get("INSPECTION_TEAM_CODE", "inspection")
-        )
+        sa.select(Team).where(Team.code == current_app.config["INSPECTION_TEAM_CODE"])
     )
     report = ViolationReport(
         work_order_id=order.id,
