@@ -60,10 +60,15 @@ def test_live_event_waits_for_the_real_commit_not_a_savepoint(make):
         pubsub.close()
 
 
-def test_channel_is_tapline_user_id_by_default(app):
+def test_channel_is_tapline_user_id_by_default(app, monkeypatch):
+    import os
+
+    from app.config import Config
     from app.notifications.services import channel_for
 
-    del app.config["LIVE_CHANNEL_PREFIX"]  # the suite gives every test its own
+    # The default lives in Config (app/config.py); the suite gives every test its own prefix.
+    assert Config.LIVE_CHANNEL_PREFIX == os.environ.get("LIVE_CHANNEL_PREFIX", "tapline")
+    monkeypatch.setitem(app.config, "LIVE_CHANNEL_PREFIX", "tapline")
     assert channel_for(5) == "tapline:user:5"
 
 
