@@ -174,6 +174,8 @@ class Config:
     COMPLAINT_ATTACHMENT_MAX_BYTES = _int("COMPLAINT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
     COMPLAINT_CLOCK_SWEEP_SECONDS = _int("COMPLAINT_CLOCK_SWEEP_SECONDS", 60)
     BULLETIN_CHECK_SECONDS = _int("BULLETIN_CHECK_SECONDS", 3600)
+    # The management view (app/office): how often the figures' daily summary is brought up to date.
+    FIGURE_SUMMARY_SECONDS = _int("FIGURE_SUMMARY_SECONDS", 600)
     # The outbox: relay right after each commit, besides the worker's periodic relay.
     OUTBOX_RELAY_ON_COMMIT = _bool("OUTBOX_RELAY_ON_COMMIT", True)
 

@@ -2,7 +2,7 @@
 
 from app.office import summary
 
-PERIODIC = [("app.office.jobs.summarise_figures", "low", 600)]
+PERIODIC = [("app.office.jobs.summarise_figures", "low", "FIGURE_SUMMARY_SECONDS")]
 
 
 def summarise_figures():
