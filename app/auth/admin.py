@@ -7,6 +7,7 @@ from app.auth import services
 from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.schemas import AdminUserSchema, UserCreateSchema, UserUpdateSchema
+from app.common.transaction import commits
 from app.errors import NotFound
 from app.extensions import Blueprint, db
 
@@ -26,10 +27,10 @@ class UserViews(MethodView):
     @blp.auth(Role.ADMIN)
     @blp.arguments(UserCreateSchema)
     @blp.response(201, AdminUserSchema)
+    @commits
     def post(self, data):
         """Create a user with a role"""
         user = services.create_user(data)
-        db.session.commit()
         return user
 
 
@@ -38,11 +39,11 @@ class UserByIdViews(MethodView):
     @blp.auth(Role.ADMIN)
     @blp.arguments(UserUpdateSchema)
     @blp.response(200, AdminUserSchema)
+    @commits
     def patch(self, data, user_id):
         """Change a user's role, team, password or deactivate them (users are never deleted)"""
         user = db.session.get(User, user_id)
         if user is None:
             raise NotFound()
         services.update_user(user, data)
-        db.session.commit()
         return user

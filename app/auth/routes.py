@@ -5,6 +5,8 @@ from app.auth import services, sessions, tokens
 from app.auth.models import AuthSession
 from app.auth.permissions import current_user
 from app.auth.schemas import LoginSchema, RefreshSchema, TokenSchema, UserSchema
+from app.common import transaction
+from app.common.transaction import commits
 from app.extensions import Blueprint, db
 
 blp = Blueprint(
@@ -28,13 +30,14 @@ class LoginViews(MethodView):
     @blp.response(200, TokenSchema)
     @blp.alt_response(401, description="Wrong username or password")
     @blp.alt_response(429, description="Too many failed logins")
+    @commits
     def post(self, creds):
         """Sign in with username and password"""
         user = services.authenticate(creds["username"], creds["password"], request.remote_addr)
-        session = sessions.start(user, request.remote_addr) if user is not None else None
-        db.session.commit()  # a failure must be remembered for throttling
         if user is None:
+            transaction.keep_on_refusal()  # a failure must be remembered for throttling
             raise services.BAD_CREDENTIALS
+        session = sessions.start(user, request.remote_addr)
         after_this_request(lambda response: sessions.mark_staff_browser(response, user))
         return _tokens_for(user, session)
 
@@ -43,11 +46,12 @@ class LoginViews(MethodView):
 class RefreshViews(MethodView):
     @blp.arguments(RefreshSchema)
     @blp.response(200, TokenSchema)
+    @commits
     def post(self, body):
         """Exchange a refresh token for new tokens; the old one is spent (reuse ends the sign-in)"""
         user, session = sessions.rotate(body["refresh_token"])
-        db.session.commit()  # the rotation, or the revocation a reused token caused
         if user is None:
+            transaction.keep_on_refusal()  # the revocation a reused token caused stands
             raise sessions.REVOKED
         return _tokens_for(user, session)
 
@@ -56,12 +60,12 @@ class RefreshViews(MethodView):
 class LogoutViews(MethodView):
     @blp.auth()
     @blp.response(204)
+    @commits
     def post(self):
         """End this sign-in: its refresh token and every access token it issued stop working"""
         sid = g.get("token_sid")
         if sid:  # every token a sign-in issued has one; others have no sign-in to end
             sessions.revoke(db.session.get(AuthSession, sid), "logout")
-            db.session.commit()
 
 
 @blp.route("/me")

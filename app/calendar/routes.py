@@ -6,6 +6,7 @@ from app.auth.roles import Role
 from app.calendar import services
 from app.calendar.models import CalendarYear
 from app.calendar.schemas import CalendarYearSchema, DayQueryArgsSchema, DaySchema, NoticeSchema
+from app.common.transaction import commits
 from app.errors import Invalid
 from app.extensions import Blueprint, db
 
@@ -41,13 +42,13 @@ class CalendarYearByIdViews(MethodView):
     @blp.auth(Role.ADMIN)
     @blp.arguments(NoticeSchema)
     @blp.response(200, CalendarYearSchema)
+    @commits
     def put(self, notice, year):
         """Load (or replace) a year's official holiday notice"""
         _check_in_year(year, notice)
         loaded = services.load_notice(
             year, notice["source"], notice["holidays"], notice["workdays"], current_user()
         )
-        db.session.commit()
         return loaded
 
 

@@ -6,7 +6,8 @@ is "done" exactly when its effects exist. A crash in between leaves an in-progre
 effects, which may be taken over once it is stale. Keys are per user; same key and same body
 gives the stored response again, same key with another body is 422.
 
-`@idempotent` owns the request's one commit: routes it wraps do not commit themselves.
+`@idempotent` is the owner of its request's transaction (app/common/transaction.py): it
+commits once, the step's effects with the stored response; routes it wraps do not commit.
 """
 
 import re
@@ -21,6 +22,7 @@ from flask import current_app, jsonify, request
 from sqlalchemy.dialects.postgresql import insert
 from werkzeug.exceptions import HTTPException
 
+from app.common import transaction
 from app.common.canonical import canonical_json, sha256_hex
 from app.common.models import IdempotencyKey
 from app.common.requests import current_user
@@ -194,14 +196,13 @@ def idempotent(view=None, *, serialised=False):
     """
     if view is None:
         return lambda func: idempotent(func, serialised=serialised)
+    without_key = transaction.commits(view)
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         key = request.headers.get(HEADER)
         if key is None:
-            response = view(*args, **kwargs)
-            db.session.commit()
-            return response
+            return without_key(*args, **kwargs)
         user_id = current_user().id
         if serialised:
             check_key(key)
@@ -218,7 +219,7 @@ def idempotent(view=None, *, serialised=False):
 
     manual = wrapper.__dict__.setdefault("_apidoc", {}).setdefault("manual_doc", {})
     manual.setdefault("parameters", []).append(HEADER_DOC)
-    return wrapper
+    return transaction.owns(wrapper)
 
 
 def reloaded(row):
@@ -260,14 +261,14 @@ def _run_claimed(view, args, kwargs, row_id):
     try:
         response = view(*args, **kwargs)
         finish(row_id, response.status_code, response.get_json())
-        db.session.commit()
+        transaction.commit()
         return response
     except Exception as exc:
-        db.session.rollback()
+        transaction.rollback()
         refused = error_response(exc)
         if refused is None:
             release([row_id])
             raise
-        finish(row_id, *refused)
-        db.session.commit()
+        finish(row_id, *refused)  # the refusal is the key's answer: stored, nothing else
+        transaction.commit()
         return jsonify(refused[1]), refused[0]

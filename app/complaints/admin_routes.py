@@ -1,6 +1,7 @@
 from flask.views import MethodView
 
 from app.auth.roles import Role
+from app.common.transaction import commits
 from app.complaints import access, roster
 from app.complaints.blueprint import blp
 from app.complaints.bulletin_schemas import (
@@ -9,7 +10,6 @@ from app.complaints.bulletin_schemas import (
     ComplaintDutyShiftSchema,
     ComplaintRecipientsSchema,
 )
-from app.extensions import db
 
 
 @blp.route("/duty-shifts")
@@ -24,10 +24,10 @@ class DutyShiftViews(MethodView):
     @blp.auth(Role.ADMIN)
     @blp.arguments(ComplaintDutyShiftCreateSchema)
     @blp.response(201, ComplaintDutyShiftSchema)
+    @commits
     def post(self, data):
         """Put a user on duty for a day; on non-working days they get the complaint alerts"""
         shift = roster.add_shift(data)
-        db.session.commit()
         return shift
 
 
@@ -35,10 +35,10 @@ class DutyShiftViews(MethodView):
 class DutyShiftByIdViews(MethodView):
     @blp.auth(Role.ADMIN)
     @blp.response(204)
+    @commits
     def delete(self, shift_id):
         """Take a roster entry off (roster configuration, not a complaint document)"""
         roster.remove_shift(shift_id)
-        db.session.commit()
 
 
 @blp.route("/departments/<int:department_id>/recipients")
@@ -53,9 +53,9 @@ class RecipientViews(MethodView):
     @blp.auth(Role.ADMIN)
     @blp.arguments(ComplaintRecipientsSchema)
     @blp.response(200, ComplaintRecipientsSchema)
+    @commits
     def put(self, body, department_id):
         """Replace the department's recipients"""
         access.department(department_id)
         found = roster.set_recipients(department_id, body["user_ids"])
-        db.session.commit()
         return {"user_ids": found}

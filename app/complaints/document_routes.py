@@ -6,6 +6,7 @@ from flask.views import MethodView
 
 from app.auth.permissions import current_user
 from app.auth.roles import OFFICE, Role
+from app.common.transaction import commits
 from app.complaints import access, documents
 from app.complaints.blueprint import blp
 from app.complaints.models import ComplaintDocument
@@ -30,13 +31,13 @@ class DocumentViews(MethodView):
     @blp.arguments(ComplaintAttachmentCreateSchema, location="files")
     @blp.arguments(ComplaintAttachmentTitleSchema, location="form")
     @blp.response(201, ComplaintDocumentSchema)
+    @commits
     def post(self, files, form, complaint_id):
         """Attach a file (JPEG, PNG, PDF, MP3 or WAV; size-limited) to the archive"""
         complaint = access.get_for(current_user(), complaint_id, lock=True)
         document = documents.add_attachment(
             complaint, files["file"], form.get("title"), current_user()
         )
-        db.session.commit()
         return document
 
 

@@ -4,6 +4,7 @@ from flask.views import MethodView
 from app.auth.permissions import current_user, mask_phone
 from app.auth.roles import OFFICE, Role
 from app.common.idempotency import idempotent, reloaded
+from app.common.transaction import commits
 from app.complaints import access, handling, links, queries, renderers, services
 from app.complaints.blueprint import blp
 from app.complaints.schemas import (
@@ -19,15 +20,13 @@ from app.complaints.schemas import (
     ComplaintSensitiveSchema,
     WorkOrderFromComplaintSchema,
 )
-from app.extensions import db
 
 
 def _act(complaint_id, verb, *args):
-    """Lock the complaint, apply one verb, commit once, return the complaint."""
+    """Lock the complaint, apply one verb, return the complaint (the route's owner commits)."""
     user = current_user()
     complaint = access.get_for(user, complaint_id, lock=True)
     verb(complaint, *args, user)
-    db.session.commit()
     return complaint
 
 
@@ -75,6 +74,7 @@ class SensitiveViews(MethodView):
     @blp.auth(Role.HOTLINE_AGENT, Role.DEPARTMENT_LEAD, Role.GENERAL_MANAGER)
     @blp.arguments(ComplaintSensitiveSchema)
     @blp.response(200, ComplaintDetailSchema)
+    @commits
     def post(self, body, complaint_id):
         """Flag a complaint sensitive: its reply then needs a general manager's approval"""
         return _act(complaint_id, services.flag_sensitive, body["reason"])
@@ -85,6 +85,7 @@ class HandOffViews(MethodView):
     @blp.auth(Role.HOTLINE_AGENT)
     @blp.arguments(ComplaintHandOffSchema)
     @blp.response(200, ComplaintDetailSchema)
+    @commits
     def post(self, body, complaint_id):
         """Hand the complaint and its written record to the responsible department"""
         return _act(complaint_id, services.hand_off, body)
@@ -95,6 +96,7 @@ class AcceptViews(MethodView):
     @blp.auth(Role.DEPARTMENT_LEAD)
     @blp.response(200, ComplaintDetailSchema)
     @blp.alt_response(409, description="Not in progress, or already accepted")
+    @commits
     def post(self, complaint_id):
         """The department lead signs for a handed-off complaint (签收)"""
         return _act(complaint_id, lambda complaint, user: handling.accept(complaint, user))
@@ -105,6 +107,7 @@ class ContactViews(MethodView):
     @blp.auth(Role.DEPARTMENT_LEAD)
     @blp.arguments(ComplaintContactCreateSchema)
     @blp.response(201, ComplaintDetailSchema)
+    @commits
     def post(self, body, complaint_id):
         """Log a contact with the customer; kind progress_call answers the progress clock"""
         return _act(complaint_id, handling.log_contact, body)
@@ -115,6 +118,7 @@ class ExtensionViews(MethodView):
     @blp.auth(Role.DEPARTMENT_LEAD)
     @blp.arguments(ComplaintExtensionSchema)
     @blp.response(200, ComplaintDetailSchema)
+    @commits
     def post(self, body, complaint_id):
         """Extend the limit to 48 hours as a special case, with the reason"""
         return _act(complaint_id, handling.extend, body["reason"])
@@ -125,6 +129,7 @@ class ResolutionViews(MethodView):
     @blp.auth(Role.DEPARTMENT_LEAD)
     @blp.arguments(ComplaintResolutionSchema)
     @blp.response(200, ComplaintDetailSchema)
+    @commits
     def post(self, body, complaint_id):
         """Record the department's resolution; a follow-up visit is opened"""
         return _act(complaint_id, handling.resolve, body)
@@ -135,6 +140,7 @@ class FollowUpViews(MethodView):
     @blp.auth(Role.HOTLINE_AGENT, Role.DEPARTMENT_LEAD)
     @blp.arguments(ComplaintFollowUpCreateSchema)
     @blp.response(200, ComplaintDetailSchema)
+    @commits
     def post(self, body, complaint_id):
         """Record the follow-up visit (回访); a dissatisfied one may reopen the complaint"""
         return _act(complaint_id, handling.follow_up, body)
@@ -145,6 +151,7 @@ class WorkOrderLinkViews(MethodView):
     @blp.auth(Role.HOTLINE_AGENT, Role.DEPARTMENT_LEAD)
     @blp.arguments(WorkOrderFromComplaintSchema)
     @blp.response(201, ComplaintDetailSchema)
+    @commits
     def post(self, body, complaint_id):
         """Open a work order from the complaint (e.g. a water-quality field check)"""
         return _act(complaint_id, links.open_work_order, body)

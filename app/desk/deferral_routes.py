@@ -2,6 +2,7 @@ from flask.views import MethodView
 
 from app.auth.permissions import current_user
 from app.auth.roles import COUNTER, OFFICE
+from app.common.transaction import commits
 from app.desk import deferrals
 from app.desk.routes import blp
 from app.desk.schemas import (
@@ -10,7 +11,6 @@ from app.desk.schemas import (
     DeferralSchema,
     SupplySchema,
 )
-from app.extensions import db
 
 
 @blp.route("/desk/deferrals")
@@ -25,10 +25,10 @@ class DeferralViews(MethodView):
     @blp.auth(*COUNTER)
     @blp.arguments(DeferralCreateSchema)
     @blp.response(201, DeferralSchema)
+    @commits
     def post(self, data):
         """Accept with non-key materials missing, on a signed commitment letter (告知承诺书)"""
         acceptance = deferrals.create(data, current_user())
-        db.session.commit()
         return acceptance
 
 
@@ -46,11 +46,11 @@ class DeferralSupplyViews(MethodView):
     @blp.auth(*COUNTER)
     @blp.arguments(SupplySchema)
     @blp.response(200, DeferralSchema)
+    @commits
     def post(self, body, deferral_id):
         """Record deferred materials handed in"""
         acceptance = deferrals.get(deferral_id, lock=True)
         deferrals.supply(acceptance, body["item_ids"], current_user())
-        db.session.commit()
         return acceptance
 
 
@@ -58,9 +58,9 @@ class DeferralSupplyViews(MethodView):
 class DeferralAgreementViews(MethodView):
     @blp.auth(*COUNTER)
     @blp.response(200, DeferralSchema)
+    @commits
     def post(self, deferral_id):
         """Sign the supply agreement (供水配套协议书); refused while materials are missing"""
         acceptance = deferrals.get(deferral_id, lock=True)
         deferrals.sign_agreement(acceptance)
-        db.session.commit()
         return acceptance

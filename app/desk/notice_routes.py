@@ -2,6 +2,7 @@ from flask.views import MethodView
 
 from app.auth.permissions import current_user
 from app.auth.roles import OFFICE, Role
+from app.common.transaction import commits
 from app.desk import catalogue, notices
 from app.desk.routes import blp
 from app.desk.schemas import (
@@ -11,7 +12,6 @@ from app.desk.schemas import (
     NoticeKindsSchema,
     NoticeQueryArgsSchema,
 )
-from app.extensions import db
 
 
 @blp.route("/desk/notice-kinds")
@@ -51,11 +51,11 @@ class NoticeByIdViews(MethodView):
     @blp.auth(Role.ADMIN)
     @blp.arguments(NoticeEntrySchema)
     @blp.response(200, NoticeEntrySchema)
+    @commits
     def put(self, data, business, applicant_kind):
         """Replace one catalogue entry (admin); its version goes up"""
         entry = notices.entry_for(business, applicant_kind, lock=True)
         notices.update(entry, data, current_user())
-        db.session.commit()
         return entry
 
 
@@ -64,6 +64,7 @@ class NoticeChecklistViews(MethodView):
     @blp.auth(*OFFICE)
     @blp.arguments(ChecklistSchema)
     @blp.response(200, ChecklistResultSchema)
+    @commits
     def post(self, body, business, applicant_kind):
         """What the caller still lacks, as printable text and SMS text (nothing is stored)"""
         entry = notices.entry_for(business, applicant_kind)

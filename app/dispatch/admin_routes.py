@@ -2,6 +2,7 @@ from flask.views import MethodView
 
 from app.auth.permissions import current_user
 from app.auth.roles import DISPATCH, Role
+from app.common.transaction import commits
 from app.dispatch import admin
 from app.dispatch.routes import blp
 from app.dispatch.schemas import (
@@ -29,10 +30,10 @@ class DutyShiftViews(MethodView):
     @blp.auth(Role.ADMIN)
     @blp.arguments(DutyShiftSchema)
     @blp.response(201, DutyShiftSchema)
+    @commits
     def post(self, data):
         """Put a technician on the roster for a span (evenings, weekends, holidays)"""
         shift = admin.add_shift(data, current_user())
-        db.session.commit()
         return shift
 
 
@@ -40,10 +41,10 @@ class DutyShiftViews(MethodView):
 class DutyShiftByIdViews(MethodView):
     @blp.auth(Role.ADMIN)
     @blp.response(204)
+    @commits
     def delete(self, shift_id):
         """Take a shift off the roster"""
         admin.remove_shift(shift_id)
-        db.session.commit()
 
 
 @blp.route("/admin/workorder-types")
@@ -60,10 +61,10 @@ class WorkOrderTypeByCodeViews(MethodView):
     @blp.auth(Role.ADMIN)
     @blp.arguments(WorkOrderTypeUpdateSchema)
     @blp.response(200, WorkOrderTypeSchema)
+    @commits
     def put(self, data, code):
         """Create or change a type: its required skill is configuration, not code"""
         order_type = admin.save_type(code, data)
-        db.session.commit()
         return order_type
 
 
@@ -81,10 +82,10 @@ class AutoAssignByTypeViews(MethodView):
     @blp.auth(*DISPATCH)
     @blp.arguments(AutoAssignUpdateSchema)
     @blp.response(200, AutoAssignSettingSchema(many=True))
+    @commits
     def put(self, body, team_id, code):
         """Turn automatic assignment on or off for one type in one team"""
         settings = admin.set_auto_assign(team_id, code, body["enabled"], current_user())
-        db.session.commit()
         return settings
 
 

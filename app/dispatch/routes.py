@@ -4,6 +4,7 @@ from flask.views import MethodView
 from app.auth.permissions import current_user
 from app.auth.roles import DISPATCH, Role
 from app.common.idempotency import idempotent  # one mechanism for every phone step
+from app.common.transaction import commits
 from app.dispatch import positions, queue, services
 from app.dispatch.models import Technician
 from app.dispatch.schemas import (
@@ -57,6 +58,7 @@ class AssignViews(MethodView):
     @blp.arguments(AssignSchema)
     @blp.response(200, WorkOrderDetailSchema)
     @blp.alt_response(409, description="Already assigned, or the technician is on an emergency")
+    @commits
     def post(self, body, order_id):
         """Assign a new order; overriding the top suggestion needs override_reason"""
         order = _order_for_change(order_id, body)
@@ -67,7 +69,6 @@ class AssignViews(MethodView):
             reason=body.get("reason"),
             override_reason=body.get("override_reason"),
         )
-        db.session.commit()
         return order
 
 
@@ -76,11 +77,11 @@ class ReassignViews(MethodView):
     @blp.auth(*DISPATCH)
     @blp.arguments(ReassignSchema)
     @blp.response(200, WorkOrderDetailSchema)
+    @commits
     def post(self, body, order_id):
         """Move an assigned order to another technician, with a reason"""
         order = _order_for_change(order_id, body)
         services.reassign(order, _technician(body["technician_id"]), current_user(), body["reason"])
-        db.session.commit()
         return order
 
 

@@ -1,7 +1,8 @@
 from flask.views import MethodView
 
 from app.auth.permissions import current_user
-from app.extensions import Blueprint, db
+from app.common.transaction import commits
+from app.extensions import Blueprint
 from app.notifications import queries, tickets
 from app.notifications.schemas import (
     MarkReadResultSchema,
@@ -34,10 +35,10 @@ class NotificationViews(MethodView):
 class NotificationReadViews(MethodView):
     @blp.auth()
     @blp.response(200, NotificationSchema)
+    @commits
     def post(self, notification_id):
         """Mark one of my notifications read"""
         note = queries.mark_one(current_user().id, notification_id)
-        db.session.commit()
         return note
 
 
@@ -46,11 +47,11 @@ class NotificationBulkReadViews(MethodView):
     @blp.auth()
     @blp.arguments(MarkReadSchema)
     @blp.response(200, MarkReadResultSchema)
+    @commits
     def post(self, body):
         """Mark several of my notifications read (by ids, or all up to an id)"""
         user_id = current_user().id
         updated = queries.mark_many(user_id, body.get("ids"), body.get("up_to_id"))
-        db.session.commit()
         return {"updated": updated, "unread": queries.unread_count(user_id)}
 
 
@@ -59,6 +60,7 @@ class EventTicketViews(MethodView):
     @blp.auth()
     @blp.response(201, StreamTicketSchema)
     @blp.alt_response(503, description="Redis is down: poll /api/notifications meanwhile")
+    @commits
     def post(self):
         """A 60-second, single-use ticket that opens my live stream (and nothing else)"""
         return tickets.issue(current_user().id)

@@ -5,7 +5,8 @@ from flask import current_app, jsonify, render_template, request
 from flask.views import MethodView
 
 from app.auth.roles import Role
-from app.extensions import Blueprint, db
+from app.common.transaction import commits
+from app.extensions import Blueprint
 from app.ops import failed, health, reconcile
 from app.ops.schemas import OpsFailedJobSchema, OpsStatusSchema, OpsSweepFindingsSchema
 
@@ -56,6 +57,7 @@ class StatusViews(MethodView):
 class RetryViews(MethodView):
     @blp.auth(Role.ADMIN)
     @blp.response(200, OpsFailedJobSchema)
+    @commits
     def post(self, job_id):
         """Put a failed job back on its queue (it is idempotent: running it again is safe)"""
         return failed.retry(job_id)
@@ -65,8 +67,8 @@ class RetryViews(MethodView):
 class ReconcileViews(MethodView):
     @blp.auth(Role.ADMIN)
     @blp.response(200, OpsSweepFindingsSchema)
+    @commits
     def post(self):
         """Run the reconciliation sweep now and return its findings"""
         findings = reconcile.sweep()
-        db.session.commit()
         return findings

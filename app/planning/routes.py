@@ -4,8 +4,9 @@ from flask.views import MethodView
 
 from app.auth.permissions import current_user
 from app.auth.roles import DISPATCH, PLAN_READERS, Role
+from app.common.transaction import commits
 from app.errors import Invalid
-from app.extensions import Blueprint, db
+from app.extensions import Blueprint
 from app.planning import accepting, editing, roster, services
 from app.planning.schemas import (
     DayShiftPutSchema,
@@ -35,10 +36,10 @@ class PlanViews(MethodView):
     @blp.auth(Role.DISPATCHER)
     @blp.arguments(PlanCreateSchema)
     @blp.response(201, PlanDetailSchema)
+    @commits
     def post(self, data):
         """Propose a day plan for a team (VROOM): routes with ETAs, and what stays out, why"""
         plan = services.propose_plan(data["team_id"], data["date"], current_user())
-        db.session.commit()
         return services.get_plan(plan.id)
 
 
@@ -53,13 +54,13 @@ class PlanByIdViews(MethodView):
     @blp.auth(Role.DISPATCHER)
     @blp.arguments(PlanMoveSchema)
     @blp.response(200, PlanDetailSchema)
+    @commits
     def patch(self, data, plan_id):
         """Move one order to another technician or position; ETAs and violations recomputed"""
         plan = services.get_plan(plan_id, lock=True)
         editing.move_stop(
             plan, data["order_id"], data["technician_id"], data["position"], current_user()
         )
-        db.session.commit()
         return services.get_plan(plan_id)
 
 
@@ -67,11 +68,11 @@ class PlanByIdViews(MethodView):
 class PlanAcceptViews(MethodView):
     @blp.auth(Role.DISPATCHER)
     @blp.response(200, PlanDetailSchema)
+    @commits
     def post(self, plan_id):
         """Accept the plan: assign and schedule its orders (409 if accepted or orders changed)"""
         plan = services.get_plan(plan_id, lock=True)
         accepting.accept_plan(plan, current_user())
-        db.session.commit()
         return services.get_plan(plan_id)
 
 
@@ -90,18 +91,18 @@ class DayShiftByIdViews(MethodView):
     @blp.auth(*DISPATCH)
     @blp.arguments(DayShiftPutSchema)
     @blp.response(200, DayShiftSchema(many=True))
+    @commits
     def put(self, data, technician_id, day):
         """Set one technician's hours (or a day off) for one day"""
         technician = roster.put_shift(technician_id, _day(day), data, current_user())
-        db.session.commit()
         return roster.effective_shifts(technician.team_id, _day(day))
 
     @blp.auth(*DISPATCH)
     @blp.response(200, DayShiftSchema(many=True))
+    @commits
     def delete(self, technician_id, day):
         """Remove the roster entry: that day follows office hours again"""
         technician = roster.clear_shift(technician_id, _day(day))
-        db.session.commit()
         return roster.effective_shifts(technician.team_id, _day(day))
 
 

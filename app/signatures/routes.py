@@ -5,8 +5,9 @@ from app.auth.permissions import current_user
 from app.auth.roles import DISPATCH, FIELD_WORK_READERS
 from app.common.idempotency import idempotent
 from app.common.storage import get_storage
+from app.common.transaction import commits
 from app.errors import NotFound
-from app.extensions import Blueprint, db
+from app.extensions import Blueprint
 from app.signatures import services, verification
 from app.signatures.schemas import (
     DamageRecordSchema,
@@ -61,11 +62,11 @@ class PublicKeyViews(MethodView):
 class SignatureByIdViews(MethodView):
     @blp.auth(*FIELD_WORK_READERS)
     @blp.response(200, SignatureDetailSchema)
+    @commits  # a GET that writes: the receipt link is issued on first read
     def get(self, signature_id):
         """One signature: the signed document, hashes, chain link and its one receipt link"""
         signature = services.get_signature(current_user(), signature_id)
         services.receipt_link(signature)  # issued on first read, the same one after that
-        db.session.commit()
         return signature
 
 
@@ -73,13 +74,13 @@ class SignatureByIdViews(MethodView):
 class ReceiptLinkViews(MethodView):
     @blp.auth(*DISPATCH)
     @blp.response(204)
+    @commits
     def delete(self, signature_id):
         """Revoke the customer's receipt link (sent to a wrong number, say); the next read
         issues a new one"""
         signature = services.get_signature(current_user(), signature_id)
         if not services.revoke_receipt_link(signature.id, current_user()):
             raise NotFound("没有有效的回执链接 / no live receipt link")
-        db.session.commit()
 
 
 @blp.route("/signatures/<int:signature_id>/verify")

@@ -10,8 +10,8 @@ from werkzeug.security import safe_join
 
 from app.auth import sessions
 from app.common.storage import KEY, BlobMissing, get_storage
+from app.common.transaction import commits
 from app.errors import Conflict, NotFound, Unauthorized
-from app.extensions import db
 from app.visits import customer, images
 from app.visits.schemas import SatisfactionCreateSchema
 
@@ -49,6 +49,7 @@ def _token_warning(exc):
 
 
 @pages.get("/verify/<token>")
+@commits
 def verify(token):
     """Opened from the QR code on the technician's phone."""
     try:
@@ -56,24 +57,22 @@ def verify(token):
     except Unauthorized as exc:
         return _token_warning(exc)
     except customer.NotGenuine:
-        db.session.rollback()
         return _warning(
             "核验失败:工单不在服务中",
             "此二维码对应的工单当前不在上门服务中。请勿让来人进门,并拨打公司客服热线核实。",
             409,
         )
-    db.session.commit()
     photo = has_photo(facts["technician"])
     return render_template("visits/verify.html", token=token, photo=photo, **facts), 200, NO_STORE
 
 
 @pages.get("/verify/<token>/photo")
+@commits
 def technician_photo(token):
     try:
         facts = customer.open_id_check(token)
     except (Unauthorized, customer.NotGenuine):
         return Response(status=404)
-    db.session.commit()
     technician = facts["technician"]
     return _photo(technician.photo_path) or _avatar(technician)
 
@@ -124,6 +123,7 @@ def _file(photo_path):
 
 
 @pages.route("/survey/<token>", methods=["GET", "POST"])
+@commits
 def survey(token):
     """征求意见书 on the customer's own phone: one submission, no login."""
     try:
@@ -142,9 +142,7 @@ def survey(token):
     except ma.ValidationError as exc:
         return _survey_form(order, exc.messages, request.form, status=422)
     except Conflict as exc:
-        db.session.rollback()
         return _warning("无法提交", exc.message.split(" / ")[0], 409)
-    db.session.commit()
     return render_template("visits/survey_done.html", order=order), 200, NO_STORE
 
 

@@ -7,7 +7,8 @@ from flask.views import MethodView
 from app.auth.permissions import current_user
 from app.auth.roles import FIELD_WORK_READERS, Role
 from app.common.idempotency import idempotent
-from app.extensions import Blueprint, db
+from app.common.transaction import commits
+from app.extensions import Blueprint
 from app.visits import portraits, queries, records
 from app.visits.schemas import (
     MyOrderListSchema,
@@ -99,8 +100,8 @@ class TechnicianPhotoViews(MethodView):
     @blp.auth(Role.ADMIN)
     @blp.arguments(PhotoFileSchema, location="files")
     @blp.response(200, TechnicianPhotoSchema)
+    @commits
     def put(self, files, technician_id):
         """Set the photo customers compare at the door: JPEG/PNG portrait, at least 240x300"""
         technician = portraits.set_photo(technician_id, files["file"].read())
-        db.session.commit()
         return {"technician_id": technician.id, "photo_set": True}

@@ -3,7 +3,8 @@ from flask.views import MethodView
 from app.auth.permissions import current_user
 from app.auth.roles import OFFICE, Role
 from app.common.idempotency import idempotent, reloaded
-from app.extensions import Blueprint, db
+from app.common.transaction import commits
+from app.extensions import Blueprint
 from app.workorders import queries, services
 from app.workorders.schemas import (
     CancelSchema,
@@ -51,9 +52,9 @@ class WorkOrderCancelViews(MethodView):
     @blp.auth(Role.HOTLINE_AGENT, Role.DISPATCHER, Role.ADMIN)
     @blp.arguments(CancelSchema)
     @blp.response(200, WorkOrderDetailSchema)
+    @commits
     def post(self, body, order_id):
         """Cancel an open order with a reason (nothing is deleted)"""
         order = services.get_for(current_user(), order_id, lock=True)
         services.cancel(order, body["reason"], current_user())
-        db.session.commit()
         return order
