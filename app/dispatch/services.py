@@ -66,19 +66,24 @@ def cancelled(order, reason):
     )
 
 
-def accept(order, user):
+def accept(order, user, device_time=None):
     """The assigned technician takes the order; an emergency's acceptance timer stops."""
     _own(order, user)
-    event = transition(order, "accept", user)
+    event = transition(order, "accept", user, device_time=device_time)
     _close_offers(order, "accepted")
     return event
 
 
-def decline(order, user, reason):
+def decline(order, user, reason, device_time=None):
     """The assigned technician turns the order down: it returns to the queue, routed again."""
     technician = _own(order, user)
     event = transition(
-        order, "decline", user, reason=reason, payload={"technician_id": technician.id}
+        order,
+        "decline",
+        user,
+        reason=reason,
+        device_time=device_time,
+        payload={"technician_id": technician.id},
     )
     offers = _close_offers(order, "declined")
     notify(

@@ -171,9 +171,14 @@ def reschedule(user, order_id, data):
         "customer_informed_at": iso(data["customer_informed_at"]),
     }
     event = transition(
-        order, "schedule", user, reason=data["reason"], payload=payload, **event_fields(data)
+        order,
+        "schedule",
+        user,
+        kind="reschedule",
+        reason=data["reason"],
+        payload=payload,
+        **event_fields(data),
     )
-    event.kind = "reschedule"
     order.appointment_start, order.appointment_end = data["start"], data["end"]
     return event
 
@@ -316,16 +321,12 @@ def accept_assignment(user, order_id, data):
     """POST /api/workorders/<id>/accept belongs to dispatch; sync runs its service here."""
     check_device_time(data)
     order = locked_order(user, order_id)
-    with db.session.no_autoflush:  # the event must still be pending to take the phone's time
-        event = dispatch.accept(order, user)
-        event.device_time = data.get("device_time")
+    dispatch.accept(order, user, device_time=data.get("device_time"))
     return order
 
 
 def decline_assignment(user, order_id, data):
     check_device_time(data)
     order = locked_order(user, order_id)
-    with db.session.no_autoflush:
-        event = dispatch.decline(order, user, data["reason"])
-        event.device_time = data.get("device_time")
+    dispatch.decline(order, user, data["reason"], device_time=data.get("device_time"))
     return order

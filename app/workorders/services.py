@@ -80,8 +80,9 @@ def _attach(event, order):
         event.work_order = order
 
 
-def transition(order, action, actor, **event_fields):
-    """Move `order` by `action` through the one state machine, with its event."""
+def transition(order, action, actor, *, kind=None, **event_fields):
+    """Move `order` by `action` through the one state machine, with its event (of `kind`
+    when the event names the move more precisely than the action, e.g. a reschedule)."""
     before = order.status
     order.status = states.next_status(before, action)
     stamp = TIMESTAMPS.get(order.status)
@@ -90,7 +91,7 @@ def transition(order, action, actor, **event_fields):
     if order.status == "new":
         order.technician_id = None
     return record_event(
-        order, action, actor, from_status=before, to_status=order.status, **event_fields
+        order, kind or action, actor, from_status=before, to_status=order.status, **event_fields
     )
 
 
