@@ -12,7 +12,7 @@ from app.database import point_wkt, utcnow
 from app.dispatch import services as dispatch
 from app.errors import Conflict, Invalid
 from app.extensions import db
-from app.visits import rules
+from app.visits import batch, rules
 from app.visits.models import Visit
 from app.workorders.models import WorkOrder
 from app.workorders.services import get_for, record_event, transition, visible_to
@@ -31,18 +31,15 @@ def event_fields(data):
     }
 
 
-BATCH_MEMO = "visits_batch_memo"
-
-
 def locked_order(user, order_id):
     """get_for(..., lock=True); within a sync batch once per order, as the lock lasts the
-    transaction (sync.py clears this memo whenever an item's savepoint is rolled back)."""
-    memo = db.session.info.get(BATCH_MEMO)
-    if memo is None:
+    transaction (app/visits/batch.py)."""
+    current = batch.current()
+    if current is None:
         return get_for(user, order_id, lock=True)
-    if (user.id, order_id) not in memo:
-        memo[(user.id, order_id)] = get_for(user, order_id, lock=True)
-    return memo[(user.id, order_id)]
+    if (user.id, order_id) not in current.orders:
+        current.orders[(user.id, order_id)] = get_for(user, order_id, lock=True)
+    return current.orders[(user.id, order_id)]
 
 
 def lock_batch(user, order_ids):
@@ -51,7 +48,7 @@ def lock_batch(user, order_ids):
     steps, which answer 404 as a single request does."""
     if not order_ids:
         return
-    memo = db.session.info[BATCH_MEMO]
+    current = batch.current()
     orders = db.session.scalars(
         visible_to(user, sa.select(WorkOrder).where(WorkOrder.id.in_(order_ids)))
         .order_by(WorkOrder.id)
@@ -64,18 +61,17 @@ def lock_batch(user, order_ids):
         )
     }
     for order in orders:
-        memo[(user.id, order.id)] = order
-        memo[("visit", order.id)] = visits.get(order.id)
+        current.orders[(user.id, order.id)] = order
+        current.visits[order.id] = visits.get(order.id)
 
 
 def existing_visit(order):
-    # The memo also keeps the row alive: the identity map holds unchanged rows only weakly.
-    memo = db.session.info.get(BATCH_MEMO)
-    if memo is not None and ("visit", order.id) in memo:
-        return memo[("visit", order.id)]
+    current = batch.current()
+    if current is not None and order.id in current.visits:
+        return current.visits[order.id]
     visit = db.session.get(Visit, order.id)
-    if memo is not None:
-        memo[("visit", order.id)] = visit
+    if current is not None:
+        current.visits[order.id] = visit
     return visit
 
 
@@ -103,9 +99,9 @@ def visit_for(order):
     if visit is None:
         visit = Visit(work_order_id=order.id, checklist={}, parts=[], notes="")
         db.session.add(visit)
-        memo = db.session.info.get(BATCH_MEMO)
-        if memo is not None:
-            memo[("visit", order.id)] = visit
+        current = batch.current()
+        if current is not None:
+            current.visits[order.id] = visit
     return visit
 
 

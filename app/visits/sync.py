@@ -23,7 +23,7 @@ from app.database import utcnow
 from app.errors import Conflict, Invalid, NotFound, error_body
 from app.extensions import db
 from app.notifications import services as live
-from app.visits import services
+from app.visits import batch, services
 from app.visits.steps import STEPS
 
 log = logging.getLogger(__name__)
@@ -59,16 +59,13 @@ def deliver(user, raw_items):
     items = [_resolve(raw) for raw in raw_items]
     _claim_all(user.id, [item for item in items if item.result is None])
     pending = [item for item in items if item.result is None]
-    db.session.info[services.BATCH_MEMO] = {}
-    try:
+    with batch.begin():
         services.lock_batch(
             user, {item.order_id for item in pending if STEPS[item.action].order_scoped}
         )
         outcomes = _all_at_once(user, pending)
         if outcomes is None:  # something was refused: each item on its own
             outcomes = _one_by_one(user, pending, _run)
-    finally:
-        db.session.info.pop(services.BATCH_MEMO, None)
     _finish_all([item for item in outcomes if item.result["status"] < 500])
     return [
         {
@@ -108,7 +105,7 @@ def _all_at_once(user, items):
     except Exception:
         savepoint.rollback()
         live.drop_since(mark)
-        db.session.info[services.BATCH_MEMO].clear()
+        batch.current().forget()
         for item in items:
             item.result = None
         return None
@@ -231,7 +228,7 @@ def _run(user, item):
         status, body = 422, error_body(422, errors=exc.messages)
     except Exception as exc:
         live.drop_since(mark)
-        db.session.info[services.BATCH_MEMO].clear()  # a rolled-back savepoint may drop its locks
+        batch.current().forget()  # a rolled-back savepoint may drop its locks
         refused = idempotency.error_response(exc)
         if refused is None:
             log.exception("sync item %s failed", item.key)
