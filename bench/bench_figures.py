@@ -54,7 +54,8 @@ INSERT INTO technicians (id, user_id, employee_no, name, team_id, base_point, st
 ORDERS = """
 INSERT INTO work_orders (id, number, type_code, channel, status, priority, address, description,
     limited_mobility, property_side, flags, deadline_at, deadline_rule, calendar_unconfirmed,
-    sla_state, first_contact_user_id, created_by_id, created_at, updated_at, version_id,
+    last_announced_sla_state, first_contact_user_id, created_by_id, created_at, updated_at,
+    version_id,
     team_id, zone_id, technician_id, accepted_at, completed_at)
 SELECT i, 'WO' || lpad(i::text, 12, '0'), o.type, 'hotline',
        CASE WHEN o.done THEN 'completed' ELSE 'assigned' END::work_order_status,

@@ -70,8 +70,8 @@ def seed():
         INSERT INTO work_orders (number, type_code, channel, status, priority, customer_id,
           caller_name, caller_phone, address, location, description, limited_mobility,
           property_side, flags, zone_id, team_id, deadline_at, deadline_rule,
-          calendar_unconfirmed, sla_state, first_contact_user_id, created_by_id, created_at,
-          updated_at, version_id)
+          calendar_unconfirmed, last_announced_sla_state, first_contact_user_id, created_by_id,
+          created_at, updated_at, version_id)
         SELECT 'BQ' || lpad(g::text, 6, '0'), w.type_code, w.channel, 'new', w.priority,
           w.customer_id, w.caller_name, w.caller_phone, w.address, w.location, w.description,
           w.limited_mobility, w.property_side, w.flags, w.zone_id, w.team_id,

@@ -130,7 +130,7 @@ def populate(engine, n, seed=11):
             sa.text("""
             INSERT INTO work_orders (number, type_code, channel, status, priority, address,
               description, limited_mobility, property_side, flags, technician_id, team_id,
-              deadline_at, deadline_rule, calendar_unconfirmed, sla_state,
+              deadline_at, deadline_rule, calendar_unconfirmed, last_announced_sla_state,
               first_contact_user_id, created_by_id, created_at, updated_at, version_id, location)
             SELECT 'B' || pick.g, 'general_repair', 'hotline', 'assigned', 0, '-', '', false,
               'unknown', '{}', t.id, t.team_id, now() + interval '2 days', '-', false,

@@ -26,7 +26,8 @@ def sweep(now=None, batch=500):
     rows = db.session.execute(
         sa.select(WorkOrder, computed.label("state"))
         .where(
-            WorkOrder.status.in_(OPEN_STATUSES), computed != sa.cast(WorkOrder.sla_state, sa.String)
+            WorkOrder.status.in_(OPEN_STATUSES),
+            computed != sa.cast(WorkOrder.last_announced_sla_state, sa.String),
         )
         .order_by(WorkOrder.deadline_at)
         .limit(batch)
@@ -38,7 +39,7 @@ def sweep(now=None, batch=500):
 
 
 def _change(order, state):
-    before, order.sla_state = order.sla_state, state
+    before, order.last_announced_sla_state = order.last_announced_sla_state, state
     record_event(
         order,
         f"sla_{state}",

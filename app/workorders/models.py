@@ -81,7 +81,9 @@ class WorkOrder(db.Model):
     deadline_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
     deadline_rule: Mapped[str] = mapped_column(sa.String(200))
     calendar_unconfirmed: Mapped[bool] = mapped_column(default=False)
-    sla_state: Mapped[str] = mapped_column(
+    # What the SLA watch last announced (app/dispatch/watch.py), so that it announces each
+    # change once; the state shown is always computed from the deadline (deadlines.py).
+    last_announced_sla_state: Mapped[str] = mapped_column(
         sa.Enum(*SLA_STATES, name="sla_state"), default="on_track"
     )
     first_contact_user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))

@@ -34,14 +34,14 @@ def test_sla_watch_marks_at_risk_then_breached_once_each(make, run_jobs):
     set_clock(order_id, created_hours_ago=70, due_in_hours=2)  # under 25 % of the time left
     watch(run_jobs)
     watch(run_jobs)
-    assert db.session.get(WorkOrder, order_id).sla_state == "at_risk"
-    assert db.session.get(WorkOrder, calm_id).sla_state == "on_track"
+    assert db.session.get(WorkOrder, order_id).last_announced_sla_state == "at_risk"
+    assert db.session.get(WorkOrder, calm_id).last_announced_sla_state == "on_track"
     assert [e.kind for e in events_of(order_id, "sla_at_risk")] == ["sla_at_risk"]
     assert events_of(calm_id, "sla_at_risk") == []
     set_clock(order_id, created_hours_ago=80, due_in_hours=-1)
     watch(run_jobs)
     watch(run_jobs)
-    assert db.session.get(WorkOrder, order_id).sla_state == "breached"
+    assert db.session.get(WorkOrder, order_id).last_announced_sla_state == "breached"
     [event] = events_of(order_id, "sla_breached")
     assert event.payload == {**event.payload, "from": "at_risk", "to": "breached"}
     assert [n.kind for n in notes_for(dispatcher) if n.kind.startswith("sla_")] == [

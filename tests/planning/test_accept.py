@@ -100,7 +100,9 @@ def test_a_moved_appointment_is_a_change_a_row_touch_is_not(client, crew, day):
     booked = crew.order(at=EAST, window=(time(9), time(10)), day=day)
     touched = crew.order(at=WEST)
     plan = propose(client, crew, day)
-    touched.sla_state = "at_risk"  # what the SLA watch does: a new row version, same work
+    touched.last_announced_sla_state = (
+        "at_risk"  # what the SLA watch does: a new row version, same work
+    )
     booked.appointment_start += timedelta(hours=5)  # rescheduled to the afternoon (R3.2)
     booked.appointment_end += timedelta(hours=5)
     db.session.commit()
@@ -109,7 +111,7 @@ def test_a_moved_appointment_is_a_change_a_row_touch_is_not(client, crew, day):
     assert [c["order_id"] for c in resp.json["changed"]] == [booked.id]
     assert set(resp.json["changed"][0]["now"]) == {"appointment_start", "appointment_end"}
     again = propose(client, crew, day)
-    touched.sla_state = "breached"
+    touched.last_announced_sla_state = "breached"
     db.session.commit()
     assert _accept(client, crew, again["id"]).status_code == 200
 
