@@ -27,6 +27,7 @@ import time
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
 import uvloop
 
 from app.auth import tokens
@@ -67,7 +68,7 @@ def seed(args):
     db.session.add(team)
     db.session.flush()
     db.session.add(ServiceZone(code="CSZ", name="城区", team_id=team.id, geom=SQUARE))
-    skills = db.session.query(Skill).all()
+    skills = db.session.scalars(sa.select(Skill)).all()
 
     def person(name, role, **kw):
         user = User(username=name, password_hash="-", display_name=name, role=role, **kw)

@@ -23,6 +23,7 @@ import threading
 import time
 
 import requests
+import sqlalchemy as sa
 
 from app.auth import tokens
 from app.auth.models import User
@@ -62,7 +63,7 @@ def seed():
         base_point=point_wkt(121.16, 36.77),
         on_call=True,
     )
-    tech.skills = [db.session.query(Skill).filter_by(code="emergency").one()]
+    tech.skills = [db.session.scalars(sa.select(Skill).filter_by(code="emergency")).one()]
     db.session.add(tech)
     db.session.commit()
     return {role: tokens.access_token(user) for role, user in people.items()}

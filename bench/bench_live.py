@@ -43,6 +43,7 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 
+import sqlalchemy as sa
 import uvloop
 
 from app.auth import tokens
@@ -91,7 +92,7 @@ def seed(count):
         base_point=point_wkt(121.16, 36.77),
         on_call=True,
     )
-    on_call.skills = [db.session.query(Skill).filter_by(code="emergency").one()]
+    on_call.skills = [db.session.scalars(sa.select(Skill).filter_by(code="emergency")).one()]
     db.session.add(on_call)
     db.session.commit()
     return (

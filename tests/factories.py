@@ -3,6 +3,8 @@
 import itertools
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from app.auth import tokens
 from app.auth.models import User
 from app.auth.services import hash_password
@@ -77,7 +79,7 @@ class Factories:
             base_point=point_wkt(*at),
             **kw,
         )
-        tech.skills = [db.session.query(Skill).filter_by(code=c).one() for c in skills]
+        tech.skills = [db.session.scalars(sa.select(Skill).filter_by(code=c)).one() for c in skills]
         db.session.add(tech)
         db.session.commit()
         return tech

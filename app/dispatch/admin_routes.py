@@ -1,3 +1,4 @@
+import sqlalchemy as sa
 from flask.views import MethodView
 
 from app.auth.permissions import current_user
@@ -53,7 +54,7 @@ class WorkOrderTypeViews(MethodView):
     @blp.response(200, WorkOrderTypeSchema(many=True))
     def get(self):
         """Work-order types with their skill, time limit and auto-assignment"""
-        return db.session.query(WorkOrderType).order_by(WorkOrderType.code).all()
+        return db.session.scalars(sa.select(WorkOrderType).order_by(WorkOrderType.code)).all()
 
 
 @blp.route("/admin/workorder-types/<code>")

@@ -2,6 +2,8 @@
 
 from datetime import date, datetime
 
+import sqlalchemy as sa
+
 from app.calendar.rules import TZ
 from app.complaints import services
 from app.complaints.models import ComplaintDutyShift, ComplaintRecipient
@@ -58,7 +60,9 @@ def test_admin_keeps_the_duty_roster_and_the_rostered_staff_get_the_alert(client
         == 204
     )
     assert db.session.get(ComplaintDutyShift, shift_id) is None
-    assert db.session.query(ComplaintDutyShift).filter_by(day=date(2026, 10, 5)).count() == 0
+    assert not db.session.scalars(
+        sa.select(ComplaintDutyShift).filter_by(day=date(2026, 10, 5))
+    ).all()
 
 
 def test_department_recipients_are_told_with_the_lead(client, office, make, handed_off):

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from app.database import utcnow
 from app.dispatch.models import DutyShift
 from app.extensions import db
@@ -30,7 +32,7 @@ def test_duty_roster_puts_a_technician_on_call_for_the_evening(
         json={"technician_id": 999, "starts_at": iso(-1), "ends_at": iso(1)},
     )
     assert bad.status_code == 422 and "technician_id" in bad.json["errors"]
-    assert db.session.query(DutyShift).count() == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(DutyShift)) == 0
     resp = client.post(
         "/api/admin/duty-shifts",
         headers=admin,
