@@ -150,3 +150,15 @@ def test_the_check_sees_every_kind_of_import(tmp_path, changed, cyclic):
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text)
     assert bool(cycles(import_edges(root))) is cyclic
+
+
+def test_tests_import_helpers_from_modules_not_conftest():
+    """pytest imports conftest.py itself; tests share helpers through modules (tests/*/kit.py)."""
+    tests = Path(__file__).resolve().parent
+    found = [
+        f"{path.relative_to(tests)}:{node.lineno}"
+        for path in tests.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("conftest")
+    ]
+    assert not found, f"import from tests/<area>/kit.py instead: {found}"

@@ -8,7 +8,7 @@ from app.calendar.rules import TZ
 from app.complaints import services
 from app.complaints.models import ComplaintDutyShift, ComplaintRecipient
 from app.extensions import db
-from tests.complaints.conftest import complaint_body, count, notifications
+from tests.complaints.kit import complaint_body, count, notifications
 
 
 def test_admin_keeps_the_duty_roster_and_the_rostered_staff_get_the_alert(client, office, make):

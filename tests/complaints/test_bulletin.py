@@ -14,7 +14,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.jobs import queue, run
 from app.workorders.models import WorkOrder
-from tests.complaints.conftest import notifications, rewind
+from tests.complaints.kit import notifications, rewind
 
 JOB = "app.complaints.jobs.produce_weekly_bulletins"
 

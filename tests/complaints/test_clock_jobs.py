@@ -12,7 +12,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.jobs import queue, redis_conn, run
 from app.outbox import OutboxMessage
-from tests.complaints.conftest import complaint_body, event_kinds, notifications, rewind
+from tests.complaints.kit import complaint_body, event_kinds, notifications, rewind
 
 CHECK = "app.complaints.jobs.check_clocks"
 SWEEP = "app.complaints.jobs.sweep_clocks"

@@ -14,7 +14,7 @@ from app.complaints.models import (
     ComplaintFollowUp,
 )
 from app.extensions import db
-from tests.complaints.conftest import count, event_kinds, notifications, rewind
+from tests.complaints.kit import count, event_kinds, notifications, rewind
 
 
 def running(body, kind):

@@ -21,7 +21,7 @@ from app.notifications.models import Notification
 from app.notifications.services import channel_for
 from app.outbox import OutboxMessage
 from app.workorders.models import DailySequence
-from tests.complaints.conftest import complaint_body, count, event_kinds, notifications
+from tests.complaints.kit import complaint_body, count, event_kinds, notifications
 
 
 def test_agent_records_a_complaint_that_waits_for_its_hand_off(client, office):

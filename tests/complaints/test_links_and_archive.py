@@ -9,7 +9,7 @@ from PIL import Image
 from app.complaints.models import Complaint, ComplaintDocument
 from app.extensions import db
 from app.workorders.models import WorkOrder, WorkOrderEvent
-from tests.complaints.conftest import count
+from tests.complaints.kit import count
 
 
 def _pillow_png():

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.complaints.models import ComplaintApproval, ComplaintDocument, ComplaintReply
 from app.extensions import db
-from tests.complaints.conftest import count, event_kinds, notifications
+from tests.complaints.kit import count, event_kinds, notifications
 
 TEXT = "尊敬的用户:经检测,您反映的水质问题系小区二次供水水箱污染所致,我司已督促物业完成清洗消毒。"
 

@@ -10,7 +10,7 @@ from shapely.geometry import Point
 from app.demo import geo
 from app.demo.catalog import TOWNS
 from app.demo.plan import build_plan
-from tests.demo.conftest import TYPE_SKILLS
+from tests.demo.kit import TYPE_SKILLS
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 from types import SimpleNamespace
 
 from app.desk import catalogue
-from tests.desk.conftest import SEED
+from tests.desk.kit import SEED
 
 ENTRIES = {(b, k): e for b, k, e in SEED.catalogue()}
 

@@ -5,7 +5,7 @@ import pytest
 from app.extensions import db
 from app.notifications.services import notify
 from tests.browser import screenshot
-from tests.desk.conftest import token_of
+from tests.desk.kit import token_of
 from tests.liveserver import running
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ from app.dispatch import services as dispatch
 from app.extensions import db
 from app.notifications.services import notify
 from tests.browser import screenshot
-from tests.desk.conftest import token_of
+from tests.desk.kit import token_of
 
 pytestmark = pytest.mark.browser
 

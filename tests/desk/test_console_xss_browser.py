@@ -8,7 +8,7 @@ from app.dispatch.models import ServiceZone
 from app.extensions import db
 from app.workorders.models import WorkOrderType
 from tests.browser import screenshot
-from tests.desk.conftest import token_of
+from tests.desk.kit import token_of
 
 pytestmark = pytest.mark.browser
 MARKUP = '<img src=x onerror="window.__xss=(window.__xss||0)+1">'

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.workorders.models import WorkOrder
 from tests.browser import screenshot
-from tests.desk.conftest import token_of
+from tests.desk.kit import token_of
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.workorders.models import WorkOrder, WorkOrderEvent
-from tests.dispatch.conftest import FAR, NEAR, events_of, notes_for
+from tests.dispatch.kit import FAR, NEAR, events_of, notes_for
 
 
 def count_events():

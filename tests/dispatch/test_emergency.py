@@ -10,7 +10,7 @@ from app.dispatch.models import AssignmentOffer
 from app.extensions import db
 from app.jobs import queue, run
 from app.workorders.models import WorkOrder
-from tests.dispatch.conftest import FAR, MID, NEAR, events_of, notes_for
+from tests.dispatch.kit import FAR, MID, NEAR, events_of, notes_for
 
 
 def emergency(make, **kw):

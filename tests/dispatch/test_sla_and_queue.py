@@ -6,7 +6,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.jobs import queue, run
 from app.workorders.models import WorkOrder
-from tests.dispatch.conftest import events_of, notes_for
+from tests.dispatch.kit import events_of, notes_for
 
 
 def set_clock(order_id, created_hours_ago, due_in_hours):

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from app.database import point_wkt, utcnow
 from app.extensions import db
-from tests.dispatch.conftest import FAR, MID, NEAR
+from tests.dispatch.kit import FAR, MID, NEAR
 from tests.factories import CENTRE
 
 NEIGHBOUR = (

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.signatures.models import DamageRecord, Signature
 from app.visits.models import Photo, SatisfactionForm, ViolationReport, Visit
 from app.workorders.models import WorkOrder, WorkOrderEvent
-from tests.mobile.conftest import (
+from tests.mobile.kit import (
     SITE,
     assign,
     draw_signature,

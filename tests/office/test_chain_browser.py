@@ -10,7 +10,7 @@ import pytest
 from app.complaints.models import Complaint
 from app.extensions import db
 from tests.browser import screenshot
-from tests.desk.conftest import token_of
+from tests.desk.kit import token_of
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser

@@ -3,7 +3,7 @@ inbox sorted by clock, where a sensitive reply waits, the lead's sign-for (ç­¾æ”
 
 import pytest
 
-from tests.complaints.conftest import rewind
+from tests.complaints.kit import rewind
 
 
 def numbers(client, office, user, **query):

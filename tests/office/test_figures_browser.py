@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from tests.browser import screenshot
-from tests.desk.conftest import token_of
+from tests.desk.kit import token_of
 from tests.office.test_figures import data  # noqa: F401  (the hand-computed data set)
 
 pytestmark = pytest.mark.browser

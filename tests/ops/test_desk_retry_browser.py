@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.workorders.models import WorkOrder
 from tests.browser import screenshot
-from tests.desk.conftest import page_at, token_of  # noqa: F401 - fixture
+from tests.desk.kit import page_at, token_of  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
 

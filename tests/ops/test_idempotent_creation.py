@@ -6,7 +6,7 @@ from app.complaints.models import Complaint
 from app.extensions import db
 from app.outbox import OutboxMessage
 from app.workorders.models import WorkOrder
-from tests.complaints.conftest import complaint_body, office  # noqa: F401 - fixture
+from tests.complaints.kit import complaint_body, office  # noqa: F401 - fixture
 
 ORDER = {
     "type": "general_repair",

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.jobs import enqueue_after_commit, queue, redis_conn
 from app.outbox import OutboxMessage
 from tests.browser import screenshot
-from tests.desk.conftest import page_at, token_of  # noqa: F401 - fixture
+from tests.desk.kit import page_at, token_of  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
 

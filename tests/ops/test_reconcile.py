@@ -18,7 +18,7 @@ from app.jobs import enqueue_after_commit, queue, redis_conn, relay_outbox, run
 from app.ops import reconcile
 from app.outbox import OutboxMessage
 from app.workorders.models import WorkOrder
-from tests.dispatch.conftest import NEAR, events_of
+from tests.dispatch.kit import NEAR, events_of
 
 
 @pytest.fixture

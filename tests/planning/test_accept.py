@@ -7,7 +7,7 @@ from app.extensions import db
 from app.notifications.models import Notification
 from app.planning.models import Plan, PlanStop
 from app.workorders.models import WorkOrder, WorkOrderEvent
-from tests.planning.conftest import EAST, WEST, propose, route_of, stop_ids
+from tests.planning.kit import EAST, WEST, propose, route_of, stop_ids
 
 
 def _events(order_id):

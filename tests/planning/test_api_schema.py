@@ -3,7 +3,7 @@
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from tests.planning.conftest import EAST, WEST, propose
+from tests.planning.kit import EAST, WEST, propose
 
 EXCLUDED = [schemathesis.checks.positive_data_acceptance]  # as in tests/test_api_schema.py
 PATHS = ("/api/dispatch/plans", "/api/dispatch/day-shifts")

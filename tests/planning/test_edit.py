@@ -1,7 +1,7 @@
 from datetime import datetime, time
 
 from app.calendar.rules import TZ
-from tests.planning.conftest import (
+from tests.planning.kit import (
     BASE,
     EAST,
     NORTH,

@@ -6,7 +6,7 @@ from app.calendar.rules import TZ, at_local
 from app.dispatch.models import DutyShift
 from app.extensions import db
 from app.planning.models import Plan, PlanStop
-from tests.planning.conftest import (
+from tests.planning.kit import (
     BASE,
     EAST,
     NORTH,
