@@ -66,11 +66,7 @@ def intake(data, user, now=None):
 
 def _caller(data, customer):
     """The caller's own details, else the customer's on file."""
-    found = {
-        "caller_name": data.get("caller_name") or (customer.name if customer else None),
-        "caller_phone": data.get("caller_phone") or (customer.phone if customer else None),
-        "address": data.get("address") or (customer.address if customer else None),
-    }
+    found = customers.caller_details(data, customer)
     if not found["caller_phone"]:
         raise Invalid(errors={"caller_phone": ["需要联系电话 / a contact phone is needed"]})
     return found

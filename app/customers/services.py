@@ -20,3 +20,12 @@ def by_account_no(account_no):
     if customer is None:
         raise Invalid(errors={"account_no": [f"户号不存在 / no customer {account_no}"]})
     return customer
+
+
+def caller_details(data, customer):
+    """The caller's own name, phone and address as given, else the customer's on file."""
+    return {
+        "caller_name": data.get("caller_name") or (customer.name if customer else None),
+        "caller_phone": data.get("caller_phone") or (customer.phone if customer else None),
+        "address": data.get("address") or (customer.address if customer else None),
+    }

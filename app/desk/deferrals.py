@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.calendar.rules import local_date
-from app.customers.models import Customer
+from app.customers import services as customers
 from app.database import utcnow
 from app.desk import notices
 from app.desk.models import DeferredAcceptance, DeferredItem
@@ -40,7 +40,7 @@ def create(data, user):
         applicant_kind=entry.applicant_kind,
         applicant_name=data["applicant_name"],
         applicant_phone=data.get("applicant_phone"),
-        customer=_customer(data.get("account_no")),
+        customer=customers.by_account_no(data.get("account_no")),
         signer_kind=data["signer_kind"],
         signer_name=data["signer_name"],
         commitment=data["commitment"],
@@ -80,15 +80,6 @@ def _check_commitment(signer_kind, commitment):
         errors["signer_kind"] = [f"{rule} / missing proof: {proof}"]
     if errors:
         raise Invalid(errors=errors)
-
-
-def _customer(account_no):
-    if not account_no:
-        return None
-    customer = db.session.scalar(sa.select(Customer).where(Customer.account_no == account_no))
-    if customer is None:
-        raise Invalid(errors={"account_no": [f"户号不存在 / no customer {account_no}"]})
-    return customer
 
 
 def get(acceptance_id, lock=False):

@@ -8,8 +8,8 @@ from flask import current_app
 from app.common import actors
 from app.common.times import iso
 from app.database import utcnow
+from app.dispatch import offers
 from app.dispatch.announce import dispatcher_ids, order_summary
-from app.dispatch.models import AssignmentOffer
 from app.extensions import db
 from app.jobs import enqueue_after_commit
 from app.notifications.services import notify
@@ -52,14 +52,7 @@ def preempt_for(emergency, technician):
                 "technician_id": technician.id,
             },
         )
-        db.session.execute(
-            sa.update(AssignmentOffer)
-            .where(
-                AssignmentOffer.work_order_id == order.id,
-                AssignmentOffer.outcome == "pending",
-            )
-            .values(outcome="withdrawn", decided_at=utcnow())
-        )
+        offers.close_pending(order, "withdrawn")
         record_event(
             order,
             "customer_notice_required",

@@ -1,4 +1,3 @@
-import sqlalchemy as sa
 from flask.views import MethodView
 
 from app.auth.permissions import current_user
@@ -118,9 +117,7 @@ class PositionViews(MethodView):
     @blp.response(200, PositionResultSchema)
     def post(self, body):
         """Report up to 100 position pings; absurd ones are rejected one by one"""
-        technician = db.session.scalar(
-            sa.select(Technician).where(Technician.user_id == current_user().id).with_for_update()
-        )
+        technician = services.technician_of(current_user(), lock=True)
         if technician is None:
             raise NotFound("没有维修工档案 / no technician record for this user")
         return positions.record_positions(technician, body["positions"])

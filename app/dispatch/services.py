@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.database import utcnow
-from app.dispatch import rules
+from app.dispatch import offers, rules
 from app.dispatch.announce import dispatcher_ids, order_summary
 from app.dispatch.models import AssignmentOffer, Technician
 from app.dispatch.preemption import preempt_for
@@ -42,7 +42,7 @@ def reassign(order, technician, by, reason):
     }
     transition(order, "reassign", by, reason=reason, payload=payload)
     if previous:
-        withdrawn = _close_offers(order, "withdrawn")
+        withdrawn = offers.close_pending(order, "withdrawn")
         notify(
             [previous.user_id],
             "assignment_withdrawn",
@@ -57,7 +57,7 @@ def cancelled(order, reason):
     """An assigned order was cancelled: its offers end and its technician is told."""
     if order.technician is None:
         return
-    _close_offers(order, "withdrawn")
+    offers.close_pending(order, "withdrawn")
     notify(
         [order.technician.user_id],
         "order_cancelled",
@@ -70,7 +70,7 @@ def accept(order, user, device_time=None):
     """The assigned technician takes the order; an emergency's acceptance timer stops."""
     _own(order, user)
     event = transition(order, "accept", user, device_time=device_time)
-    _close_offers(order, "accepted")
+    offers.close_pending(order, "accepted")
     return event
 
 
@@ -85,12 +85,12 @@ def decline(order, user, reason, device_time=None):
         device_time=device_time,
         payload={"technician_id": technician.id},
     )
-    offers = _close_offers(order, "declined")
+    declined = offers.close_pending(order, "declined")
     notify(
         dispatcher_ids(),
         "assignment_declined",
         {**order_summary(order), "technician": technician.name, "reason": reason},
-        dedupe_key=f"declined:{order.id}:{offers[0] if offers else utcnow().isoformat()}",
+        dedupe_key=f"declined:{order.id}:{declined[0] if declined else utcnow().isoformat()}",
     )
     enqueue_after_commit(
         "app.dispatch.jobs.route_order",
@@ -100,8 +100,14 @@ def decline(order, user, reason, device_time=None):
     return event
 
 
+def technician_of(user, lock=False):
+    """The technician record of this user (None when the user is not a technician)."""
+    stmt = sa.select(Technician).where(Technician.user_id == user.id)
+    return db.session.scalar(stmt.with_for_update() if lock else stmt)
+
+
 def _own(order, user):
-    technician = db.session.scalar(sa.select(Technician).where(Technician.user_id == user.id))
+    technician = technician_of(user)
     if technician is None or order.technician_id != technician.id:
         raise NotFound(f"工单不存在 / work order {order.id} not found")
     return technician
@@ -202,15 +208,3 @@ def _hand_over(order, technician):
         )
         preempt_for(order, technician)
     return offer
-
-
-def _close_offers(order, outcome):
-    """End the order's pending offers with `outcome`; returns their ids."""
-    return list(
-        db.session.scalars(
-            sa.update(AssignmentOffer)
-            .where(AssignmentOffer.work_order_id == order.id, AssignmentOffer.outcome == "pending")
-            .values(outcome=outcome, decided_at=utcnow())
-            .returning(AssignmentOffer.id)
-        )
-    )

@@ -11,6 +11,7 @@ from flask import current_app
 from rq import Worker
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
+from app.common.times import iso
 from app.database import utcnow
 from app.extensions import db
 from app.jobs import QUEUES, queue, redis_conn
@@ -71,7 +72,7 @@ def workers_alive():
                 "alive": bool(conn.exists(ALIVE_KEY.format(worker.name))),
                 "queues": worker.queue_names(),
                 "current_job": worker.get_current_job_id(),
-                "last_heartbeat": _iso(worker.last_heartbeat),
+                "last_heartbeat": iso(worker.last_heartbeat),
                 "successful": worker.successful_job_count,
                 "failed": worker.failed_job_count,
             }
@@ -129,7 +130,3 @@ def sweep_findings():
         return last_findings()
     except Exception:
         return None
-
-
-def _iso(moment):
-    return moment.isoformat() if moment else None

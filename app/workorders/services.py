@@ -125,15 +125,16 @@ def create_work_order(data, user):
     now = utcnow()
     due, rule, unconfirmed = deadlines.deadline_for(order_type, now)
     zone = spatial.zone_for_point(lon, lat) if lon is not None else None
+    caller = customers.caller_details(data, customer)
     order = WorkOrder(
         number=next_number(now=now),
         type_code=order_type.code,
         channel=data["channel"],
         status="new",
         customer=customer,
-        caller_name=data.get("caller_name") or (customer.name if customer else None),
-        caller_phone=data.get("caller_phone") or (customer.phone if customer else None),
-        address=data.get("address") or (customer.address if customer else ""),
+        caller_name=caller["caller_name"],
+        caller_phone=caller["caller_phone"],
+        address=caller["address"] or "",
         location=point_wkt(lon, lat) if lon is not None else None,
         meter_number=data.get("meter_number"),
         description=data.get("description", ""),
