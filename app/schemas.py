@@ -1,4 +1,4 @@
-"""Schemas shared by every area: positions, pages."""
+"""Schemas shared by every area: ids, references, events, positions, pages."""
 
 import marshmallow as ma
 
@@ -10,6 +10,25 @@ MAX_ID = 2**31 - 1
 def IdField(**kwargs):  # noqa: N802 - reads like a field class at the call site
     """An integer id: positive and within PostgreSQL's integer range."""
     return ma.fields.Integer(validate=ma.validate.Range(1, MAX_ID), **kwargs)
+
+
+class CodeRefSchema(ma.Schema):
+    """A reference to a coded row (zone, team): what a list or a choice shows of it."""
+
+    id = ma.fields.Integer()
+    code = ma.fields.String()
+    name = ma.fields.String()
+
+
+class EventBaseSchema(ma.Schema):
+    """What every append-only event (work order, complaint) says: which, who, why, details."""
+
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    actor_id = ma.fields.Integer(allow_none=True)
+    actor_label = ma.fields.String()
+    reason = ma.fields.String(allow_none=True)
+    payload = ma.fields.Dict()
 
 
 class LocationSchema(ma.Schema):

@@ -13,7 +13,7 @@ from app.complaints.models import (
 )
 from app.complaints.queries import DEADLINE_STATES
 from app.database import utcnow
-from app.schemas import IdField, LocationSchema, PageArgsSchema, page_of
+from app.schemas import EventBaseSchema, IdField, LocationSchema, PageArgsSchema, page_of
 
 PHONE = ma.validate.Regexp(
     r"^\+?[0-9][0-9\- ]{4,30}$", error="not a phone number / 电话号码格式错误"
@@ -188,14 +188,8 @@ class ComplaintWorkOrderRefSchema(ma.Schema):
     type = ma.fields.String(attribute="type_code")
 
 
-class ComplaintEventSchema(ma.Schema):
-    id = ma.fields.Integer()
-    kind = ma.fields.String()
-    actor_id = ma.fields.Integer(allow_none=True)
-    actor_label = ma.fields.String()
+class ComplaintEventSchema(EventBaseSchema):
     at = ma.fields.DateTime()
-    reason = ma.fields.String(allow_none=True)
-    payload = ma.fields.Dict()
 
 
 class ComplaintContactSchema(ma.Schema):
@@ -278,14 +272,19 @@ class ComplaintDocumentSchema(ma.Schema):
     created_at = ma.fields.DateTime()
 
 
-class ComplaintSchema(ma.Schema):
+class ComplaintRefSchema(ma.Schema):
+    """What every list shows of a complaint to recognise it: number, kind, status."""
+
     id = ma.fields.Integer()
     number = ma.fields.String()
     kind = ma.fields.String()
     kind_label = ma.fields.Function(lambda c: KIND_LABELS_ZH[c.kind])
-    channel = ma.fields.String()
     status = ma.fields.String()
     status_label = ma.fields.Function(lambda c: STATUS_LABELS_ZH[c.status])
+
+
+class ComplaintSchema(ComplaintRefSchema):
+    channel = ma.fields.String()
     customer_id = ma.fields.Integer(allow_none=True)
     caller_name = ma.fields.String()
     caller_phone = ma.fields.Function(lambda c: mask_phone(c.caller_phone))

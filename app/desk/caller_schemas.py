@@ -1,38 +1,24 @@
 import marshmallow as ma
 
 from app.auth.permissions import mask_phone
-from app.complaints.models import KIND_LABELS_ZH as COMPLAINT_KINDS_ZH
-from app.complaints.models import STATUS_LABELS_ZH as COMPLAINT_STATUSES_ZH
+from app.complaints.schemas import ComplaintRefSchema
 from app.schemas import GeometryPointField
-from app.workorders import deadlines, states
+from app.workorders.schemas import CustomerRefSchema, OrderRefSchema, sla_state_field
 
 
-class OrderBriefSchema(ma.Schema):
+class OrderBriefSchema(OrderRefSchema):
     """What a desk needs to recognise an order on a call: no timeline."""
 
-    id = ma.fields.Integer()
-    number = ma.fields.String()
-    type = ma.fields.String(attribute="type_code")
     type_name = ma.fields.Function(lambda o: o.type.name_zh)
-    status = ma.fields.String()
-    status_label = ma.fields.Function(lambda o: states.LABELS_ZH[o.status])
     address = ma.fields.String()
     description = ma.fields.String()
     created_at = ma.fields.DateTime()
     deadline_at = ma.fields.DateTime()
-    sla_state = ma.fields.Function(
-        lambda o: deadlines.sla_state(o.created_at, o.deadline_at, o.status)
-    )
+    sla_state = sla_state_field()
     technician_id = ma.fields.Integer(allow_none=True)
 
 
-class ComplaintBriefSchema(ma.Schema):
-    id = ma.fields.Integer()
-    number = ma.fields.String()
-    kind = ma.fields.String()
-    kind_label = ma.fields.Function(lambda c: COMPLAINT_KINDS_ZH[c.kind])
-    status = ma.fields.String()
-    status_label = ma.fields.Function(lambda c: COMPLAINT_STATUSES_ZH[c.status])
+class ComplaintBriefSchema(ComplaintRefSchema):
     received_at = ma.fields.DateTime()
     description = ma.fields.String()
 
@@ -42,12 +28,9 @@ class MeterBriefSchema(ma.Schema):
     status = ma.fields.String()
 
 
-class CustomerCardSchema(ma.Schema):
+class CustomerCardSchema(CustomerRefSchema):
     """A customer as the hotline sees them: contact, meters, open orders, recent history."""
 
-    id = ma.fields.Integer()
-    account_no = ma.fields.String()
-    name = ma.fields.String()
     phone = ma.fields.Function(lambda c: mask_phone(c.phone), allow_none=True)
     address = ma.fields.String()
     location = GeometryPointField(allow_none=True)

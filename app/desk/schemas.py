@@ -4,6 +4,7 @@ from app.auth.permissions import mask_phone
 from app.desk.caller_schemas import OrderBriefSchema
 from app.desk.catalogue import APPLICANT_KINDS, BUSINESSES
 from app.desk.models import COVERAGES, SIGNER_KINDS
+from app.schemas import CodeRefSchema
 from app.workorders.schemas import PHONE
 
 BUSINESS = ma.validate.OneOf(BUSINESSES)
@@ -46,10 +47,8 @@ class PreviewQueryArgsSchema(ma.Schema):
             raise ma.ValidationError("lat and lon go together / 经纬度需同时提供", "lat")
 
 
-class RefSchema(ma.Schema):
-    id = ma.fields.Integer()
-    code = ma.fields.String()
-    name = ma.fields.String()
+class RefSchema(CodeRefSchema):
+    pass
 
 
 class DuplicateSchema(ma.Schema):

@@ -3,7 +3,7 @@ import marshmallow as ma
 from app.planning import editing, summary
 from app.planning.models import PLAN_STATUSES
 from app.schemas import IdField, PageArgsSchema, page_of
-from app.workorders import states
+from app.workorders.schemas import OrderRefSchema
 
 
 class PlanCreateSchema(ma.Schema):
@@ -31,12 +31,7 @@ class PlanMoveSchema(ma.Schema):
     )
 
 
-class PlanOrderSchema(ma.Schema):
-    id = ma.fields.Integer()
-    number = ma.fields.String()
-    type = ma.fields.String(attribute="type_code")
-    status = ma.fields.String()
-    status_label = ma.fields.Function(lambda o: states.LABELS_ZH[o.status])
+class PlanOrderSchema(OrderRefSchema):
     address = ma.fields.String()
     priority = ma.fields.Integer()
     limited_mobility = ma.fields.Boolean()

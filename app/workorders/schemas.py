@@ -1,7 +1,15 @@
 import marshmallow as ma
 
 from app.auth.permissions import mask_phone
-from app.schemas import GeometryPointField, IdField, LocationSchema, PageArgsSchema, page_of
+from app.schemas import (
+    CodeRefSchema,
+    EventBaseSchema,
+    GeometryPointField,
+    IdField,
+    LocationSchema,
+    PageArgsSchema,
+    page_of,
+)
 from app.workorders import deadlines, states, timeline
 from app.workorders.models import CHANNELS, FLAG_LABELS_ZH, PROPERTY_SIDES, SLA_STATES
 
@@ -70,10 +78,8 @@ class WorkOrderCreateSchema(ma.Schema):
             )
 
 
-class ZoneRefSchema(ma.Schema):
-    id = ma.fields.Integer()
-    code = ma.fields.String()
-    name = ma.fields.String()
+class ZoneRefSchema(CodeRefSchema):
+    pass
 
 
 class CustomerRefSchema(ma.Schema):
@@ -82,31 +88,35 @@ class CustomerRefSchema(ma.Schema):
     name = ma.fields.String()
 
 
-class WorkOrderEventSchema(ma.Schema):
-    id = ma.fields.Integer()
-    kind = ma.fields.String()
+class WorkOrderEventSchema(EventBaseSchema):
     from_status = ma.fields.String(allow_none=True)
     to_status = ma.fields.String(allow_none=True)
-    actor_id = ma.fields.Integer(allow_none=True)
-    actor_label = ma.fields.String()
-    reason = ma.fields.String(allow_none=True)
     server_time = ma.fields.DateTime()
     device_time = ma.fields.DateTime(allow_none=True)
     position = GeometryPointField(allow_none=True)
     accuracy_m = ma.fields.Float(allow_none=True)
-    payload = ma.fields.Dict()
     label = ma.fields.Function(lambda e: timeline.event_label(e.kind))
     sentence = ma.fields.Function(timeline.describe)
 
 
-class WorkOrderSchema(ma.Schema):
+def sla_state_field():
+    """The order's SLA state, computed from its deadline on every read (deadlines.py)."""
+    return ma.fields.Function(lambda o: deadlines.sla_state(o.created_at, o.deadline_at, o.status))
+
+
+class OrderRefSchema(ma.Schema):
+    """What every list shows of an order to recognise it: number, type, status."""
+
     id = ma.fields.Integer()
     number = ma.fields.String()
     type = ma.fields.String(attribute="type_code")
-    type_name = ma.fields.Function(lambda o: o.type.name_zh)
-    channel = ma.fields.String()
     status = ma.fields.String()
     status_label = ma.fields.Function(lambda o: states.LABELS_ZH[o.status])
+
+
+class WorkOrderSchema(OrderRefSchema):
+    type_name = ma.fields.Function(lambda o: o.type.name_zh)
+    channel = ma.fields.String()
     allowed_actions = ma.fields.Function(lambda o: states.allowed_actions(o.status))
     priority = ma.fields.Integer()
     customer = ma.fields.Nested(CustomerRefSchema, allow_none=True)
@@ -126,9 +136,7 @@ class WorkOrderSchema(ma.Schema):
     deadline_at = ma.fields.DateTime()
     deadline_rule = ma.fields.String()
     calendar_unconfirmed = ma.fields.Boolean()
-    sla_state = ma.fields.Function(
-        lambda o: deadlines.sla_state(o.created_at, o.deadline_at, o.status)
-    )
+    sla_state = sla_state_field()
     first_contact_user_id = ma.fields.Integer()
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
