@@ -40,14 +40,7 @@ def crew(team, day, settings):
         .options(selectinload(Technician.skills))
         .order_by(Technician.id)
     ).all()
-    rosters = {
-        row.technician_id: row
-        for row in db.session.scalars(
-            sa.select(DayShift).where(
-                DayShift.day == day, DayShift.technician_id.in_([t.id for t in technicians])
-            )
-        )
-    }
+    rosters = day_rosters([t.id for t in technicians], day)
     working = WorkingCalendar().is_working(day)
     slack = settings["lunch_slack_minutes"] * 60
     duty = duty_spans([t.id for t in technicians], day)
@@ -61,6 +54,18 @@ def crew(team, day, settings):
         if shift and shift.start < shift.end:
             found.append((tech, shift))
     return found
+
+
+def day_rosters(technician_ids, day):
+    """{technician id: DayShift} of the day-roster entries for `day`."""
+    return {
+        row.technician_id: row
+        for row in db.session.scalars(
+            sa.select(DayShift).where(
+                DayShift.day == day, DayShift.technician_id.in_(technician_ids)
+            )
+        )
+    }
 
 
 def shift_for(roster, working, slack_s, duty=None):

@@ -16,7 +16,7 @@ from app.dispatch.models import Team, Technician
 from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.planning import settings as planning_settings
-from app.planning.loading import duty_spans, shift_for
+from app.planning.loading import day_rosters, duty_spans, shift_for
 from app.planning.models import DayShift
 
 
@@ -27,14 +27,7 @@ def effective_shifts(team_id, day):
     technicians = db.session.scalars(
         sa.select(Technician).where(Technician.team_id == team_id).order_by(Technician.id)
     ).all()
-    rosters = {
-        row.technician_id: row
-        for row in db.session.scalars(
-            sa.select(DayShift).where(
-                DayShift.day == day, DayShift.technician_id.in_([t.id for t in technicians])
-            )
-        )
-    }
+    rosters = day_rosters([t.id for t in technicians], day)
     working = WorkingCalendar().is_working(day)
     slack = planning_settings.current()["lunch_slack_minutes"] * 60
     duty = duty_spans([t.id for t in technicians], day)
