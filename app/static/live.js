@@ -50,7 +50,12 @@ export function openLive({ api, onEvent, onState = () => {}, onGap = () => {},
     const last = lastId();
     source = new EventSource(`/api/events/stream?ticket=${encodeURIComponent(ticket)}`
       + (last ? `&last_event_id=${last}` : ""));
-    source.onopen = () => { failures = 0; stopPolling(); setState("live"); };
+    source.onopen = async () => {
+      failures = 0;
+      stopPolling();
+      await settleFloor();  // before "live": an event from now on is never taken as seen
+      setState("live");
+    };
     source.onmessage = (event) => {
       remember(event.lastEventId);
       const message = JSON.parse(event.data);
@@ -106,8 +111,21 @@ export function openLive({ api, onEvent, onState = () => {}, onGap = () => {},
     poller = null;
   }
 
-  // Where polling starts for a client that has seen no event yet: the newest one then.
+  // Where polling starts for a client that has seen no event yet: the newest notification
+  // when the stream first opened (or when polling first ran, if it never opened). Taken at
+  // polling time instead, an event that arrived while the stream was failing would count as
+  // seen and never show.
   let floor = null;
+
+  async function settleFloor() {
+    if (floor !== null || lastId() !== null) return;
+    try {
+      const page = await api("/api/notifications?per_page=1");
+      if (floor === null) floor = page.items.length ? page.items[0].id : 0;
+    } catch {
+      // offline: the first poll sets it
+    }
+  }
 
   async function fetchMissed() {
     let page;
