@@ -7,12 +7,13 @@ from app.extensions import db
 from app.jobs import enqueue_after_commit, queue, relay_outbox
 from app.outbox import OutboxMessage
 from app.workorders.models import WorkOrderEvent
+from tests.sample_jobs import PING
 
 
 def pings(order_id):
     return db.session.scalar(
         sa.select(sa.func.count(WorkOrderEvent.id)).where(
-            WorkOrderEvent.work_order_id == order_id, WorkOrderEvent.kind == "test_ping"
+            WorkOrderEvent.work_order_id == order_id, WorkOrderEvent.kind == PING
         )
     )
 

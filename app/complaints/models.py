@@ -30,6 +30,31 @@ CLOCK_LABELS_ZH = {
     "progress_call": "进度告知时限",
     "follow_up": "回访时限",
 }
+# What each complaint event is, in words: the office timeline shows these, never the code;
+# events.record refuses a kind missing here.
+EVENT_LABELS_ZH = {
+    "received": "受理登记",
+    "closed_at_intake": "受理即办结(用户满意)",
+    "flagged_sensitive": "标为敏感投诉",
+    "handed_off": "移交责任部门",
+    "duty_alerted": "提醒值班人员电话告知",
+    "accepted": "部门签收",
+    "contact_logged": "联系用户",
+    "extended": "延长至48小时",
+    "reply_drafted": "起草答复",
+    "reply_submitted": "答复送审",
+    "reply_approved": "总经理批准签发",
+    "reply_rejected": "总经理退回",
+    "reply_sent": "答复已发出",
+    "resolved": "处理完毕",
+    "followed_up": "回访",
+    "reopened": "重新处理",
+    "closed": "办结归档",
+    "work_order_opened": "开立工单",
+    "document_added": "归档文件",
+    "clock_warning": "时限预警",
+    "clock_breached": "超出时限",
+}
 CONTACT_KINDS = ("call_out", "call_in", "visit", "sms", "progress_call", "other")
 REPLY_STATUSES = ("draft", "submitted", "approved", "rejected", "sent")
 DOCUMENT_KINDS = ("record", "attachment", "reply")

@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from app import jobs
 from app.extensions import db
+from app.notifications.labels import NOTIFICATION_LABELS_ZH
 from app.notifications.models import Notification
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,10 @@ def channel_for(user_id):
 
 
 def notify(user_ids, kind, payload, dedupe_key=None):
-    """Store one notification per user (once per dedupe_key) and publish it after commit."""
+    """Store one notification per user (once per dedupe_key) and publish it after commit.
+    A kind must have its words in labels.py: screens show those, never the code."""
+    if kind not in NOTIFICATION_LABELS_ZH:
+        raise ValueError(f"notification kind {kind!r} has no Chinese label in labels.py")
     for user_id in set(user_ids):
         stmt = insert(Notification).values(
             recipient_id=user_id, kind=kind, payload=payload, dedupe_key=dedupe_key

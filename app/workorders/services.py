@@ -13,7 +13,7 @@ from app.database import point_wkt, utcnow
 from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.jobs import enqueue_after_commit
-from app.workorders import deadlines, signals, states
+from app.workorders import deadlines, signals, states, timeline
 from app.workorders.models import (
     DailySequence,
     Priority,
@@ -52,6 +52,8 @@ def record_event(
     from_status=None,
     to_status=None,
 ):
+    if not timeline.labelled(kind):  # the timeline would show the code: a programming error
+        raise ValueError(f"order event {kind!r} has no Chinese label in timeline.EVENT_LABELS_ZH")
     event = WorkOrderEvent(
         kind=kind,
         reason=reason,

@@ -68,6 +68,11 @@ def chinese(text):
     return text.split(" / ", 1)[0].strip()
 
 
+def labelled(kind):
+    """Whether `kind` has its words here (record_event refuses one that has not)."""
+    return kind in EVENT_LABELS_ZH or kind.startswith("checklist:")
+
+
 def event_label(kind):
     if kind.startswith("checklist:"):
         return EVENT_LABELS_ZH["checklist"]

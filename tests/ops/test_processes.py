@@ -16,13 +16,14 @@ from app.ops import reconcile
 from app.outbox import OutboxMessage
 from app.workorders.models import WorkOrderEvent
 from tests.ops.processes import PrivateRedis, start_python, stop, wait_until
+from tests.sample_jobs import PING
 
 
 def pinged(order_id):
     db.session.rollback()  # see what the worker committed
     return db.session.scalar(
         sa.select(sa.func.count(WorkOrderEvent.id)).where(
-            WorkOrderEvent.work_order_id == order_id, WorkOrderEvent.kind == "test_ping"
+            WorkOrderEvent.work_order_id == order_id, WorkOrderEvent.kind == PING
         )
     )
 
