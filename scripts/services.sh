@@ -39,6 +39,8 @@ missing_packages() {
     fi
     if [ "$with_browser" = 1 ]; then
         [ -x /usr/bin/chromium ] || echo chromium
+        # Chinese for the browser's own words (date pickers) in the browser tests
+        [ -f /usr/lib/chromium/locales/zh-CN.pak ] || echo chromium-l10n
         dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'install ok installed' \
             || echo fonts-noto-cjk
     fi

@@ -1,5 +1,6 @@
 """What every real-browser test shares: how Chromium is launched, where screenshots go."""
 
+import os
 import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -15,7 +16,20 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    "--lang=zh-CN",
 ]
+# The browser's own words (date and time pickers: 年/月/日, not mm/dd/yyyy and AM/PM) follow
+# the language of the process, as on a staff PC set up in Chinese; needs chromium-l10n.
+CHROMIUM_ENV = {"LANGUAGE": "zh_CN"}
+
+
+def launch(playwright):
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        env={**os.environ, **CHROMIUM_ENV},
+    )
 
 
 def screenshot(page, name):

@@ -17,7 +17,7 @@ from app import create_app
 from app.config import TestConfig
 from app.extensions import db
 from app.jobs import QUEUES, queue, redis_conn
-from tests.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import launch
 from tests.factories import Factories
 
 os.environ.setdefault("TAPLINE_MODE", "test")
@@ -174,6 +174,6 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        chromium = launch(p)
         yield chromium
         chromium.close()

@@ -7,7 +7,8 @@ BULLETIN_READERS = SUPERVISORS
 FIGURE_READERS = MANAGEMENT
 COMPLAINT_READERS = OFFICE
 
-# key, title, href, roles; the complaint page (no nav entry) serves every complaint reader.
+# key, title, href, roles; the complaint page and the start page (no nav entries) serve everyone
+# in the office.
 SCREENS = (
     ("desk", "热线受理", "/desk/", FRONT_OFFICE),
     ("complaints", "投诉列表", "/office/complaints", FRONT_OFFICE),
@@ -17,7 +18,8 @@ SCREENS = (
     ("figures", "管理指标", "/office/figures", FIGURE_READERS),
 )
 PAGE_ROLES = {key: roles for key, _title, _href, roles in SCREENS} | {
-    "complaint": COMPLAINT_READERS
+    "complaint": COMPLAINT_READERS,
+    "home": OFFICE,
 }
 
 

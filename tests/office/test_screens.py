@@ -22,7 +22,8 @@ def screens(client, make, role):
 def test_the_navigation_shows_the_screens_of_the_role_held(client, make, role, keys):
     body = screens(client, make, role)
     assert [s["key"] for s in body["screens"]] == keys
-    assert set(body["pages"]) - {"complaint"} == set(keys)
+    assert set(body["pages"]) - {"complaint", "home"} == set(keys)
+    assert ("home" in body["pages"]) == (role != "technician")  # /office/ opens for the office
 
 
 def test_the_labels_come_with_the_navigation(client, make):

@@ -28,8 +28,34 @@ def storage_dir(app, tmp_path):
     app.config["STORAGE_DIR"] = previous
 
 
+def token(make, user):
+    return make.headers(user)["Authorization"].split(" ", 1)[1]
+
+
 @pytest.fixture
-def world(make, client, storage_dir):
+def office_world(make, office, file_complaint, handed_off):
+    """The complaint office: people with the names and user names real staff have, one
+    complaint waiting to be handed off and one handed off to the department."""
+    names = {
+        "agent": ("liu02", "坐席刘"),
+        "lead": ("wang01", "王主任"),
+        "gm": ("zhao01", "总经理赵"),
+    }
+    for who, (username, display_name) in names.items():
+        user = getattr(office, who)
+        user.username, user.display_name = username, display_name
+    db.session.commit()
+    admin = make.user("admin", username="admin01", display_name="管理员陈")
+    return {
+        "tokens": {who: token(make, getattr(office, who)) for who in names}
+        | {"admin": token(make, admin)},
+        "pending": file_complaint()["id"],
+        "handed": handed_off(description="水压忽高忽低,热水器无法使用")["id"],
+    }
+
+
+@pytest.fixture
+def world(make, client, storage_dir, office_world):
     """A small city: a team and zone, a technician with an order assigned, a customer who
     calls, an order waiting in the queue and one outside every zone, a signed meter-damage
     receipt, a satisfaction link and an ID check."""
@@ -94,6 +120,7 @@ def world(make, client, storage_dir):
         "dispatcher": dispatcher,
         "agent": agent,
         "mine": mine,
+        "office": office_world,
         "public": {
             "verify": path(verify["url"]),
             "receipt": path(receipt["receipt"]["url"]),
@@ -170,6 +197,61 @@ def customer_pages(page, world, name, findings):
     for kind, path in world["public"].items():
         page.goto(path)
         look(page, f"customer-{kind}-{name}", findings)
+    page.goto(world["public"]["survey"])  # answered: the thanks page
+    for question in ("overall", "timeliness", "attitude", "professionalism"):
+        page.check(f"input[name={question}][value='5']")
+    page.check("input[name=site_clean][value=yes]")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".card.ok")
+    look(page, f"customer-survey-done-{name}", findings)
+
+
+def signed_in(page, token, path):
+    page.goto(path)
+    page.evaluate(
+        "t => { sessionStorage.clear(); sessionStorage.setItem('tapline.token', t); }", token
+    )
+    page.goto(path)
+
+
+def office_pages(page, world, name, findings):
+    complaints = world["office"]
+    tokens = complaints["tokens"]
+    signed_in(page, tokens["agent"], "/office/complaints")
+    page.wait_for_selector("#office-main tr[data-number]")
+    look(page, f"office-complaints-{name}", findings)
+    page.goto(f"/office/complaints/{complaints['pending']}")
+    page.wait_for_selector("#handoff-form")
+    look(page, f"office-complaint-pending-{name}", findings)
+
+    signed_in(page, tokens["lead"], "/office/inbox")
+    page.wait_for_selector("#office-main tr[data-number]")
+    look(page, f"office-inbox-{name}", findings)
+    page.goto(f"/office/complaints/{complaints['handed']}")
+    page.click("#accept")
+    page.wait_for_selector(".saved:has-text('已签收')")
+    page.fill("#draft-form textarea[name=body]", "好")  # too short: the refusal in words
+    page.click("#draft-form button[type=submit]")
+    page.wait_for_selector("#draft-form .error:has-text('「答复内容」')")
+    look(page, f"office-complaint-refused-{name}", findings)
+    for screen in ("bulletin", "figures"):
+        page.goto(f"/office/{screen}")
+        page.wait_for_selector("#office-nav a")
+        page.wait_for_load_state("networkidle")
+        look(page, f"office-{screen}-{name}", findings)
+
+    signed_in(page, tokens["gm"], "/office/approvals")
+    page.wait_for_selector("#office-nav a")
+    page.wait_for_load_state("networkidle")
+    look(page, f"office-approvals-{name}", findings)
+
+    signed_in(page, tokens["admin"], "/office/")
+    page.wait_for_selector("#home-links a")
+    look(page, f"office-home-{name}", findings)
+    page.goto("/ops/")
+    page.wait_for_selector("#ops-overall:not(:has-text('加载中'))")
+    page.wait_for_load_state("networkidle")
+    look(page, f"ops-{name}", findings)
 
 
 WALKS = {
@@ -177,6 +259,7 @@ WALKS = {
     "hotline_agent": (hotline_desk, "agent"),
     "dispatcher": (dispatcher_console, "dispatcher"),
     "customer": (customer_pages, None),
+    "office": (office_pages, None),  # signs in as each of its people in turn
 }
 
 

@@ -31,7 +31,9 @@ const RULES = [
   [/^Unknown field/i, () => "页面版本已过期,请刷新页面后再试。"],
 ];
 
+// `form` is the page's <form> (labels read from it) or a plain { field: label } map.
 function labelOf(field, form) {
+  if (form && !(form instanceof Element)) return form[field] || FIELD_LABELS[field] || "此项";
   const input = form?.querySelector(`[name="${field}"]`);
   const label = input?.closest("label");
   const text = label && [...label.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE)

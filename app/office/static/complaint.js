@@ -16,7 +16,7 @@ startScreen("complaint", async (node) => {
 
 export async function reload(message = "") {
   const c = await api(`/api/complaints/${id}`);
-  document.title = `投诉 ${c.number} · Tapline`;
+  document.title = `投诉 ${c.number}`;
   const extra = await extras(c);
   fill(main, h("div", { class: "complaint-page" },
     h("div", { class: "col" }, facts(c), clocks(c), repliesCard(c)),

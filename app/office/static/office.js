@@ -1,6 +1,7 @@
 // Shared by every office screen: sign-in, the navigation of the roles a person holds, labels
 // from the server, clocks counting down, forms that show errors in Chinese, downloads.
 import { $, ApiError, api, auth, fill, h, signIn } from "/desk/static/common.js";
+import { explain } from "/desk/static/errors.js";
 
 export { $, api, fill, h };
 
@@ -66,13 +67,10 @@ export function deadlineBadge(state) {
   return h("span", { class: `badge deadline-${state}` }, word("deadlines", state));
 }
 
-// The Chinese half of an API message ("中文 / English"), and field errors under their labels.
+// A refusal in Chinese sentences naming the fields by their labels (the desk's errors.js).
 export function errorText(err, fieldLabels = {}) {
   if (!(err instanceof ApiError)) return "网络异常,请重试";
-  const first = (text) => String(text).split(" / ")[0];
-  const fields = Object.entries(err.body.errors || {}).map(([field, messages]) =>
-    `${fieldLabels[field] || "输入"}:${[].concat(messages).map((m) => first(typeof m === "string" ? m : "格式不正确")).join(";")}`);
-  return [first(err.message), ...fields].join("\n");
+  return explain(err, fieldLabels);
 }
 
 // A small form: fields [{name, label, type, options, required}], errors shown in Chinese.

@@ -34,7 +34,7 @@ function table(headings, rows, empty) {
 function problems(report) {
   const c = report.checks, out = [];
   if (!c.postgres.ok) out.push("数据库无法连接:无法受理新工单");
-  if (!c.redis.ok) out.push("任务缓存(Redis)无法连接:新任务暂存数据库,恢复后自动补发");
+  if (!c.redis.ok) out.push("任务缓存无法连接:新任务暂存数据库,恢复后自动补发");
   if (c.workers?.ok && !c.workers.alive) out.push("没有在运行的后台处理进程:派单和计时暂停");
   if (c.unrouted?.ok && report.problems.some((p) => p.startsWith("unrouted"))) {
     out.push(`最早的待派单工单已等待 ${seconds(c.unrouted.oldest_seconds)}`);
@@ -51,7 +51,7 @@ function drawChecks(report) {
   const c = report.checks;
   fill($("#ops-checks"), table(["检查项", "状态", "说明"], [
     ["数据库", yesNo(c.postgres.ok), `${c.postgres.ms} 毫秒`],
-    ["任务缓存(Redis)", yesNo(c.redis.ok), `${c.redis.ms} 毫秒`],
+    ["任务缓存", yesNo(c.redis.ok), `${c.redis.ms} 毫秒`],
     ["后台处理进程", yesNo(c.workers?.ok && c.workers.alive > 0), c.workers?.ok ? `在运行 ${c.workers.alive} 个` : "无法查询"],
     ["待派单工单", yesNo(c.unrouted?.ok), !c.unrouted?.ok ? "无法查询" : c.unrouted.count
       ? `${c.unrouted.count} 单,最早已等待 ${seconds(c.unrouted.oldest_seconds)}` : "无"],
