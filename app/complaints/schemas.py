@@ -1,5 +1,6 @@
 import marshmallow as ma
 
+from app.auth.models import User
 from app.auth.permissions import mask_phone
 from app.complaints import rules, waiting
 from app.complaints.models import (
@@ -13,6 +14,7 @@ from app.complaints.models import (
 )
 from app.complaints.queries import DEADLINE_STATES
 from app.database import utcnow
+from app.extensions import db
 from app.schemas import EventBaseSchema, IdField, LocationSchema, PageArgsSchema, page_of
 
 PHONE = ma.validate.Regexp(
@@ -188,7 +190,16 @@ class ComplaintWorkOrderRefSchema(ma.Schema):
     type = ma.fields.String(attribute="type_code")
 
 
+def actor_name(actor_id):
+    """The person's name as colleagues know it (王主任), or None for the system."""
+    user = db.session.get(User, actor_id) if actor_id else None
+    return user.display_name if user else None
+
+
 class ComplaintEventSchema(EventBaseSchema):
+    actor_name = ma.fields.Function(
+        lambda e: actor_name(e.actor_id), metadata={"description": "The person's display name"}
+    )
     at = ma.fields.DateTime()
 
 
@@ -326,7 +337,9 @@ class ComplaintSchema(ComplaintRefSchema):
 
 def _accepted(complaint):
     event = waiting.accepted_event(complaint)
-    return {"by": event.actor_label, "at": event.at.isoformat()} if event else None
+    if event is None:
+        return None
+    return {"by": event.actor_label, "name": actor_name(event.actor_id), "at": event.at.isoformat()}
 
 
 def _clock_ref(clock):

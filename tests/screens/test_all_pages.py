@@ -230,6 +230,7 @@ def office_pages(page, world, name, findings):
     page.goto(f"/office/complaints/{complaints['handed']}")
     page.click("#accept")
     page.wait_for_selector(".saved:has-text('已签收')")
+    assert "部门领导 王主任" in page.inner_text("main")  # people by name, not user name
     page.fill("#draft-form textarea[name=body]", "好")  # too short: the refusal in words
     page.click("#draft-form button[type=submit]")
     page.wait_for_selector("#draft-form .error:has-text('「答复内容」')")

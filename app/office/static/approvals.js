@@ -38,6 +38,6 @@ async function show(id, message = "") {
     (waiting.length ? waiting : c.replies).map((r) => renderReply(c, r, done)),
     h("h4", {}, "经过"),
     h("ol", { class: "timeline" }, c.timeline.map((e) => h("li", {},
-      `${when(e.at)} ${word("events", e.kind) || "其他"} · ${actor(e.actor_label)}`, e.reason ? `:${e.reason}` : ""))));
+      `${when(e.at)} ${word("events", e.kind) || "其他"} · ${actor(e.actor_label, e.actor_name)}`, e.reason ? `:${e.reason}` : ""))));
   listNode.querySelectorAll(".approval-item").forEach((b) => b.classList.toggle("selected", b.dataset.number === c.number));
 }

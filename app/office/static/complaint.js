@@ -55,7 +55,7 @@ function facts(c) {
       row("责任部门", c.department ? c.department.name : "—"),
       c.handoff_rule ? row("移交规则", c.handoff_rule) : null,
       c.handed_off_at ? row("移交时间", when(c.handed_off_at)) : null,
-      c.accepted ? row("部门签收", `${actor(c.accepted.by)} ${when(c.accepted.at)}`) : null,
+      c.accepted ? row("部门签收", `${actor(c.accepted.by, c.accepted.name)} ${when(c.accepted.at)}`) : null,
       c.extension_reason ? row("延期原因", c.extension_reason) : null,
       c.resolution ? row("处理结果", c.resolution) : null,
       c.work_order ? row("关联工单", c.work_order.number) : null),
@@ -210,7 +210,7 @@ function documentsCard(c) {
 function timeline(c) {
   return h("section", { class: "card", id: "timeline" }, h("h3", {}, "经过"),
     h("ol", { class: "timeline" }, c.timeline.map((e) => h("li", {},
-      `${when(e.at)} ${word("events", e.kind) || "其他"} · ${actor(e.actor_label)}`, e.reason ? `:${e.reason}` : ""))));
+      `${when(e.at)} ${word("events", e.kind) || "其他"} · ${actor(e.actor_label, e.actor_name)}`, e.reason ? `:${e.reason}` : ""))));
 }
 
 export { $ };

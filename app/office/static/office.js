@@ -13,11 +13,11 @@ export const has = (...roles) => roles.some((role) => ctx.roles.includes(role));
 export const word = (table, code) => (ctx.labels[table] || {})[code] || "";
 word.table = (table) => ctx.labels[table] || {};
 
-// "department_lead:wang" -> "部门领导 wang"; "system:complaint-clock" -> "系统".
-export function actor(label) {
-  const [role, name] = String(label).split(":");
-  if (role === "system" || !name) return "系统";
-  return `${word("roles", role)} ${name}`;
+// "department_lead:wang01" with the name 王主任 -> "部门领导 王主任"; "system:..." -> "系统".
+export function actor(label, displayName) {
+  const [role, username] = String(label).split(":");
+  if (role === "system" || !username) return "系统";
+  return `${word("roles", role)} ${displayName || username}`;
 }
 
 export function startScreen(key, render) {
