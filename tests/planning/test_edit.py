@@ -132,3 +132,29 @@ def test_moving_an_assigned_order_to_someone_else_reassigns_it_on_accept(client,
         "accepted",
         first.id,
     )
+
+
+def test_each_stop_offers_only_the_technicians_who_can_take_it_and_says_why_not(client, crew, day):
+    plumber = crew.technician(skills=("plumbing",))
+    other_plumber = crew.technician(skills=("plumbing",))
+    fitter = crew.technician(skills=("meter",))
+    order = crew.order()  # needs plumbing
+    plan = propose(client, crew, day)
+    stop = next(s for r in plan["routes"] for s in r["stops"] if s["order"]["id"] == order.id)
+    holder = next(r["technician"]["id"] for r in plan["routes"] if stop in r["stops"])
+    moves = {m["technician_id"]: m for m in stop["moves"]}
+    assert holder not in moves  # not offered to the technician who has it
+    assert moves[fitter.id]["allowed"] is False
+    assert moves[fitter.id]["why_not"] == "该维修工不具备此类工单所需的技能"
+    for tech in (plumber, other_plumber):
+        if tech.id != holder:
+            assert moves[tech.id] == {
+                "technician_id": tech.id,
+                "name": tech.name,
+                "allowed": True,
+                "why_not": None,
+            }
+    # What the list refuses, the move refuses, with the same words.
+    resp = _patch(client, crew, plan["id"], order_id=order.id, technician_id=fitter.id)
+    assert resp.status_code == 422
+    assert resp.json["errors"]["technician_id"][0].startswith("该维修工不具备此类工单所需的技能")
