@@ -42,7 +42,8 @@ RECORDERS = {
 # can be, or None where the function only passes on its caller's kind (the callers are checked).
 TRANSITIONS = {action for (_, action) in states.TRANSITIONS}
 DYNAMIC = {
-    ("workorders/services.py", "record_event", "action"): TRANSITIONS,
+    # transition(): the action, or the kind= its callers give (checked at those calls)
+    ("workorders/services.py", "record_event", "kind or action"): TRANSITIONS,
     ("demo/orders.py", "transition", "action"): TRANSITIONS,
     ("dispatch/watch.py", "record_event", "f'sla_{state}'"): {f"sla_{s}" for s in SLA_STATES},
     ("dispatch/watch.py", "notify", "f'sla_{state}'"): {f"sla_{s}" for s in SLA_STATES},
@@ -74,6 +75,9 @@ def _calls():
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
             if name in RECORDERS:
                 yield where, node.lineno, name, node.args[1]
+            for keyword in node.keywords if name == "transition" else ():
+                if keyword.arg == "kind":  # the event names the move (transition(..., kind=))
+                    yield where, node.lineno, name, keyword.value
 
 
 def test_every_kind_recorded_anywhere_has_its_label():

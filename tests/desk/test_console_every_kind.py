@@ -12,7 +12,7 @@ from app.notifications.services import notify
 from app.workorders import timeline
 from app.workorders.services import record_event
 from tests.browser import screenshot
-from tests.desk.conftest import token_of
+from tests.desk.kit import token_of
 
 pytestmark = pytest.mark.browser
 
