@@ -1,15 +1,13 @@
 """Phone fixtures: browser contexts at 360x740 with geolocation (the session's live server
 and browser come from tests/conftest.py), a technician with an order, and step helpers."""
 
-import struct
-import zlib
-
 import pytest
 
 from app.dispatch import services as dispatch
 from app.extensions import db
 from tests import browser as browser_support
 from tests.factories import PASSWORD
+from tests.visits.kit import png
 
 SITE = (121.1605, 36.7702)  # the order's location; the phone arrives ~30 m away
 PHONE = {
@@ -86,19 +84,7 @@ def screenshot(page, name):
 
 def png_bytes(width=64, height=48):
     """A real, decodable PNG, as the camera input would give."""
-
-    def chunk(kind, data):
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    raw = b"".join(b"\x00" + bytes((x * 3) % 256 for x in range(width)) for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
+    return png(width, height, gradient=True)
 
 
 def draw_signature(page, selector="#signature-pad"):

@@ -14,14 +14,15 @@ from app.workorders.services import transition
 from tests.factories import CENTRE
 
 
-def png(width=40, height=20):
-    """A real, decodable PNG (grey pixels)."""
+def png(width=40, height=20, gradient=False):
+    """A real, decodable PNG: grey pixels, or a gradient as a camera would give."""
 
     def chunk(kind, data):
         body = kind + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
-    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    row = bytes((x * 3) % 256 for x in range(width)) if gradient else b"\x80" * width
+    raw = b"".join(b"\x00" + row for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
