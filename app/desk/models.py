@@ -12,7 +12,6 @@ from app.extensions import db
 
 COVERAGES = ("specific", "general", "not_stated")
 SIGNER_KINDS = ("citizen", "entity", "agent")
-DEFERRAL_STATUSES = ("open", "complete", "signed")
 
 
 class NoticeEntry(db.Model):
@@ -62,6 +61,7 @@ class DeferredAcceptance(db.Model):
     committed_on: Mapped[date]
     # The promise: every missing item before the supply agreement is signed, by this date.
     due_on: Mapped[date] = mapped_column(index=True)
+    # open (materials missing) -> complete (all supplied) -> signed (供水配套协议书)
     status: Mapped[str] = mapped_column(sa.String(20), default="open", index=True)
     agreement_signed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     note: Mapped[str] = mapped_column(sa.Text, default="")

@@ -12,7 +12,6 @@ from app.extensions import db
 
 PHOTO_PURPOSES = ("work", "violation", "damage")
 VIOLATION_KINDS = ("violation", "theft")  # 违约用水 / 窃水
-SURVEY_CHANNELS = ("technician_phone", "customer_link")
 
 
 class Visit(db.Model):
