@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 
 from app import security
 from app.config import DEFAULT_SECRET, Config
+from app.database import ping_when_idle
 from app.errors import register_error_handlers
 from app.extensions import api, db, migrate
 
@@ -49,6 +50,8 @@ def create_app(config_class=Config):
     _refuse_default_secret(app)
     logging.basicConfig(level=logging.INFO)
     db.init_app(app)
+    with app.app_context():
+        ping_when_idle(db.engine, app.config["DB_IDLE_PING_SECONDS"])
     migrate.init_app(app, db, directory=_migrations_dir())
     api.init_app(app)
     register_error_handlers(app, db)

@@ -62,7 +62,6 @@ class Config:
     )
     # Sessions speak UTC so stored and returned times never depend on the server's zone.
     SQLALCHEMY_ENGINE_OPTIONS = {
-        "pool_pre_ping": True,
         "connect_args": {"options": "-c timezone=UTC"},
         # A request can hold two connections at once (its session's, and the autocommit one
         # that claims its Idempotency-Key), so a web process needs two per Flask thread plus
@@ -72,6 +71,8 @@ class Config:
         "pool_size": 5,
         "max_overflow": 2 * _int("WEB_THREADS", 16) + _int("LIVE_DB_THREADS", 4),
     }
+    # Pooled connections idle this long are pinged before use (app.database.ping_when_idle).
+    DB_IDLE_PING_SECONDS = _int("DB_IDLE_PING_SECONDS", 10)
     REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:63799/0")
     STORAGE_DIR = os.environ.get("STORAGE_DIR", os.path.join(os.getcwd(), "var", "storage"))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")

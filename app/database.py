@@ -1,5 +1,6 @@
 """The declarative base, with a naming convention so Alembic names constraints stably."""
 
+import time
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -20,6 +21,29 @@ class Base(DeclarativeBase):
 
 def utcnow():
     return datetime.now(UTC)
+
+
+def ping_when_idle(engine, idle_seconds):
+    """Pessimistic disconnect handling only where it pays (SQLAlchemy's "custom" recipe):
+    a pooled connection idle for `idle_seconds` or more is pinged at checkout and replaced if
+    dead (a server restart or an idle timeout ended it); one used moments ago goes straight
+    to work, saving a round trip per request. Should the server have gone away in between,
+    the first statement fails, the pool drops every connection older than that, and a
+    read-only request is run again (app.extensions)."""
+
+    @sa.event.listens_for(engine, "checkin")
+    def _checked_in(dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, proxy):
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < idle_seconds:
+            return  # new, or in use a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise sa.exc.DisconnectionError() from exc
 
 
 def point_wkt(lon, lat):

@@ -7,13 +7,24 @@ import sqlalchemy as sa
 from app.extensions import db
 
 
+class Seen(list):
+    """The statements sent, and for each whether it ran inside a transaction (then psycopg
+    sent a BEGIN before the first and the request's end a ROLLBACK or COMMIT: two more
+    round trips)."""
+
+    def __init__(self):
+        super().__init__()
+        self.in_transaction = []
+
+
 @contextmanager
 def counted():
-    """Yields the list of statements sent to PostgreSQL while the block runs."""
-    seen = []
+    """Yields the statements (a Seen) sent to PostgreSQL while the block runs."""
+    seen = Seen()
 
     def record(conn, cursor, statement, parameters, context, executemany):
         seen.append(" ".join(statement.split()))
+        seen.in_transaction.append(not conn.connection.dbapi_connection.autocommit)
 
     sa.event.listen(db.engine, "before_cursor_execute", record)
     try:

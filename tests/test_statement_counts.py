@@ -3,7 +3,7 @@
 An N+1 (a lazy load per listed order, per event, per candidate) makes a count grow with the
 data: each test states the exact number on the demo city, and the lists are also read at
 one row and at a full page, which must cost the same. Raising a pin needs a reason in the
-commit that raises it.
+commit that raises it. The complaint page's pin: tests/complaints/test_detail_statements.py.
 """
 
 import pytest
@@ -59,9 +59,15 @@ def _richest_order():
     )
 
 
+# Views that only read run without BEGIN/ROLLBACK (app.extensions.run_read_only): their
+# round trips are their statements. The suggestions pin the planner in a transaction.
+IN_TRANSACTION = {"suggestions"}
+
+
 def _pinned(client, url, headers, name):
     resp, seen = get_counted(client, url, headers)
     assert len(seen) == PINS[name], f"{url}: {len(seen)} statements\n{explain(seen)}"
+    assert set(seen.in_transaction) == {name in IN_TRANSACTION}, explain(seen)
     return resp
 
 

@@ -51,7 +51,7 @@ class ComplaintViews(MethodView):
 
 @blp.route("/<int:complaint_id>")
 class ComplaintByIdViews(MethodView):
-    @blp.auth(*OFFICE)
+    @blp.auth(*OFFICE, read_only=True)
     @blp.response(200, ComplaintDetailSchema)
     def get(self, complaint_id):
         """One complaint with its clocks, contacts, replies, follow-ups, documents and timeline"""

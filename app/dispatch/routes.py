@@ -125,7 +125,7 @@ class PositionViews(MethodView):
 
 @blp.route("/dispatch/queue")
 class QueueViews(MethodView):
-    @blp.auth(*DISPATCH)
+    @blp.auth(*DISPATCH, read_only=True)
     @blp.arguments(QueueQueryArgsSchema, location="query")
     @blp.response(200, QueuePageSchema)
     def get(self, args):

@@ -31,7 +31,7 @@ blp = Blueprint(
 
 @blp.route("/visits/mine")
 class MyOrderViews(MethodView):
-    @blp.auth(Role.TECHNICIAN)
+    @blp.auth(Role.TECHNICIAN, read_only=True)
     @blp.arguments(MyOrdersArgsSchema, location="query")
     @blp.response(200, MyOrderListSchema)
     def get(self, args):

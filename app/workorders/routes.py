@@ -21,7 +21,7 @@ blp = Blueprint(
 
 @blp.route("")
 class WorkOrderViews(MethodView):
-    @blp.auth(*OFFICE, Role.TECHNICIAN)
+    @blp.auth(*OFFICE, Role.TECHNICIAN, read_only=True)
     @blp.arguments(WorkOrderQueryArgsSchema, location="query")
     @blp.response(200, WorkOrderPageSchema)
     def get(self, args):
@@ -40,7 +40,7 @@ class WorkOrderViews(MethodView):
 
 @blp.route("/<int:order_id>")
 class WorkOrderByIdViews(MethodView):
-    @blp.auth(*OFFICE, Role.TECHNICIAN)
+    @blp.auth(*OFFICE, Role.TECHNICIAN, read_only=True)
     @blp.response(200, WorkOrderDetailSchema)
     def get(self, order_id):
         """One work order with its timeline"""
