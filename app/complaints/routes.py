@@ -55,7 +55,7 @@ class ComplaintByIdViews(MethodView):
     @blp.response(200, ComplaintDetailSchema)
     def get(self, complaint_id):
         """One complaint with its clocks, contacts, replies, follow-ups, documents and timeline"""
-        return access.get_for(current_user(), complaint_id)
+        return access.detail_for(current_user(), complaint_id)
 
 
 @blp.route("/<int:complaint_id>/record")
