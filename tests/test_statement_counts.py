@@ -23,9 +23,10 @@ PINS = {
     "list": 3,  # user, COUNT, the page with type/customer/zone joined
     "queue": 3,  # user, COUNT, the page with type/customer/zone joined
     "mine": 2,  # user, my orders with their visit flag and type/customer/zone joined
-    # user, order, its type, skill, calendar year + days, tried offers, neighbour teams,
-    # plan pin, candidates, plan restore, team roster
-    "suggestions": 12,
+    # user, order, its type, skill, calendar year + days, tried offers, neighbour teams, then
+    # savepoint, plan pin, candidates, rollback to the savepoint and its release (these five in
+    # one round trip: psycopg's pipeline), team roster
+    "suggestions": 14,
 }
 
 

@@ -1,6 +1,7 @@
 """Ranked candidates on PostGIS: the KNN query behind suggestions, and the team roster."""
 
 import sqlalchemy as sa
+from psycopg.rows import dict_row
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.dispatch import rules
@@ -105,21 +106,38 @@ WHERE t.team_id = ANY(:teams) ORDER BY t.id LIMIT :cap
 # (cheap at 400 rows, 4 ms at 4,000), and which one it picks turns on the statistics of the
 # moment. Sorting is therefore priced out for this one statement, so the ordered index scan
 # is the only way left, and JIT is off so that the priced-out plan is not compiled (its cost
-# crosses jit_above_cost). Both are restored for the rest of the transaction. With the shape
-# fixed, a generic plan is as good as a custom one, so psycopg may prepare the statement.
-_PIN_PLAN = sa.text(
-    "SELECT current_setting('enable_sort'), current_setting('jit'),"
-    " set_config('enable_sort', 'off', true), set_config('jit', 'off', true)"
+# crosses jit_above_cost). Both settings are made inside a savepoint and undone by rolling
+# back to it, and the five statements go in one round trip (psycopg's pipeline mode): the pin
+# costs no waiting. With the shape fixed, a generic plan is as good as a custom one, so psycopg
+# may prepare the statement.
+_PIN_PLAN = (
+    "SAVEPOINT tapline_plan_pin",
+    "SELECT set_config('enable_sort', 'off', true), set_config('jit', 'off', true)",
 )
-_RESTORE = sa.text("SELECT set_config('enable_sort', :sort, true), set_config('jit', :jit, true)")
+_UNPIN_PLAN = ("ROLLBACK TO SAVEPOINT tapline_plan_pin", "RELEASE SAVEPOINT tapline_plan_pin")
 
 
 def _pinned(stmt, params):
-    sort, jit = db.session.execute(_PIN_PLAN).one()[:2]
-    try:
-        return db.session.execute(stmt, params).mappings().all()
-    finally:
-        db.session.execute(_RESTORE, {"sort": sort, "jit": jit})
+    """The rows of `stmt` run with the plan pinned: one round trip for the pin, the statement
+    and the unpin. The engine's cursor events still see each statement (statement counts)."""
+    connection = db.session.connection()
+    compiled = stmt.compile(dialect=connection.dialect)
+    values = compiled.construct_params(params)
+    raw = connection.connection.dbapi_connection
+    with raw.pipeline():
+        for sql in _PIN_PLAN:
+            _announce(connection, raw.execute(sql), sql, None)
+        cursor = raw.cursor(row_factory=dict_row)
+        _announce(connection, cursor.execute(compiled.string, values), compiled.string, values)
+        for sql in _UNPIN_PLAN:
+            _announce(connection, raw.execute(sql), sql, None)
+    return cursor.fetchall()
+
+
+def _announce(connection, cursor, statement, parameters):
+    connection.dispatch.before_cursor_execute(
+        connection, cursor, statement, parameters, None, False
+    )
 
 
 def candidate_rows(params, want=10, k=40, cap=1_000_000):
@@ -129,7 +147,7 @@ def candidate_rows(params, want=10, k=40, cap=1_000_000):
     them are free enough and k came back full, there may be more further out: widen k.
     """
     while True:
-        rows = [dict(r) for r in _pinned(CANDIDATES, {**params, "k": k})]
+        rows = _pinned(CANDIDATES, {**params, "k": k})
         eligible = [r for r in rows if rules.eligible(r, params["emergency"])]
         if len(eligible) >= want or len(rows) < k or k >= cap:
             return eligible

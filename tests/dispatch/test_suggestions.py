@@ -109,3 +109,22 @@ def test_only_dispatchers_see_suggestions(client, make):
     tech = make.technician()
     resp = client.get(f"/api/workorders/{order.id}/suggestions", headers=make.headers(tech.user))
     assert resp.status_code == 403
+
+
+def test_the_plan_pin_is_undone_after_the_candidate_query(make, office_open):
+    """enable_sort and jit are off for the candidate query only: the savepoint rolled back to
+    restores them, even when the transaction had set them itself, and the transaction goes on."""
+    import sqlalchemy as sa
+
+    from app.dispatch import candidates, suggestions
+
+    zone = make.zone()
+    tech = make.technician(team=zone.team, at=MID)
+    order = make.work_order(at=CENTRE)
+    db.session.execute(sa.text("SET LOCAL jit = off"))
+    params = suggestions.context(order)
+    params.update(lon=CENTRE[0], lat=CENTRE[1], teams=[zone.team_id])
+    assert [r["technician_id"] for r in candidates.candidate_rows(params)] == [tech.id]
+    settings = sa.text("SELECT current_setting('enable_sort'), current_setting('jit')")
+    assert tuple(db.session.execute(settings).one()) == ("on", "off")
+    db.session.rollback()
