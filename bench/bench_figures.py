@@ -242,7 +242,7 @@ def main():
                 row("page: " + name, p50, worst)
             edit_past_days(db, 5)
             p50, worst = timed(lambda: page(db, year), args.runs)
-            row("page: whole year, 5 days edited", p50, worst)
+            row("page: whole year, 5 past orders edited", p50, worst)
             began = time.perf_counter()
             days = summarise(db)
             print(f"summary caught up: {days} days in {time.perf_counter() - began:.2f} s")
