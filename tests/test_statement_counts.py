@@ -23,10 +23,10 @@ PINS = {
     "list": 3,  # user, COUNT, the page with type/customer/zone joined
     "queue": 3,  # user, COUNT, the page with type/customer/zone joined
     "mine": 2,  # user, my orders with their visit flag and type/customer/zone joined
-    # user, order, its type, skill, calendar year + days, tried offers, neighbour teams, then
-    # savepoint, plan pin, candidates, rollback to the savepoint and its release (these five in
-    # one round trip: psycopg's pipeline), team roster
-    "suggestions": 14,
+    # user, order with its type, skill, calendar year + days, tried offers, then savepoint,
+    # plan pin, candidates, rollback to the savepoint and its release (these five in one round
+    # trip: psycopg's pipeline), team roster; neighbour teams only when the team has no one
+    "suggestions": 12,
 }
 
 

@@ -1,4 +1,5 @@
 from flask.views import MethodView
+from sqlalchemy.orm import joinedload
 
 from app.auth.permissions import current_user
 from app.auth.roles import DISPATCH, Role
@@ -18,6 +19,7 @@ from app.dispatch.schemas import (
 )
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import Blueprint, db
+from app.workorders.models import WorkOrder
 from app.workorders.schemas import WorkOrderDetailSchema
 from app.workorders.services import get_for
 
@@ -48,7 +50,8 @@ class SuggestionViews(MethodView):
     @blp.response(200, SuggestionsSchema)
     def get(self, order_id):
         """Ranked candidates for an order, with reasons and why others were left out"""
-        return services.suggest(get_for(current_user(), order_id))
+        order = get_for(current_user(), order_id, options=(joinedload(WorkOrder.type),))
+        return services.suggest(order)
 
 
 @blp.route("/workorders/<int:order_id>/assign")

@@ -65,12 +65,14 @@ def tried(order_id):
 
 
 def scopes(order):
-    """(scope, team ids) to try in turn: the order's team, then its neighbours."""
+    """(scope, team ids) to try in turn: the order's team, then its neighbours, looked up
+    (a distance between zone polygons) only when the team had no one."""
     if order.team_id is None:
-        return [("all_teams", queries.field_team_ids())]
+        yield "all_teams", queries.field_team_ids()
+        return
+    yield "team", [order.team_id]
     metres = current_app.config["NEIGHBOUR_ZONE_METRES"]
-    neighbours = queries.neighbour_team_ids(order.zone_id, order.team_id, metres)
-    return [("team", [order.team_id]), ("neighbours", neighbours)]
+    yield "neighbours", queries.neighbour_team_ids(order.zone_id, order.team_id, metres)
 
 
 def suggest(order, now=None, limit=None, explain=True):

@@ -215,9 +215,10 @@ def _position(data, customer):
     return None, None
 
 
-def get_for(user, order_id, lock=False):
+def get_for(user, order_id, lock=False, options=()):
     """The order if this user may see it; a technician's foreign order is 404 (R7)."""
     stmt = visible_to(user, sa.select(WorkOrder).where(WorkOrder.id == order_id))
+    stmt = stmt.options(*options)
     if lock:
         stmt = stmt.with_for_update()
     order = db.session.scalar(stmt)
