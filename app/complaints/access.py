@@ -1,7 +1,9 @@
 """Who sees which complaint: a department lead sees their department's; other staff see all."""
 
 import sqlalchemy as sa
+from flask import g
 
+from app.auth.models import User
 from app.auth.roles import Role
 from app.complaints.models import Complaint, ComplaintReply
 from app.dispatch.models import Team
@@ -55,9 +57,19 @@ def get_for(user, complaint_id, lock=False, options=()):
 
 def detail_for(user, complaint_id):
     """The complaint as its page shows it: the replies' approvals in one query, not one per
-    reply (tests/complaints/test_detail_statements.py pins the page's statements)."""
+    reply, and the names of the people in its timeline in one, not one per event
+    (tests/complaints/test_detail_statements.py pins the page's statements)."""
     replies = sa.orm.selectinload(Complaint.replies)
-    return get_for(user, complaint_id, options=(replies.selectinload(ComplaintReply.approvals),))
+    complaint = get_for(
+        user, complaint_id, options=(replies.selectinload(ComplaintReply.approvals),)
+    )
+    actors = {event.actor_id for event in complaint.events} - {None}
+    g.actor_names = dict(
+        db.session.execute(sa.select(User.id, User.display_name).where(User.id.in_(actors)))
+        .tuples()
+        .all()
+    )
+    return complaint
 
 
 def department(department_id, field="department_id"):

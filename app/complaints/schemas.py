@@ -1,4 +1,5 @@
 import marshmallow as ma
+from flask import g
 
 from app.auth.models import User
 from app.auth.permissions import mask_phone
@@ -191,7 +192,11 @@ class ComplaintWorkOrderRefSchema(ma.Schema):
 
 
 def actor_name(actor_id):
-    """The person's name as colleagues know it (王主任), or None for the system."""
+    """The person's name as colleagues know it (王主任), or None for the system. A page that
+    read its actors' names in one query (access.detail_for) left them in g.actor_names."""
+    known = g.get("actor_names", {})
+    if actor_id in known:
+        return known[actor_id]
     user = db.session.get(User, actor_id) if actor_id else None
     return user.display_name if user else None
 

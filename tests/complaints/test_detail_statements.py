@@ -3,9 +3,10 @@ the same statements whatever the lengths of its lists, and no BEGIN/ROLLBACK aro
 
 from tests.statements import explain, get_counted
 
-# user, the complaint, its replies and their approvals (selectin), its department, then one
-# query per list it shows: clocks, events, contacts, follow-ups, documents
-PIN = 10
+# user, the complaint, its replies and their approvals (selectin), its events and the names
+# of their actors, its department, then one query per list it shows: clocks, contacts,
+# follow-ups, documents
+PIN = 11
 
 
 def _log_contact(client, office, complaint_id, n):
