@@ -93,7 +93,8 @@ def test_the_phone_and_the_customer_pages_run_under_the_csp(enforced, make, phon
     screenshot(check, "csp-verify")
     survey = tokens.issue(order.id, "satisfaction_form", timedelta(days=1))
     form = enforced(f"/survey/{survey}", on_phone=True)
-    form.wait_for_selector("header")
+    form.wait_for_selector("text=工单完工后才能填写征求意见书")  # not yet completed
+    assert "暂时不能填写" in form.inner_text("h1") and "the form" not in form.inner_text("body")
     screenshot(form, "csp-survey")
     ph, signed_order = phone
     ph.on_site(signed_order)

@@ -162,6 +162,7 @@ def _form_data():
 def _survey_form(order, errors, values, status=200):
     done = customer.survey_closed_reason(order)
     if done and status == 200:
-        return _warning("无需再次填写", done, 409)
+        title = "暂时不能填写" if order.status not in customer.DONE_STATUSES else "无需再次填写"
+        return _warning(title, done.split(" / ")[0], 409)  # the customer reads Chinese only
     body = render_template("visits/survey.html", order=order, errors=errors, values=values)
     return body, status, NO_STORE
