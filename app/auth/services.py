@@ -13,11 +13,25 @@ from app.errors import Conflict, Invalid, TooManyRequests, Unauthorized
 from app.extensions import db
 from app.zones.models import Team
 
-hasher = PasswordHasher()
+_HASHERS = {}
+
+
+def _hasher():
+    """Argon2id at the configured cost (argon2-cffi's default, RFC 9106's low-memory profile,
+    unless set); the test suite configures a cheap one, every other setting stays real."""
+    config = current_app.config
+    cost = tuple(
+        config[name]
+        for name in ("PASSWORD_HASH_TIME_COST", "PASSWORD_HASH_MEMORY_KIB", "PASSWORD_HASH_THREADS")
+    )
+    if cost not in _HASHERS:
+        time_cost, memory_cost, parallelism = cost
+        _HASHERS[cost] = PasswordHasher(time_cost, memory_cost, parallelism)
+    return _HASHERS[cost]
 
 
 def hash_password(password):
-    return hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def authenticate(username, password, remote_addr=None):
@@ -57,14 +71,16 @@ _UNKNOWN = {}
 
 
 def _unknown_user_hash():
-    if "hash" not in _UNKNOWN:
-        _UNKNOWN["hash"] = hasher.hash(secrets.token_hex(16))
-    return _UNKNOWN["hash"]
+    """A stand-in hash at the current cost, so an unknown name costs what a known one does."""
+    hasher = _hasher()
+    if hasher not in _UNKNOWN:
+        _UNKNOWN[hasher] = hasher.hash(secrets.token_hex(16))
+    return _UNKNOWN[hasher]
 
 
 def _verify(password_hash, password):
     try:
-        return hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerifyMismatchError, InvalidHashError):
         return False
 

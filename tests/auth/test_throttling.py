@@ -3,6 +3,9 @@
 import statistics
 import time
 
+from app.auth.services import hash_password
+from app.config import Config
+from app.extensions import db
 from tests.factories import PASSWORD
 
 
@@ -33,8 +36,12 @@ def test_spraying_one_password_over_many_accounts_is_throttled(client, make, app
     assert login(client, "dispatch02", PASSWORD, "10.1.2.4").status_code == 200
 
 
-def test_an_unknown_username_takes_as_long_as_a_wrong_password(client, make):
-    make.user("dispatcher", username="dispatch03")
+def test_an_unknown_username_takes_as_long_as_a_wrong_password(client, make, app, monkeypatch):
+    for name in ("PASSWORD_HASH_TIME_COST", "PASSWORD_HASH_MEMORY_KIB", "PASSWORD_HASH_THREADS"):
+        monkeypatch.setitem(app.config, name, getattr(Config, name))  # the production cost
+    user = make.user("dispatcher", username="dispatch03")
+    user.password_hash = hash_password(PASSWORD)
+    db.session.commit()
 
     def median_seconds(username, addr_prefix):
         times = []
@@ -48,3 +55,8 @@ def test_an_unknown_username_takes_as_long_as_a_wrong_password(client, make):
     unknown = median_seconds("nobody-here", "192.0.3")
     # Without the stand-in verification an unknown name answered ~40x faster.
     assert unknown > 0.5 * known, (unknown, known)
+
+
+def test_hashes_carry_their_cost_so_a_cheap_test_hash_is_no_production_default(app):
+    assert Config.PASSWORD_HASH_MEMORY_KIB == 65536 and Config.PASSWORD_HASH_TIME_COST == 3
+    assert "$m=64,t=1,p=1$" in hash_password("x")  # this suite's configuration
