@@ -134,6 +134,9 @@ def test_customer_link_form_single_submission_no_login(client, make, storage_dir
     assert "/survey/" in link["url"]
     page = client.get(f"/survey/{link['token']}")
     assert page.status_code == 200 and "征求意见书" in page.get_data(as_text=True)
+    assert "5 分最满意" in page.get_data(as_text=True) and "Please" not in page.get_data(
+        as_text=True
+    )
     incomplete = client.post(f"/survey/{link['token']}", data={"overall": "5"})
     assert incomplete.status_code == 422
     form = {
