@@ -47,6 +47,9 @@ export function openLive({ api, onEvent, onState = () => {}, onGap = () => {},
       if (err?.status === 401) return;  // signed out: the page asks to sign in again
       return poll();  // 503 live unavailable, or offline: poll, and try again later
     }
+    // Closed while the ticket was on its way (the phone reconnects with a renewed sign-in):
+    // opening the stream now would leave one nobody closes, showing every event twice.
+    if (closed) return;
     const last = lastId();
     source = new EventSource(`/api/events/stream?ticket=${encodeURIComponent(ticket)}`
       + (last ? `&last_event_id=${last}` : ""));
@@ -95,6 +98,7 @@ export function openLive({ api, onEvent, onState = () => {}, onGap = () => {},
   }
 
   function poll() {
+    if (closed) return;
     setState("polling");
     startPolling();
     timer = setTimeout(connect, retrySeconds * 1000);
