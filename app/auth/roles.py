@@ -50,5 +50,8 @@ FRONT_OFFICE = (Role.HOTLINE_AGENT, Role.DISPATCHER, Role.ADMIN)
 MANAGEMENT = (Role.DEPARTMENT_LEAD, Role.GENERAL_MANAGER, Role.ADMIN)
 # Who may sign a complaint reply as a leader.
 LEADERS = (Role.DEPARTMENT_LEAD, Role.GENERAL_MANAGER)
+# Who phones the customer about a complaint (R4.4): the department that handles it, and the
+# agent who took it (首接责任制: they follow it to the end); the services check which complaint.
+COMPLAINT_CALLERS = (Role.HOTLINE_AGENT, Role.DEPARTMENT_LEAD)
 # Who sees a customer's full phone number; everyone else sees 138****5678 (R7).
 SEE_PHONE_NUMBERS = (Role.HOTLINE_AGENT, Role.DISPATCHER, Role.TECHNICIAN, Role.DEPARTMENT_LEAD)

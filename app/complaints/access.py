@@ -7,7 +7,7 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.complaints.models import Complaint, ComplaintReply
 from app.dispatch.models import Team
-from app.errors import Invalid, NotFound
+from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
 
 
@@ -55,6 +55,18 @@ def get_for(user, complaint_id, lock=False, options=()):
     return complaint
 
 
+def require_caller(user, complaint):
+    """Who phones the customer about this complaint (R4.4): the lead of its department (whom
+    `get_for` has already narrowed to it), or the agent who took it (首接责任制)."""
+    if user.role == Role.DEPARTMENT_LEAD or complaint.received_by_id == user.id:
+        return
+    raise Forbidden(
+        "只有受理此投诉的坐席或责任部门可以记录联系 / only the agent who took this complaint "
+        "or its department may log contacts with the customer",
+        code="not_complaint_owner",
+    )
+
+
 def detail_for(user, complaint_id):
     """The complaint as its page shows it: the replies' approvals in one query, not one per
     reply, and the names of the people in its timeline in one, not one per event
@@ -63,7 +75,8 @@ def detail_for(user, complaint_id):
     complaint = get_for(
         user, complaint_id, options=(replies.selectinload(ComplaintReply.approvals),)
     )
-    actors = {event.actor_id for event in complaint.events} - {None}
+    actors = {event.actor_id for event in complaint.events}
+    actors = (actors | {contact.by_id for contact in complaint.contacts}) - {None}
     g.actor_names = dict(
         db.session.execute(sa.select(User.id, User.display_name).where(User.id.in_(actors)))
         .tuples()

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.calendar import services as calendar
-from app.complaints import clocks, documents, events, people, rules
+from app.complaints import access, clocks, documents, events, people, rules
 from app.complaints.models import ComplaintContact, ComplaintFollowUp
 from app.complaints.services import require_status, start_handling_clocks, summary
 from app.complaints.waiting import accepted_event
@@ -12,6 +12,7 @@ from app.database import utcnow
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.notifications.services import notify
+from app.workorders.services import actor_fields
 
 
 def accept(complaint, user, now=None):
@@ -26,8 +27,10 @@ def accept(complaint, user, now=None):
 
 
 def log_contact(complaint, data, user, now=None):
-    """The department logs each contact with the customer; a progress call stops its clock."""
+    """The department, or the agent who took the complaint, logs each contact with the customer
+    and who made it; a progress call stops its clock."""
     now = now or utcnow()
+    access.require_caller(user, complaint)
     require_status(complaint, "in_progress")
     contacted_at = data.get("contacted_at") or now
     if contacted_at > now or contacted_at < complaint.received_at:
@@ -42,6 +45,7 @@ def log_contact(complaint, data, user, now=None):
         complaint_id=complaint.id,
         kind=data["kind"],
         by_id=user.id,
+        by_label=actor_fields(user)["actor_label"],
         contacted_at=contacted_at,
         logged_at=now,
         summary=data["summary"],

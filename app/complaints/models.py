@@ -139,7 +139,11 @@ class ComplaintContact(db.Model):
     contacted_at: Mapped[datetime] = _ts()
     logged_at: Mapped[datetime] = _ts(default=utcnow)
     by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    # who made the contact as events name an actor, "<role>:<username>": the role they acted in
+    by_label: Mapped[str] = mapped_column(sa.String(100))
     summary: Mapped[str] = mapped_column(sa.Text)
+
+    by = relationship("User")
 
 
 class ComplaintClock(db.Model):

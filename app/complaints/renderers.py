@@ -5,6 +5,7 @@ from datetime import datetime
 
 from flask import render_template
 
+from app.auth.roles import NAMES_ZH
 from app.calendar.rules import TZ
 from app.common.exports import csv_bytes, workbook
 from app.complaints.bulletin import SECTIONS, WEEK_KEYS
@@ -41,6 +42,12 @@ def local_text(moment):
     return moment.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
 
 
+def person(label, display_name):
+    """'department_lead:wang01' and 王主任 -> '部门领导 王主任' (the office's `actor`)."""
+    role = label.partition(":")[0]
+    return f"{NAMES_ZH.get(role, '工作人员')} {display_name}"
+
+
 def record_context(complaint):
     return {
         "c": complaint,
@@ -50,6 +57,7 @@ def record_context(complaint):
         "channels": CHANNEL_LABELS_ZH,
         "contacts": CONTACT_LABELS_ZH,
         "clocks": CLOCK_LABELS_ZH,
+        "person": person,
         "printed_at": datetime.now(TZ),
     }
 

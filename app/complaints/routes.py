@@ -2,7 +2,7 @@ from flask import Response
 from flask.views import MethodView
 
 from app.auth.permissions import current_user, mask_phone
-from app.auth.roles import OFFICE, Role
+from app.auth.roles import COMPLAINT_CALLERS, OFFICE, Role
 from app.common.idempotency import idempotent, reloaded
 from app.common.transaction import commits
 from app.complaints import access, handling, links, queries, renderers, services
@@ -104,12 +104,14 @@ class AcceptViews(MethodView):
 
 @blp.route("/<int:complaint_id>/contacts")
 class ContactViews(MethodView):
-    @blp.auth(Role.DEPARTMENT_LEAD)
+    @blp.auth(*COMPLAINT_CALLERS)
     @blp.arguments(ComplaintContactCreateSchema)
     @blp.response(201, ComplaintDetailSchema)
+    @blp.alt_response(403, description="An agent on a complaint another agent took")
     @commits
     def post(self, body, complaint_id):
-        """Log a contact with the customer; kind progress_call answers the progress clock"""
+        """Log a call or other contact with the customer (the department's lead, or the agent who
+        took the complaint); kind progress_call answers the progress clock"""
         return _act(complaint_id, handling.log_contact, body)
 
 

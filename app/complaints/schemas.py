@@ -214,6 +214,12 @@ class ComplaintContactSchema(ma.Schema):
     contacted_at = ma.fields.DateTime()
     logged_at = ma.fields.DateTime()
     by_id = ma.fields.Integer()
+    by = ma.fields.String(
+        attribute="by_label", metadata={"description": "Who made it: <role>:<username>"}
+    )
+    by_name = ma.fields.Function(
+        lambda c: actor_name(c.by_id), metadata={"description": "Their display name"}
+    )
     summary = ma.fields.String()
 
 

@@ -104,7 +104,7 @@ function actions(c, extra) {
     forms.push(h("div", { class: "action-form" }, h("h4", {}, "签收"),
       h("button", { type: "button", class: "primary", id: "accept", onclick: post("accept", undefined, "已签收") }, "签收此投诉")));
   }
-  if (has("department_lead") && c.status === "in_progress") {
+  if (c.status === "in_progress" && callsCustomer(c)) {
     forms.push(actionForm({
       id: "contact-form", title: "联系用户(进度告知)", submit: "记录",
       fields: [
@@ -114,6 +114,8 @@ function actions(c, extra) {
       ],
       onSubmit: (v) => post("contacts", v, "已记录联系")(),
     }));
+  }
+  if (has("department_lead") && c.status === "in_progress") {
     if (!c.extension_reason && c.clocks.some((k) => k.kind === "resolution" && !k.stopped_at)) {
       forms.push(actionForm({
         id: "extension-form", title: "特殊情况延长至48小时", submit: "申请延期",
@@ -185,11 +187,16 @@ function actions(c, extra) {
     forms.length ? forms : h("p", { class: "muted" }, "您的角色在此阶段无需办理"));
 }
 
+// Who phones the customer (R4.4): the department's lead, and the agent who took the complaint.
+function callsCustomer(c) {
+  return has("department_lead") || (has("hotline_agent") && c.received_by_id === ctx.user.id);
+}
+
 function contacts(c) {
   if (!c.contacts.length) return null;
   return h("section", { class: "card", id: "contacts" }, h("h3", {}, "联系记录"),
-    h("ul", { class: "plain" }, c.contacts.map((x) =>
-      h("li", {}, `${when(x.contacted_at)} ${word("contacts", x.kind)}:${x.summary}`))));
+    h("ul", { class: "plain" }, c.contacts.map((x) => h("li", { "data-contact": x.id },
+      `${when(x.contacted_at)} ${word("contacts", x.kind)} · ${actor(x.by, x.by_name)}:${x.summary}`))));
 }
 
 function followUps(c) {
