@@ -1,6 +1,9 @@
 """Ranked candidates on PostGIS: the KNN query behind suggestions, and the team roster."""
 
+import re
+
 import sqlalchemy as sa
+from psycopg import ClientCursor
 from psycopg.rows import dict_row
 from sqlalchemy.dialects.postgresql import ARRAY
 
@@ -106,32 +109,69 @@ WHERE t.team_id = ANY(:teams) ORDER BY t.id LIMIT :cap
 # (cheap at 400 rows, 4 ms at 4,000), and which one it picks turns on the statistics of the
 # moment. Sorting is therefore priced out for this one statement, so the ordered index scan
 # is the only way left, and JIT is off so that the priced-out plan is not compiled (its cost
-# crosses jit_above_cost). Both settings are made inside a savepoint and undone by rolling
-# back to it, and the five statements go in one round trip (psycopg's pipeline mode): the pin
-# costs no waiting. With the shape fixed, a generic plan is as good as a custom one, so psycopg
-# may prepare the statement.
+# crosses jit_above_cost). With the shape fixed, the statement is prepared and its generic
+# plan forced: planning it again per call cost as much as running it (0.5 ms). The settings
+# are made inside a savepoint and undone by rolling back to it, and the five statements go
+# in one round trip (psycopg's pipeline mode): the pin costs no waiting.
 _PIN_PLAN = (
     "SAVEPOINT tapline_plan_pin",
-    "SELECT set_config('enable_sort', 'off', true), set_config('jit', 'off', true)",
+    "SELECT set_config('enable_sort', 'off', true), set_config('jit', 'off', true),"
+    " set_config('plan_cache_mode', 'force_generic_plan', true)",
 )
 _UNPIN_PLAN = ("ROLLBACK TO SAVEPOINT tapline_plan_pin", "RELEASE SAVEPOINT tapline_plan_pin")
+_COMPILED = {}
 
 
-def _pinned(stmt, params):
+def _compiled(stmt, dialect):
+    """`stmt` compiled once per process: compiling a text() of this size costs ~1 ms."""
+    key = (stmt, dialect.name)
+    if key not in _COMPILED:
+        _COMPILED[key] = stmt.compile(dialect=dialect)
+    return _COMPILED[key]
+
+
+def _pinned(stmt, params, explain=False):
     """The rows of `stmt` run with the plan pinned: one round trip for the pin, the statement
-    and the unpin. The engine's cursor events still see each statement (statement counts)."""
+    and the unpin. The engine's cursor events still see each statement (statement counts).
+    `explain`: the same, but EXPLAIN (ANALYZE, BUFFERS) of the prepared statement's plan."""
     connection = db.session.connection()
-    compiled = stmt.compile(dialect=connection.dialect)
+    compiled = _compiled(stmt, connection.dialect)
     values = compiled.construct_params(params)
     raw = connection.connection.dbapi_connection
+    steps = _explained(raw, compiled.string, values) if explain else None
     with raw.pipeline():
         for sql in _PIN_PLAN:
             _announce(connection, raw.execute(sql), sql, None)
         cursor = raw.cursor(row_factory=dict_row)
-        _announce(connection, cursor.execute(compiled.string, values), compiled.string, values)
+        if explain:
+            prepare, query, deallocate = steps
+            raw.execute(prepare)
+            cursor.execute(query)
+            raw.execute(deallocate)
+        else:
+            cursor.execute(compiled.string, values, prepare=True)
+            _announce(connection, cursor, compiled.string, values)
         for sql in _UNPIN_PLAN:
             _announce(connection, raw.execute(sql), sql, None)
     return cursor.fetchall()
+
+
+def _explained(raw, query, values):
+    """PREPARE, EXPLAIN EXECUTE (with the values as literals), DEALLOCATE: the plan shown is
+    the prepared statement's generic plan, as the query runs, not one planned for the values."""
+    names = list(dict.fromkeys(_PLACEHOLDER.findall(query)))
+    numbered = _PLACEHOLDER.sub(lambda m: f"${names.index(m.group(1)) + 1}", query)
+    literals = ClientCursor(raw).mogrify(
+        ", ".join(["%s"] * len(names)), [values[name] for name in names]
+    )
+    return (
+        f"PREPARE tapline_explain AS {numbered}",
+        f"EXPLAIN (ANALYZE, BUFFERS) EXECUTE tapline_explain({literals})",
+        "DEALLOCATE tapline_explain",
+    )
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def _announce(connection, cursor, statement, parameters):
@@ -155,11 +195,8 @@ def candidate_rows(params, want=10, k=40, cap=1_000_000):
 
 
 def explain(params, k=40):
-    """EXPLAIN (ANALYZE, BUFFERS) of the candidate query as it runs, for the benchmark."""
-    plan = sa.text("EXPLAIN (ANALYZE, BUFFERS) " + CANDIDATES.text).bindparams(
-        *CANDIDATES._bindparams.values()
-    )
-    return [row["QUERY PLAN"] for row in _pinned(plan, {**params, "k": k})]
+    """EXPLAIN (ANALYZE, BUFFERS) of the candidate query's plan as it runs, for the benchmark."""
+    return [row["QUERY PLAN"] for row in _pinned(CANDIDATES, {**params, "k": k}, explain=True)]
 
 
 def roster_rows(params, cap=200):
