@@ -4,9 +4,9 @@ import sqlalchemy as sa
 
 from app.database import utcnow
 from app.queries import paginate
+from app.workorders import reading
 from app.workorders.deadlines import sla_state_sql
 from app.workorders.models import Priority, WorkOrder
-from app.workorders.queries import summary_options
 from app.workorders.states import OPEN_STATUSES
 
 
@@ -42,21 +42,17 @@ REASONS_ZH = {
 }
 
 
-def page(args, now=None):
+def page(args, user, now=None):
+    """One page of the queue as QueuePageSchema shows it (plain rows, reading.py)."""
     rank = _rank_sql(now or utcnow()).label("queue_rank")
-    stmt = sa.select(WorkOrder, rank).where(WorkOrder.status.in_(OPEN_STATUSES), rank < len(ORDER))
+    stmt = reading.order_select(rank).where(WorkOrder.status.in_(OPEN_STATUSES), rank < len(ORDER))
     if args.get("team_id") is not None:
         stmt = stmt.where(WorkOrder.team_id == args["team_id"])
     page = paginate(
-        stmt,
-        args,
-        rank,
-        WorkOrder.priority.desc(),
-        WorkOrder.deadline_at,
-        WorkOrder.id,
-        rows=True,
-        options=summary_options(),
+        stmt, args, rank, WorkOrder.priority.desc(), WorkOrder.deadline_at, WorkOrder.id, rows=True
     )
-    for order, at in page["items"]:
-        order.queue_reason = ORDER[at]
-    return {**page, "items": [order for order, _ in page["items"]]}
+    items = [
+        {**reading.order_json(row, user), "queue_reason": ORDER[row.queue_rank]}
+        for row in page["items"]
+    ]
+    return {**page, "items": items}

@@ -1,3 +1,4 @@
+from flask import jsonify
 from flask.views import MethodView
 from sqlalchemy.orm import joinedload
 
@@ -130,7 +131,7 @@ class PositionViews(MethodView):
 class QueueViews(MethodView):
     @blp.auth(*DISPATCH, read_only=True)
     @blp.arguments(QueueQueryArgsSchema, location="query")
-    @blp.response(200, QueuePageSchema)
+    @blp.response(200, QueuePageSchema)  # documents the body; built as plain rows
     def get(self, args):
         """The dispatcher's queue: unaccepted emergencies, unrouted, then by SLA risk"""
-        return queue.page(args)
+        return jsonify(queue.page(args, current_user()))

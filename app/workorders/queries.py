@@ -1,13 +1,15 @@
-"""Reading work orders: the list with filters (one COUNT, one SELECT) and one order's detail."""
+"""Reading work orders: the list with filters (one COUNT, one SELECT) and one order's detail,
+as plain rows turned into the API's JSON (reading.py)."""
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.auth.roles import Role
 from app.customers.models import Customer
 from app.errors import NotFound
 from app.extensions import db
 from app.queries import contains_pattern, paginate
+from app.workorders import reading
 from app.workorders.deadlines import sla_state_sql
 from app.workorders.models import WorkOrder, WorkOrderType
 from app.workorders.services import visible_to
@@ -28,8 +30,9 @@ def summary_options():
     )
 
 
-def filtered(args, user):
-    stmt = sa.select(WorkOrder)
+def filtered(args, user, stmt=None):
+    """`stmt` (by default every work order) narrowed by the list's filters."""
+    stmt = sa.select(WorkOrder) if stmt is None else stmt
     if user.role == Role.TECHNICIAN:
         stmt = stmt.where(WorkOrder.technician.has(user_id=user.id))
     if args.get("status"):
@@ -62,21 +65,23 @@ def filtered(args, user):
 
 
 def page(args, user):
-    stmt = filtered(args, user)
-    return paginate(
-        stmt,
+    """One page of the list as WorkOrderPageSchema shows it."""
+    page = paginate(
+        filtered(args, user, reading.order_select()),
         args,
         WorkOrder.priority.desc(),
         WorkOrder.created_at.desc(),
         WorkOrder.id.desc(),
-        options=summary_options(),
+        rows=True,
     )
+    return {**page, "items": [reading.order_json(row, user) for row in page["items"]]}
 
 
 def detail(user, order_id):
-    """One order with what WorkOrderDetailSchema shows: two SELECTs, the order and its timeline."""
-    stmt = visible_to(user, sa.select(WorkOrder).where(WorkOrder.id == order_id))
-    order = db.session.scalar(stmt.options(*summary_options(), selectinload(WorkOrder.events)))
-    if order is None:
+    """One order as WorkOrderDetailSchema shows it: two SELECTs, the order and its timeline."""
+    stmt = visible_to(user, reading.order_select().where(WorkOrder.id == order_id))
+    row = db.session.execute(stmt).one_or_none()
+    if row is None:
         raise NotFound(f"工单不存在 / work order {order_id} not found")
-    return order
+    events = db.session.execute(reading.events_select(order_id))
+    return {**reading.order_json(row, user), "timeline": [reading.event_json(e) for e in events]}
