@@ -23,10 +23,10 @@ PINS = {
     "list": 3,  # user, COUNT, the page with type/customer/zone joined
     "queue": 3,  # user, COUNT, the page with type/customer/zone joined
     "mine": 2,  # user, my orders with their visit flag and type/customer/zone joined
-    # user, order with its type, skill, calendar year + days, tried offers, then savepoint,
-    # plan pin, candidates, rollback to the savepoint and its release (these five in one round
-    # trip: psycopg's pipeline), team roster; neighbour teams only when the team has no one
-    "suggestions": 12,
+    # user, order with its type, skill + tried offers, calendar year, then BEGIN, plan pin,
+    # candidates, ROLLBACK (these four in one round trip: psycopg's pipeline), team roster;
+    # neighbour teams only when the team has no one
+    "suggestions": 9,
 }
 
 
@@ -61,8 +61,9 @@ def _richest_order():
 
 
 # Views that only read run without BEGIN/ROLLBACK (app.extensions.run_read_only): their
-# round trips are their statements. The suggestions pin the planner in a transaction.
-IN_TRANSACTION = {"suggestions"}
+# round trips are their statements (the suggestions' BEGIN and ROLLBACK around the planner's
+# pin are statements of their own, sent in the candidates' round trip).
+IN_TRANSACTION = set()
 
 
 def _pinned(client, url, headers, name):

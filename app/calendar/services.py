@@ -29,14 +29,16 @@ class WorkingCalendar:
         self.unconfirmed_days = set()
 
     def _year(self, year):
+        """(notice loaded, {day: is_working}) in one statement: the year's overrides, and a
+        row with no day when its notice is loaded (one round trip per order and suggestion)."""
         if year not in self._years:
-            loaded = db.session.get(CalendarYear, year) is not None
-            rows = db.session.execute(
-                sa.select(WorkingDay.day, WorkingDay.is_working).where(
-                    WorkingDay.day.between(date(year, 1, 1), date(year, 12, 31))
-                )
-            ).all()
-            self._years[year] = (loaded, dict(rows))
+            days = sa.select(WorkingDay.day, WorkingDay.is_working).where(
+                WorkingDay.day.between(date(year, 1, 1), date(year, 12, 31))
+            )
+            notice = sa.select(sa.null(), sa.null()).where(CalendarYear.year == year)
+            rows = db.session.execute(sa.union_all(days, notice)).all()
+            overrides = {day: working for day, working in rows if day is not None}
+            self._years[year] = (len(overrides) < len(rows), overrides)
         return self._years[year]
 
     def is_working(self, day):

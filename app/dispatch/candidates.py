@@ -111,14 +111,18 @@ WHERE t.team_id = ANY(:teams) ORDER BY t.id LIMIT :cap
 # is the only way left, and JIT is off so that the priced-out plan is not compiled (its cost
 # crosses jit_above_cost). With the shape fixed, the statement is prepared and its generic
 # plan forced: planning it again per call cost as much as running it (0.5 ms). The settings
-# are made inside a savepoint and undone by rolling back to it, and the five statements go
-# in one round trip (psycopg's pipeline mode): the pin costs no waiting.
-_PIN_PLAN = (
-    "SAVEPOINT tapline_plan_pin",
+# are made inside a savepoint (or a transaction) and undone by rolling back, and the
+# statements go in one round trip (psycopg's pipeline mode): the pin costs no waiting.
+_PLAN_SETTINGS = (
     "SELECT set_config('enable_sort', 'off', true), set_config('jit', 'off', true),"
-    " set_config('plan_cache_mode', 'force_generic_plan', true)",
+    " set_config('plan_cache_mode', 'force_generic_plan', true)"
 )
+# Inside a caller's transaction (a routing job), a savepoint; in a read-only view (autocommit,
+# app.extensions.run_read_only) a transaction of its own, ended as soon as the rows are in.
+_PIN_PLAN = ("SAVEPOINT tapline_plan_pin", _PLAN_SETTINGS)
 _UNPIN_PLAN = ("ROLLBACK TO SAVEPOINT tapline_plan_pin", "RELEASE SAVEPOINT tapline_plan_pin")
+_PIN_ALONE = ("BEGIN", _PLAN_SETTINGS)
+_UNPIN_ALONE = ("ROLLBACK",)
 _COMPILED = {}
 
 
@@ -139,8 +143,9 @@ def _pinned(stmt, params, explain=False):
     values = compiled.construct_params(params)
     raw = connection.connection.dbapi_connection
     steps = _explained(raw, compiled.string, values) if explain else None
+    pin, unpin = (_PIN_ALONE, _UNPIN_ALONE) if raw.autocommit else (_PIN_PLAN, _UNPIN_PLAN)
     with raw.pipeline():
-        for sql in _PIN_PLAN:
+        for sql in pin:
             _announce(connection, raw.execute(sql), sql, None)
         cursor = raw.cursor(row_factory=dict_row)
         if explain:
@@ -151,7 +156,7 @@ def _pinned(stmt, params, explain=False):
         else:
             cursor.execute(compiled.string, values, prepare=True)
             _announce(connection, cursor, compiled.string, values)
-        for sql in _UNPIN_PLAN:
+        for sql in unpin:
             _announce(connection, raw.execute(sql), sql, None)
     return cursor.fetchall()
 

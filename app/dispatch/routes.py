@@ -47,7 +47,7 @@ def _order_for_change(order_id, body):
 
 @blp.route("/workorders/<int:order_id>/suggestions")
 class SuggestionViews(MethodView):
-    @blp.auth(*DISPATCH)
+    @blp.auth(*DISPATCH, read_only=True)
     @blp.response(200, SuggestionsSchema)
     def get(self, order_id):
         """Ranked candidates for an order, with reasons and why others were left out"""

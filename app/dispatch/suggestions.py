@@ -29,9 +29,7 @@ def context(order, now=None, exclude=()):
     """The parameters every candidate query for `order` shares."""
     now = now or utcnow()
     config = current_app.config
-    skill_id = None
-    if order.type.skill_code:
-        skill_id = db.session.scalar(sa.select(Skill.id).where(Skill.code == order.type.skill_code))
+    skill_id, tried_ids = _skill_and_tried(order)
     return {
         "now": now,
         "skill_id": skill_id,
@@ -40,7 +38,7 @@ def context(order, now=None, exclude=()):
         "fresh_since": now - timedelta(minutes=config["POSITION_FRESH_MINUTES"]),
         "preempt_before": now + timedelta(minutes=config["PREEMPT_WINDOW_MINUTES"]),
         "deadline": order.deadline_at,
-        "exclude": sorted(set(exclude) | tried(order.id)),
+        "exclude": sorted(set(exclude) | tried_ids),
         "lon": None,
         "lat": None,
         "teams": [],
@@ -52,16 +50,16 @@ def office_now(now):
     return rules.in_office_hours(now, WorkingCalendar().is_working, office_hours())
 
 
-def tried(order_id):
-    """Technicians who declined this order or let it time out: not offered it again."""
-    return set(
-        db.session.scalars(
-            sa.select(AssignmentOffer.technician_id).where(
-                AssignmentOffer.work_order_id == order_id,
-                AssignmentOffer.outcome.in_(("declined", "expired")),
-            )
-        )
+def _skill_and_tried(order):
+    """The id of the skill the order's type needs (None for none), and the technicians who
+    declined this order or let it time out (not offered it again): one round trip."""
+    skill = sa.select(Skill.id).where(Skill.code == order.type.skill_code)
+    tried = sa.select(sa.func.array_agg(AssignmentOffer.technician_id)).where(
+        AssignmentOffer.work_order_id == order.id,
+        AssignmentOffer.outcome.in_(("declined", "expired")),
     )
+    row = db.session.execute(sa.select(skill.scalar_subquery(), tried.scalar_subquery())).one()
+    return row[0], set(row[1] or ())
 
 
 def scopes(order):
