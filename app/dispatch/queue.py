@@ -51,8 +51,9 @@ def page(args, user, now=None):
     page = paginate(
         stmt, args, rank, WorkOrder.priority.desc(), WorkOrder.deadline_at, WorkOrder.id, rows=True
     )
+    clock = reading.sla_clock()
     items = [
-        {**reading.order_json(row, user), "queue_reason": ORDER[row.queue_rank]}
+        {**reading.order_json(row, user, clock), "queue_reason": ORDER[row.queue_rank]}
         for row in page["items"]
     ]
     return {**page, "items": items}

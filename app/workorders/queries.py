@@ -74,7 +74,8 @@ def page(args, user):
         WorkOrder.id.desc(),
         rows=True,
     )
-    return {**page, "items": [reading.order_json(row, user) for row in page["items"]]}
+    clock = reading.sla_clock()
+    return {**page, "items": [reading.order_json(row, user, clock) for row in page["items"]]}
 
 
 def detail(user, order_id):

@@ -7,10 +7,14 @@ WorkOrderEventSchema (schemas.py) stay the API's documentation and the definitio
 shown: `tests/workorders/test_reading.py` checks that these dicts are exactly their dump.
 """
 
+from functools import cache
+
 import sqlalchemy as sa
+from flask import current_app
 
 from app.auth.permissions import mask_phone
 from app.customers.models import Customer
+from app.database import utcnow
 from app.workorders import deadlines, states, timeline
 from app.workorders.models import WorkOrder, WorkOrderEvent, WorkOrderType
 from app.zones.models import ServiceZone
@@ -36,6 +40,11 @@ def _lonlat(column, name):
 def order_select(*extra):
     """SELECT of what WorkOrderSchema shows, its type, customer and zone joined (many-to-one,
     outer, as the ORM's joinedload did); add `.where()` and friends like any select."""
+    return _order_select().add_columns(*extra) if extra else _order_select()
+
+
+@cache  # built once: a select is immutable, and building this one costs ~50 coercions
+def _order_select():
     orders, types = WorkOrder.__table__, WorkOrderType.__table__
     customers, zones = Customer.__table__, ServiceZone.__table__
     return sa.select(
@@ -46,7 +55,6 @@ def order_select(*extra):
         customers.c.name.label("customer_name"),
         zones.c.code.label("zone_code"),
         zones.c.name.label("zone_name"),
-        *extra,
     ).select_from(
         orders.outerjoin(types, types.c.code == orders.c.type_code)
         .outerjoin(customers, customers.c.id == orders.c.customer_id)
@@ -78,9 +86,21 @@ def _dict(value):
     return None if value is None else dict(value)
 
 
-def order_json(row, user):
-    """WorkOrderSchema's dump of an `order_select()` row, for `user` (phone masking)."""
+@cache
+def _allowed_actions(status):
+    return states.allowed_actions(status)
+
+
+def sla_clock():
+    """(now, at-risk fraction) for deadlines.sla_state, read once per page, not per order."""
+    return {"now": utcnow(), "fraction": current_app.config["SLA_AT_RISK_FRACTION"]}
+
+
+def order_json(row, user, clock=None):
+    """WorkOrderSchema's dump of an `order_select()` row, for `user` (phone masking);
+    `clock` from sla_clock() when dumping many."""
     status = row.status
+    clock = clock or sla_clock()
     customer = None
     if row.customer_id is not None:
         customer = {
@@ -99,7 +119,7 @@ def order_json(row, user):
         "status_label": states.LABELS_ZH[status],
         "type_name": row.type_name,
         "channel": row.channel,
-        "allowed_actions": states.allowed_actions(status),
+        "allowed_actions": _allowed_actions(status),
         "priority": int(row.priority),
         "customer": customer,
         "caller_name": row.caller_name,
@@ -118,7 +138,7 @@ def order_json(row, user):
         "deadline_at": _time(row.deadline_at),
         "deadline_rule": row.deadline_rule,
         "calendar_unconfirmed": row.calendar_unconfirmed,
-        "sla_state": deadlines.sla_state(row.created_at, row.deadline_at, status),
+        "sla_state": deadlines.sla_state(row.created_at, row.deadline_at, status, **clock),
         "first_contact_user_id": row.first_contact_user_id,
         "created_at": _time(row.created_at),
         "updated_at": _time(row.updated_at),
