@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from app.common.models import IdempotencyKey
 from app.extensions import db
+from app.notifications import services as notifications
 from app.signatures.models import DamageRecord, Signature
 from app.visits.models import Photo, SatisfactionForm, ViolationReport, Visit
 from app.workorders.models import WorkOrder, WorkOrderEvent
@@ -454,7 +455,8 @@ def test_a_forged_or_expired_id_check_code_shows_a_warning(contexts, field_visit
 
 
 def test_an_expired_sign_in_is_renewed_before_the_queue_is_sent(contexts, field_visit, app):
-    """Back after hours: the access token has expired, the refresh token renews it."""
+    """Back after hours: the access token has expired, the refresh token renews it, and the
+    live stream opens once, with a ticket asked for with the renewed token."""
     tech, order, dispatcher = field_visit
     assign(order, tech, dispatcher)
     phone = contexts().new_page()
@@ -471,6 +473,10 @@ def test_an_expired_sign_in_is_renewed_before_the_queue_is_sent(contexts, field_
         app.config["SECRET_KEY"],
         algorithm="HS256",
     )
+    # The app is closed first, as the phone was after hours: expired under a running app, the
+    # token would be renewed by whatever request was in flight, and a reload cutting that
+    # renewal short leaves a spent refresh token (reuse: the server ends the sign-in).
+    phone.goto("/m/manifest.webmanifest")
     phone.evaluate(
         """(token) => {
       const saved = JSON.parse(localStorage.getItem("tapline.m.auth"));
@@ -478,7 +484,9 @@ def test_an_expired_sign_in_is_renewed_before_the_queue_is_sent(contexts, field_
     }""",
         expired,
     )
-    phone.reload()
+    answers = []
+    phone.on("response", lambda r: answers.append((r.request.method, r.url, r.status)))
+    phone.goto("/m/")
     open_order(phone, order)
     step(phone, "accept")
     expect_status(phone, "已接单")
@@ -486,6 +494,39 @@ def test_an_expired_sign_in_is_renewed_before_the_queue_is_sent(contexts, field_
         phone.evaluate("JSON.parse(localStorage.getItem('tapline.m.auth')).access_token") != expired
     )
     assert [e.kind for e in events_of(order.id)][-1] == "accept"
+    tickets = [status for method, url, status in answers if url.endswith("/api/events/ticket")]
+    assert tickets == [401, 201]  # refused with the expired token, granted with the renewed
+    assert len([url for _, url, _ in answers if "/api/events/stream" in url]) <= 1
+
+
+def test_a_live_event_that_changes_nothing_leaves_the_list_in_place(contexts, field_visit):
+    """An event that changes none of my orders redraws nothing: the card under the finger
+    stays the same element, and only the time it was read changes."""
+    tech, order, dispatcher = field_visit
+    assign(order, tech, dispatcher)
+    phone = contexts().new_page()
+    sign_in(phone, tech.user)
+    card = phone.wait_for_selector(f"a[data-order-id='{order.id}']")
+    phone.wait_for_selector("#fetched-at:not(:empty)")
+    with phone.expect_response(lambda r: r.url.endswith("/api/visits/mine")):
+        notifications.notify([tech.user_id], "day_plan", {"date": "2026-12-01"})
+        db.session.commit()
+        phone.wait_for_selector("#toast:has-text('今日工作计划已更新')")
+    phone.wait_for_timeout(300)  # the fetched list is drawn (or not) after its answer
+    assert card.evaluate("(node) => node.isConnected")
+    with phone.expect_response(lambda r: r.url.endswith("/api/visits/mine")):
+        phone.click("#refresh")
+    phone.wait_for_timeout(300)
+    assert card.evaluate("(node) => node.isConnected")
+
+    # A change does redraw: the address corrected by the desk shows on a new card.
+    db.session.execute(
+        sa.update(WorkOrder).where(WorkOrder.id == order.id).values(address="海阳市海港路10号")
+    )
+    db.session.commit()
+    phone.click("#refresh")
+    phone.wait_for_selector(".order-card .address:text-is('海阳市海港路10号')")
+    assert not card.evaluate("(node) => node.isConnected")
 
 
 def test_the_order_screen_speaks_plainly_and_navigates_with_the_map_apps_coordinates(

@@ -75,7 +75,6 @@ async function refresh() {
       });
       if (!resp.ok) return false;
       auth.set(await resp.json());
-      events.dispatchEvent(new Event("token"));
       return true;
     } catch {
       return false;

@@ -118,7 +118,10 @@ function start() {
   window.addEventListener("offline", updateNetwork);
   outbox.changes.addEventListener("change", () => { updateBadge(); redrawSoon(); });
   events.addEventListener("signed-out", () => showLogin("登录已过期,请重新登录;未发送的步骤仍保存在手机上。"));
-  events.addEventListener("token", connectStream);
+  // No reconnect when the sign-in is renewed: an open stream stays valid (its ticket was
+  // checked once, at opening), and the live client asks for its tickets through api(), which
+  // renews an expired sign-in itself. Reconnecting on renewal only opened a second stream that
+  // replayed the last events and redrew the screen. A signed-out client restarts at sign-in.
   updateNetwork();
   updateBadge();
   outbox.prune();

@@ -9,7 +9,7 @@ import * as steps from "./steps.js";
 import * as store from "./store.js";
 import { photoThumb, timeline } from "./history.js";
 import { navigationLink } from "./nav.js";
-import { $, errorText, fmtTime, h, toast } from "./ui.js";
+import { $, drawKey, errorText, fmtTime, h, paint, toast } from "./ui.js";
 
 let generation = 0;
 
@@ -64,13 +64,18 @@ function context(id, data, pending) {
 async function draw(id, data, current) {
   const pending = (await outbox.pending()).filter((e) => e.order_id === id);
   if (!current()) return; // a newer drawing has started meanwhile
-  const ctx = context(id, data, pending);
-  // What to do now comes first: at the door, the checklist, then what completion still needs,
-  // then the step buttons; records and the timeline below. (replaceChildren would print a
-  // null part as the text "null", so absent parts are dropped.)
-  const parts = [summary(ctx), checklist(ctx), completion(ctx), actions(ctx), damages(ctx),
-    photos(ctx), timeline(ctx), h("p", { class: "muted small" }, `数据更新于 ${fmtTime(data.fetched_at)}`)];
-  $("#view").replaceChildren(...parts.filter(Boolean));
+  const { order, visit, damage } = data;
+  paint(drawKey("order", id, order, visit, damage, pending), () => {
+    const ctx = context(id, data, pending);
+    // What to do now comes first: at the door, the checklist, then what completion still needs,
+    // then the step buttons; records and the timeline below. (replaceChildren would print a
+    // null part as the text "null", so absent parts are dropped.)
+    const parts = [summary(ctx), checklist(ctx), completion(ctx), actions(ctx), damages(ctx),
+      photos(ctx), timeline(ctx), h("p", { class: "muted small" }, "数据更新于 ",
+        h("span", { id: "fetched-at" }))];
+    return parts.filter(Boolean);
+  });
+  $("#fetched-at").textContent = fmtTime(data.fetched_at); // the same data, read again: only the time
 }
 
 function summary({ order, status, pending }) {

@@ -4,7 +4,7 @@ import { Offline, api } from "./api.js";
 import * as outbox from "./outbox.js";
 import { SLA_ZH, STATUS_ZH, predictedStatus } from "./steps.js";
 import * as store from "./store.js";
-import { $, errorText, fmtTime, h, toast } from "./ui.js";
+import { $, drawKey, errorText, fmtTime, h, paint, toast } from "./ui.js";
 
 let generation = 0;
 
@@ -32,14 +32,16 @@ export async function showOrders({ fetch = true } = {}) {
 async function draw(list, current) {
   const pending = await outbox.pending();
   if (!current()) return;
-  const cards = list.items.map((order) => card(order, pending.filter((e) => e.order_id === order.id)))
-    .filter(Boolean);
-  $("#view").replaceChildren(
-    h("div", { class: "list-head" }, h("span", { class: "muted" }, `共 ${cards.length} 单 · 更新于 `
-      + `${fmtTime(list.fetched_at)}`),
+  paint(drawKey("orders", list.items, pending), () => {
+    const cards = list.items.map((order) => card(order, pending.filter((e) => e.order_id === order.id)))
+      .filter(Boolean);
+    return [h("div", { class: "list-head" }, h("span", { class: "muted" }, `共 ${cards.length} 单 · 更新于 `,
+      h("span", { id: "fetched-at" })),
     h("button", { type: "button", class: "plain", id: "refresh", onclick: () => showOrders() }, "刷新")),
     cards.length ? h("ul", { class: "orders", id: "orders" }, cards)
-      : h("p", { class: "empty" }, "暂无待办工单"));
+      : h("p", { class: "empty" }, "暂无待办工单")];
+  });
+  $("#fetched-at").textContent = fmtTime(list.fetched_at); // the same list, read again: only the time
 }
 
 function card(order, pending) {

@@ -17,6 +17,25 @@ export function h(tag, attrs = {}, ...children) {
   return node;
 }
 
+// The view is replaced only when what it shows changed. Every live event and every outbox
+// change asks for a redraw, and most bring nothing new: replacing the same cards anyway moved
+// them under the technician's finger (and kept a test's click waiting for them to hold still).
+// `key` names the data drawn; the view is redrawn too when something else replaced it.
+let painted = { key: null, nodes: [] };
+export function paint(key, build) {
+  const view = $("#view");
+  const intact = view.childNodes.length === painted.nodes.length
+    && painted.nodes.every((node, i) => view.childNodes[i] === node);
+  if (intact && key === painted.key) return;
+  painted = { key, nodes: build() };
+  view.replaceChildren(...painted.nodes);
+}
+
+// What a screen draws from, as a key for paint(): the queued steps without their attempt
+// counts, which change on every retry but show nowhere.
+export const drawKey = (...parts) =>
+  JSON.stringify(parts, (name, value) => (name === "attempts" ? undefined : value));
+
 let toastTimer;
 export function toast(text, kind = "info") {
   const box = $("#toast");
