@@ -505,14 +505,15 @@ def publisher_ready(url, prefix):
         db.session.remove()
 
 
-def notify_everyone(user_ids, kind):
+def notify_everyone(user_ids, tag):
     """In the publisher process (the readers' GIL is not the publisher's): one notification
-    per user in one commit; the after-commit hook publishes them all."""
+    per user in one commit; the after-commit hook publishes them all. A real kind (a kind
+    needs its words in labels.py); the round is told by its payload's tag."""
     from app.notifications.services import notify
 
     with _publisher["app"].app_context():
         for user_id in user_ids:
-            notify([user_id], kind, {"n": user_id})
+            notify([user_id], "day_plan", {"n": user_id, "bench": tag})
         committing = time.monotonic()
         db.session.commit()
         published = time.monotonic()
@@ -524,8 +525,8 @@ def notify_everyone(user_ids, kind):
             f" (publisher CPU {cpu * 1000:.0f} ms)"
         )
         rows = db.session.execute(
-            db.text("SELECT recipient_id, id FROM notifications WHERE kind = :kind"),
-            {"kind": kind},
+            db.text("SELECT recipient_id, id FROM notifications WHERE payload->>'bench' = :tag"),
+            {"tag": tag},
         )
         ids = dict(rows.all())
         db.session.remove()
