@@ -2,8 +2,9 @@
 
     gunicorn --config python:app.webserver asgi:app      (the `web` line of the Procfile)
 
-gunicorn restarts a worker that dies or hangs and shares the listening socket; each worker
-runs the live app (app/live.py) in an event loop. Settings come from app.config.Config.
+gunicorn restarts a worker that dies or hangs; each worker runs the live app (app/live.py) in
+an event loop, on a listening socket of its own (SO_REUSEPORT): the kernel spreads new
+connections evenly over the workers. Settings come from app.config.Config.
 """
 
 import gc
@@ -30,10 +31,19 @@ timeout = 60  # a worker whose event loop has not answered for this long is rest
 graceful_timeout = SETTINGS["LIVE_SHUTDOWN_SECONDS"] + 5
 control_socket_disable = True  # several gunicorns on one host would share its one path
 forwarded_allow_ips = SETTINGS["FORWARDED_ALLOW_IPS"]
+# Each worker binds a listening socket of its own (SO_REUSEPORT) and the kernel hashes every new
+# connection to one of them. With one shared socket the worker that woke first accepted whole
+# bursts: 2,000 streams split 637 / 1,443 (bench_live), and the busier worker set the time of a
+# fan-out to all of them. The price: connections hashed to a worker that hangs wait for its
+# restart instead of going to the other one, and a second server started on the same port by
+# the same user joins the group instead of failing (run one per port).
+reuse_port = True
 
 
-def when_ready(server):
-    for listener in server.LISTENERS:
+def post_fork(server, worker):
+    """The worker's own listening sockets (made by gunicorn just before this hook, as
+    reuse_port asks): connections accepted on them inherit the dead-peer options."""
+    for listener in worker.sockets:
         tune_listener(listener.sock, SETTINGS)
 
 
