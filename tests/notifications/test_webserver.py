@@ -7,7 +7,6 @@ import socket
 import subprocess
 import sys
 
-from app import webserver
 from tests.liveserver import free_port, wait_until
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -38,17 +37,22 @@ def socket_inodes(pid):
     return inodes
 
 
-def tcp_sockets(port):
-    """inode -> state ("0A" listening, "01" established) of the sockets on local `port`."""
+def tcp_sockets(port, timers=None):
+    """inode -> state ("0A" listening, "01" established) of the sockets on local `port`;
+    `timers` gets inode -> the kernel's pending timer ("02": keepalive)."""
     found = {}
     for line in pathlib.Path("/proc/net/tcp").read_text().splitlines()[1:]:
         fields = line.split()
         if int(fields[1].split(":")[1], 16) == port:
             found[int(fields[9])] = fields[3]
+            if timers is not None:
+                timers[int(fields[9])] = fields[5].split(":")[0]
     return found
 
 
 def test_each_worker_listens_on_its_own_socket_and_connections_spread_evenly(app):
+    """And each binds it once its app is loaded (a connection never waits for a worker that
+    is still starting), with the dead-peer options that accepted connections inherit."""
     port = free_port()
     env = {
         **os.environ,
@@ -85,9 +89,11 @@ def test_each_worker_listens_on_its_own_socket_and_connections_spread_evenly(app
             conn.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
             assert conn.recv(4096).startswith(b"HTTP/1.1 200")
             held.append(conn)
-        established = {i for i, state in tcp_sockets(port).items() if state == "01"}
+        timers = {}
+        established = {i for i, state in tcp_sockets(port, timers).items() if state == "01"}
         per_worker = [len(socket_inodes(w) & established) for w in workers]
         assert sum(per_worker) == 80
+        assert {timers[i] for i in established} == {"02"}  # keepalive armed (tune_listener)
         # A fair coin per connection: below 20 of 80 has odds of about 1 in 10^5.
         assert min(per_worker) >= 20, per_worker
     finally:
@@ -99,21 +105,3 @@ def test_each_worker_listens_on_its_own_socket_and_connections_spread_evenly(app
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-
-
-class _Listener:
-    def __init__(self, sock):
-        self.sock = sock
-
-
-class _Worker:
-    def __init__(self, sockets):
-        self.sockets = sockets
-
-
-def test_a_workers_own_listening_socket_gets_the_dead_peer_options():
-    with socket.socket() as sock:
-        webserver.post_fork(None, _Worker([_Listener(sock)]))
-        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
-        timeout_ms = webserver.SETTINGS["LIVE_PEER_TIMEOUT_SECONDS"] * 1000
-        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT) == timeout_ms
