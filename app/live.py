@@ -30,7 +30,8 @@ class LiveApp:
         self.db = ThreadPoolExecutor(self.config["LIVE_DB_THREADS"], thread_name_prefix="live-db")
         self.hub = None
         self.delivered = set()
-        self._flusher = None
+        self.writing = {}  # stream -> loop time its write began (see _watch_writes)
+        self._flusher = self._watchdog = None
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope["path"] == stream.PATH and scope["method"] == "GET":
@@ -71,12 +72,28 @@ class LiveApp:
         self.hub = Hub(self.config["REDIS_URL"], self.config["LIVE_REDIS_PING_SECONDS"])
         await self.hub.start()
         self._flusher = asyncio.create_task(self._flush_deliveries(), name="live-delivered")
+        self._watchdog = asyncio.create_task(self._watch_writes(), name="live-writes")
 
     async def stop(self):
-        self._flusher.cancel()
-        await asyncio.gather(self._flusher, return_exceptions=True)
+        for task in (self._flusher, self._watchdog):
+            task.cancel()
+        await asyncio.gather(self._flusher, self._watchdog, return_exceptions=True)
         await self._flush_once()
         await self.hub.stop()
+
+    async def _watch_writes(self):
+        """A stream's write not done after LIVE_WRITE_TIMEOUT_SECONDS: its peer stopped reading
+        (the socket's buffers are full), so the stream's task is cancelled and the stream
+        freed. One look a second over the writes in progress, instead of a timer per write."""
+        loop = asyncio.get_running_loop()
+        while True:
+            timeout = self.config["LIVE_WRITE_TIMEOUT_SECONDS"]
+            await asyncio.sleep(min(1.0, timeout / 4))
+            now = loop.time()
+            for held, since in list(self.writing.items()):
+                if now - since >= timeout and not held.stalled and held.task is not None:
+                    held.stalled = True
+                    held.task.cancel()
 
     async def _flush_deliveries(self):
         """notifications.delivered_at, in one UPDATE per interval rather than one per event."""

@@ -237,6 +237,26 @@ def test_heartbeat_comments_keep_the_connection_alive(server, make, settings):
     stream.close()
 
 
+def test_events_reach_their_users_stream_only_and_push_the_heartbeat_back(server, make, settings):
+    port, _ = server
+    settings(SSE_HEARTBEAT_SECONDS=1)
+    alice, bob = make.user("technician"), make.user("technician")
+    alice_id = alice.id
+    mine, theirs = open_stream(port, alice, make), open_stream(port, bob, make)
+    try:
+        time.sleep(0.6)
+        before = time.monotonic()
+        notify([alice_id], "assignment", {"n": 1})
+        db.session.commit()
+        assert mine.next_event()[2]["payload"] == {"n": 1}
+        assert mine.frame() == [": heartbeat"]
+        assert time.monotonic() - before >= 0.9  # due a second after the last write
+        assert theirs.frame() == [": heartbeat"]  # nothing of Alice's came first
+    finally:
+        mine.close()
+        theirs.close()
+
+
 def test_a_stream_ends_at_its_lifetime_and_says_so(server, make, settings):
     port, _ = server
     settings(LIVE_MAX_SECONDS=1)
