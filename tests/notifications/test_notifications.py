@@ -89,3 +89,26 @@ def test_delivery_is_stamped_once_and_only_on_the_delivered_ones(make):
     db.session.commit()
     assert first.delivered_at == stamped and second.delivered_at is not None
     assert queries.mark_delivered([]) == 0
+
+
+def test_publishing_many_sends_each_to_its_users_channel_in_order_across_batches(monkeypatch):
+    from app.jobs import redis_conn
+    from app.notifications import services
+
+    monkeypatch.setattr(services, "PUBLISH_BATCH", 2)
+    users = [910_001, 910_002, 910_003]
+    pubsub = redis_conn().pubsub()
+    pubsub.subscribe(*(services.channel_for(u) for u in users))
+    try:
+        for _ in users:
+            assert pubsub.get_message(timeout=2)["type"] == "subscribe"
+        pending = [
+            (users[n % 3], {"id": n, "kind": "assignment", "payload": {"n": n}}) for n in range(7)
+        ]
+        services.publish_many(pending)  # four scripts (2 + 2 + 2 + 1) in one round trip
+        got = []
+        while (message := pubsub.get_message(timeout=2)) is not None:
+            got.append((message["channel"].decode(), json.loads(message["data"])["id"]))
+        assert got == [(services.channel_for(user), m["id"]) for user, m in pending]
+    finally:
+        pubsub.close()
