@@ -3,6 +3,7 @@ point, and the routing of a message to its user's streams only (hub.py)."""
 
 import asyncio
 import json
+import threading
 
 import pytest
 import redis
@@ -24,6 +25,25 @@ VALUES = [
     [b"pong", b""],
     "OK",
 ]
+
+
+def run_apart(make_coro):
+    """asyncio.run in a thread of its own: a browser test earlier in the suite can leave an
+    event loop running in the main thread (Playwright's sync API)."""
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(make_coro())
+        except BaseException as exc:  # handed to the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(60)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def parse_all(buf):
@@ -57,7 +77,7 @@ def test_pushes_split_over_many_reads_reach_the_hub_whole_and_in_order():
             conn.data_received(PUSHES[i : i + 5])
         return pushes, conn
 
-    pushes, conn = asyncio.run(run())
+    pushes, conn = run_apart(run)
     assert pushes == VALUES[:3]
     assert not conn.buffer
 
@@ -96,7 +116,7 @@ def test_the_hub_reads_a_real_redis(app):
         await hub.stop()
         return stream, up
 
-    stream, up = asyncio.run(run())
+    stream, up = run_apart(run)
     assert up
     assert [event_id for event_id, _ in stream.pending] == [1]
 
@@ -108,4 +128,4 @@ def test_a_refused_password_is_an_error_not_a_hang(app):
         await PubSubConnection.open(url, lambda push: None)
 
     with pytest.raises(ReplyError):
-        asyncio.run(run())
+        run_apart(run)
