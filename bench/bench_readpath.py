@@ -7,9 +7,11 @@ server, workers and threads), on the demo city in a database of its own with 60 
 orders so that the dispatch queue fills a page of 50. Its app is bench/readpath_wsgi.py: the
 real app plus GET /bench/bare (no database, no token, no schema), the named baseline.
 
-For each endpoint: one request at a time (p50/p95 over --single requests, keep-alive), then
-throughput with wrk (--connections, --seconds), the bare endpoint measured right before it,
-so the ratio compares two figures taken under the same load. --rounds repeats it all; the
+For each endpoint: one request at a time (p50/p95 over --single requests, keep-alive), with
+the CPU time those requests cost the web server's processes and our database's PostgreSQL
+backends (from /proc; what a shared machine's load hardly changes), then throughput with wrk
+(--connections, --seconds), the bare endpoint measured right before it, so the ratio compares
+two figures taken under the same load. --rounds repeats it all; the
 worse round is the one reported against the goals (issue 16). Needs wrk (Debian package).
 """
 
@@ -158,23 +160,79 @@ def wrk(port, path, headers, seconds, connections):
     return rps, (int(bad.group(1)) if bad else 0), (errors.group(1) if errors else "none")
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_stats():
+    """{pid: (parent pid, CPU seconds used)} of every process, from /proc."""
+    out = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            out[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)
+    return out
+
+
+def _cpu(root, backends):
+    """(CPU seconds of the web server's process tree, of our database's PostgreSQL backends)."""
+    stats = _proc_stats()
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, (ppid, _) in stats.items() if ppid == parent]
+        tree.update(children)
+        frontier += children
+    return tuple(sum(stats[p][1] for p in pids if p in stats) for pids in (tree, backends))
+
+
+def backend_pids(engine):
+    """Our database's backends but the asking one: the web workers' pooled connections."""
+    with engine.connect() as conn:
+        return set(
+            conn.scalars(
+                sa.text(
+                    "SELECT pid FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        )
+
+
+def single_with_cpu(port, path, headers, count, server):
+    """single(), and the CPU milliseconds per request it cost the web server and PostgreSQL:
+    unlike latency, hardly inflated by other processes' load (a busy core runs others
+    instead, it does not charge them to us)."""
+    single(port, path, headers, 5)  # the pool's connections are open before they are listed
+    backends = backend_pids(server["engine"])
+    before = _cpu(server["pid"], backends)
+    times = single(port, path, headers, count)
+    after = _cpu(server["pid"], backends)
+    requests = count + 10
+    return times, tuple((a - b) * 1000 / requests for a, b in zip(after, before, strict=True))
+
+
 def pct(values, q):
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
-def one_round(port, ids, headers, args):
+def one_round(port, ids, headers, args, server):
     rows = []
-    bare_single = single(port, "/bench/bare", {}, args.single)
+    bare_single, bare_cpu = single_with_cpu(port, "/bench/bare", {}, args.single, server)
     for name, (template, single_goal, ratio_goal) in ENDPOINTS.items():
         path = template.format(**ids)
         bare_rps, _, _ = wrk(port, "/bench/bare", {}, args.seconds, args.connections)
         rps, bad, errors = wrk(port, path, headers, args.seconds, args.connections)
-        times = single(port, path, headers, args.single)
+        times, cpu = single_with_cpu(port, path, headers, args.single, server)
         rows.append(
             {
                 "name": name,
                 "p50": pct(times, 50),
                 "p95": pct(times, 95),
+                "cpu": cpu,
                 "rps": rps,
                 "bare_rps": bare_rps,
                 "ratio": rps / bare_rps,
@@ -184,7 +242,12 @@ def one_round(port, ids, headers, args):
                 "ratio_goal": ratio_goal,
             }
         )
-    return {"bare_p50": pct(bare_single, 50), "bare_p95": pct(bare_single, 95), "rows": rows}
+    return {
+        "bare_p50": pct(bare_single, 50),
+        "bare_p95": pct(bare_single, 95),
+        "bare_cpu": bare_cpu,
+        "rows": rows,
+    }
 
 
 def verdict(value, goal, better_low):
@@ -202,14 +265,16 @@ def report(rounds, args):
         )
         print(
             f"  {'bare Flask endpoint (baseline)':<38} one request p50 {r['bare_p50']:6.2f} ms"
-            f"  p95 {r['bare_p95']:6.2f} ms"
+            f"  p95 {r['bare_p95']:6.2f} ms | CPU per request: web {r['bare_cpu'][0]:.2f} ms,"
+            f" PostgreSQL {r['bare_cpu'][1]:.2f} ms"
         )
         for row in r["rows"]:
             print(
                 f"  {row['name']:<38} one request p50 {row['p50']:6.2f} ms  p95 "
                 f"{row['p95']:6.2f} ms | {row['rps']:7.1f} req/s vs bare {row['bare_rps']:7.1f}"
                 f" = {row['ratio']:5.3f}x  (non-2xx {row['bad']}, socket errors "
-                f"{row['errors']})"
+                f"{row['errors']}) | CPU per request: web {row['cpu'][0]:.2f} ms, PostgreSQL"
+                f" {row['cpu'][1]:.2f} ms"
             )
     print("\nworst of the rounds, against the goals (issue 16):")
     for j, (name, *_rest) in enumerate(ENDPOINTS.items()):
@@ -217,11 +282,16 @@ def report(rounds, args):
         p50 = max(row["p50"] for row in rows)
         ratio = min(row["ratio"] for row in rows)
         row = rows[0]
+        web = max(row["cpu"][0] for row in rows)
+        pg = max(row["cpu"][1] for row in rows)
         print(
             f"  {name:<38} one request p50 {p50:6.2f} ms "
             f"({verdict(p50, row['single_goal'], True)}); "
-            f"throughput {ratio:5.3f}x bare ({verdict(ratio, row['ratio_goal'], False)})"
+            f"throughput {ratio:5.3f}x bare ({verdict(ratio, row['ratio_goal'], False)}); "
+            f"CPU per request web {web:.2f} ms + PostgreSQL {pg:.2f} ms"
         )
+    bare = max(r["bare_cpu"][0] for r in rounds)
+    print(f"  {'bare Flask endpoint (baseline)':<38} CPU per request web {bare:.2f} ms")
 
 
 def main(argv=None):
@@ -262,11 +332,13 @@ def main(argv=None):
         wait_up(port, proc)
         headers = {"Authorization": f"Bearer {login(port, 'dispatch01')}"}
         rounds = []
+        server = {"pid": proc.pid, "engine": sa.create_engine(env["DATABASE_URL"])}
         for _ in range(args.rounds):
             load_before = os.getloadavg()[0]
-            r = one_round(port, ids, headers, args)
+            r = one_round(port, ids, headers, args, server)
             r["load"] = (load_before, os.getloadavg()[0])
             rounds.append(r)
+        server["engine"].dispose()
         report(rounds, args)
     finally:
         proc.terminate()
