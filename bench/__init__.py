@@ -5,6 +5,9 @@ drops it at the end, so no application data is touched.
 """
 
 import os
+import socket
+import subprocess
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 
@@ -52,3 +55,39 @@ def bench_app(name, **config):
     with app.app_context():
         upgrade()
     return app, db, url
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop(processes, grace=20):
+    """Terminate every process; kill the ones still running `grace` seconds later."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def serving(app, url, processes, keep=False):
+    """The body runs while `processes` serve the bench database `url`; then they stop, the
+    app lets its connections go and the database is dropped (kept with `keep`)."""
+    try:
+        yield
+    finally:
+        stop(processes)
+        with app.app_context():
+            from app.extensions import db
+
+            db.session.remove()
+            db.engine.dispose()
+        if not keep:
+            drop_database(url)
+        print(f"  load average at the end {os.getloadavg()[0]:.1f}")

@@ -35,18 +35,16 @@ from app.auth.models import User
 from app.database import point_wkt
 from app.dispatch.models import ServiceZone, Skill, Team, Technician
 from app.extensions import db
-from bench import bench_app, drop_database
+from bench import bench_app, free_port, serving
 from bench.bench_live import (
     PREFIX,
     SECRET,
     SQUARE,
     Http,
     Stream,
-    free_port,
     order_body,
     pct,
     start,
-    stop,
     timed_calls,
     wait_up,
 )
@@ -358,16 +356,8 @@ def main(argv=None):
         db.session.remove()
     port = free_port()
     processes = start("live", url.render_as_string(False), app.config["REDIS_URL"], port, 500)
-    try:
+    with serving(app, url, processes, keep=args.keep):
         uvloop.run(run(app, args, port, people))
-    finally:
-        stop(processes)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        if not args.keep:
-            drop_database(url)
-        print(f"  load average at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

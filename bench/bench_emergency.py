@@ -15,7 +15,6 @@ import argparse
 import http.client
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,7 +29,7 @@ from app.auth.models import User
 from app.database import point_wkt
 from app.dispatch.models import ServiceZone, Skill, Team, Technician
 from app.extensions import db
-from bench import bench_app, drop_database
+from bench import bench_app, drop_database, free_port, stop
 
 SQUARE = (
     "SRID=4326;MULTIPOLYGON(((121.10 36.72,121.22 36.72,121.22 36.82,121.10 36.82,121.10 36.72)))"
@@ -67,12 +66,6 @@ def seed():
     db.session.add(tech)
     db.session.commit()
     return {role: tokens.access_token(user) for role, user in people.items()}
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start(url, redis_url, port, processes):
@@ -115,17 +108,6 @@ def start(url, redis_url, port, processes):
         except requests.RequestException:
             time.sleep(0.5)
     raise RuntimeError("gunicorn did not start")
-
-
-def stop(processes):
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 class StreamReader(threading.Thread):
@@ -265,7 +247,7 @@ def main(argv=None):
     finally:
         if stream is not None:
             stream.conn.close()
-        stop(processes)
+        stop(processes, grace=10)
         if not args.keep:
             drop_database(url)
 

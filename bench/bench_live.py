@@ -36,7 +36,6 @@ import multiprocessing
 import os
 import pathlib
 import resource
-import socket
 import statistics
 import subprocess
 import sys
@@ -51,7 +50,7 @@ from app.auth.models import User
 from app.database import point_wkt
 from app.dispatch.models import ServiceZone, Skill, Team, Technician
 from app.extensions import db
-from bench import bench_app, drop_database
+from bench import bench_app, free_port, serving
 
 SQUARE = (
     "SRID=4326;MULTIPOLYGON(((121.10 36.72,121.22 36.72,121.22 36.82,121.10 36.82,121.10 36.72)))"
@@ -101,12 +100,6 @@ def seed(count):
     )
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start(kind, url, redis_url, port, streams, web_only=False):
     env = {
         **os.environ,
@@ -130,17 +123,6 @@ def start(kind, url, redis_url, port, streams, web_only=False):
     if not web_only:
         processes.append(subprocess.Popen([sys.executable, "worker.py"], **quiet))
     return processes
-
-
-def stop(processes):
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def web_pids(master_pid):
@@ -711,16 +693,8 @@ def main(argv=None):
     twin = free_port() if args.server == "live" and not args.fan_out_only else None
     if twin:
         processes += start("live", url.render_as_string(False), redis_url, twin, 0, web_only=True)
-    try:
+    with serving(app, url, processes, keep=args.keep):
         uvloop.run(run(app, staff, techs, args, port, processes[0].pid, twin))
-    finally:
-        stop(processes)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        if not args.keep:
-            drop_database(url)
-        print(f"  load average at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

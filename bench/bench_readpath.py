@@ -22,7 +22,6 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,7 +31,7 @@ import sqlalchemy as sa
 
 from app.demo import loader
 from app.extensions import db
-from bench import bench_app, drop_database
+from bench import bench_app, drop_database, free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXTRA_QUEUE_ORDERS = 60
@@ -44,12 +43,6 @@ ENDPOINTS = {
     "GET /api/dispatch/queue (50 items)": ("/api/dispatch/queue?per_page=50", 10.0, None),
     "GET /api/workorders/{id}/suggestions": ("/api/workorders/{new}/suggestions", 5.0, None),
 }
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def web_command(port):
