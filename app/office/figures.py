@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from app.calendar.rules import TZ
 from app.extensions import db
 from app.office import summary
+from app.office.models import COUNTS, SCORES
 from app.workorders.states import OPEN_STATUSES
 
 HOUR = 3600.0
@@ -119,17 +120,7 @@ COHORT = """
     LEFT JOIN technicians tech ON tech.id = g.technician_id
     LEFT JOIN teams team ON team.id = tech.team_id
 """
-COUNTS = (
-    "received",
-    "completed",
-    "on_time",
-    "first_visit",
-    "reschedules",
-    "arrivals",
-    "flagged",
-    "answered",
-)
-QUESTIONS = ("overall", "timeliness", "attitude", "professionalism")
+QUESTIONS = tuple(score for score in SCORES if score != "site_clean")  # the form's 1-5 answers
 
 
 def cohort(f):
@@ -138,10 +129,7 @@ def cohort(f):
     sql = COHORT.format(
         facts=summary.facts(f),
         sums=", ".join(f"coalesce(sum({c}), 0)::bigint AS {c}" for c in COUNTS),
-        averages=", ".join(
-            f"sum({c})::numeric / nullif(sum(answered), 0) AS {c}"
-            for c in QUESTIONS + ("site_clean",)
-        ),
+        averages=", ".join(f"sum({c})::numeric / nullif(sum(answered), 0) AS {c}" for c in SCORES),
     )
     rows = _all(sql, f)
     total = next(r for r in rows if r["all_weeks"] and r["all_technicians"])

@@ -19,15 +19,12 @@ which records changes to days before its own today.
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.office.models import SUMMARY_COLUMNS
 
 LOCAL = "'Asia/Shanghai'"
 LOCK_KEY = 1_400_014  # pg_advisory_xact_lock: one summariser at a time
 SUMMARISE_AFTER_DAYS = 2
-COLUMNS = (
-    "day, team_id, zone_id, type_code, technician_id, received, completed, on_time, "
-    "first_visit, reschedules, arrivals, flagged, answered, overall, timeliness, attitude, "
-    "professionalism, site_clean, complete_s, accept_s, arrive_s"
-)
+COLUMNS = ", ".join(SUMMARY_COLUMNS)
 
 
 def _local_day_bounds(day):
