@@ -5,118 +5,90 @@ from app.common.exports import workbook
 from app.complaints.models import KIND_LABELS_ZH
 from app.office import figures
 
-# section, key, label, unit, definition (shown on the page beside the figure)
-FIGURES = (
-    (
-        "orders",
-        "received",
-        "受理工单",
-        "件",
-        "期间内受理(创建)的工单数;以下工单指标均针对这批工单。",
+# Each section's figures: key, label, unit, definition (shown on the page beside the figure).
+FIGURES_BY_SECTION = {
+    "orders": (
+        ("received", "受理工单", "件", "期间内受理(创建)的工单数;以下工单指标均针对这批工单。"),
+        ("completed", "已完工", "件", "上述工单中已完工(含其后关闭)的件数。"),
+        ("on_time_pct", "按时完工率", "%", "已完工工单中,完工时间不晚于时限的比例。"),
+        (
+            "overdue_now",
+            "当前超期",
+            "件",
+            "此刻仍未完工、已过时限的工单(按班组、片区、类型筛选,不限期间)。",
+        ),
+        ("median_hours", "完工用时中位数", "小时", "从受理到完工的时长,已完工工单的中位数。"),
+        ("p90_hours", "完工用时90分位", "小时", "90%的已完工工单在此时长内完工。"),
+        ("emergencies", "抢修工单", "件", "期间内受理的抢修类工单数(类型标为抢修)。"),
+        (
+            "emergency_accept_minutes",
+            "抢修接单用时中位数",
+            "分钟",
+            "抢修工单从受理到维修工接单的时长中位数。",
+        ),
+        (
+            "emergency_arrive_minutes",
+            "抢修到场用时中位数",
+            "分钟",
+            "抢修工单从受理到维修工到场的时长中位数。",
+        ),
     ),
-    ("orders", "completed", "已完工", "件", "上述工单中已完工(含其后关闭)的件数。"),
-    (
-        "orders",
-        "on_time_pct",
-        "按时完工率",
-        "%",
-        "已完工工单中,完工时间不晚于时限的比例。",
+    "visits": (
+        (
+            "first_visit_pct",
+            "一次上门完成率",
+            "%",
+            "已完工工单中,未改约、未退回派单队列即完成的比例。",
+        ),
+        ("reschedules", "改约次数", "次", "上述工单的改约(重新约定上门时间)次数。"),
+        (
+            "flagged_arrivals",
+            "到场位置偏远",
+            "次",
+            "到场时位置离工单地点超出允许距离、被标记的次数。",
+        ),
+        ("flagged_pct", "到场偏远比例", "%", "被标记的到场占全部到场记录的比例。"),
     ),
-    (
-        "orders",
-        "overdue_now",
-        "当前超期",
-        "件",
-        "此刻仍未完工、已过时限的工单(按班组、片区、类型筛选,不限期间)。",
+    "surveys": (
+        (
+            "answered_pct",
+            "征求意见书回收率",
+            "%",
+            "已完工工单中,用户填写了满意度征求意见书的比例。",
+        ),
+        ("avg_overall", "总体满意度", "分(1-5)", "征求意见书“总体评价”的平均分。"),
+        ("avg_timeliness", "及时性", "分(1-5)", "“上门及时”的平均分。"),
+        ("avg_attitude", "服务态度", "分(1-5)", "“服务态度”的平均分。"),
+        ("avg_professionalism", "专业水平", "分(1-5)", "“专业水平”的平均分。"),
+        ("site_clean_pct", "现场清洁", "%", "用户确认完工后现场已清理干净的比例。"),
     ),
-    ("orders", "median_hours", "完工用时中位数", "小时", "从受理到完工的时长,已完工工单的中位数。"),
-    ("orders", "p90_hours", "完工用时90分位", "小时", "90%的已完工工单在此时长内完工。"),
-    ("orders", "emergencies", "抢修工单", "件", "期间内受理的抢修类工单数(类型标为抢修)。"),
-    (
-        "orders",
-        "emergency_accept_minutes",
-        "抢修接单用时中位数",
-        "分钟",
-        "抢修工单从受理到维修工接单的时长中位数。",
+    "complaints": (
+        ("received", "受理投诉", "件", "期间内受理的投诉数(按班组筛选时为该部门的投诉)。"),
+        ("justified", "经查属实", "件", "部门处理时认定属实的投诉;未经部门认定的按受理时的判断。"),
+        ("sensitive", "敏感投诉", "件", "标为敏感、答复须经总经理批示的投诉。"),
+        (
+            "handoff_on_time_pct",
+            "按时移交率",
+            "%",
+            "已移交的投诉中,在移交时限内移交责任部门的比例。",
+        ),
+        (
+            "within_24h_pct",
+            "24小时内处理率",
+            "%",
+            "已处理的投诉中,自移交起24小时内处理完毕的比例。",
+        ),
+        (
+            "within_48h_pct",
+            "48小时内处理率",
+            "%",
+            "已处理的投诉中,自移交起48小时内(含特殊情况延期)处理完毕的比例。",
+        ),
+        ("follow_up_satisfied_pct", "回访满意率", "%", "已回访的投诉中,用户表示满意的比例。"),
     ),
-    (
-        "orders",
-        "emergency_arrive_minutes",
-        "抢修到场用时中位数",
-        "分钟",
-        "抢修工单从受理到维修工到场的时长中位数。",
-    ),
-    (
-        "visits",
-        "first_visit_pct",
-        "一次上门完成率",
-        "%",
-        "已完工工单中,未改约、未退回派单队列即完成的比例。",
-    ),
-    ("visits", "reschedules", "改约次数", "次", "上述工单的改约(重新约定上门时间)次数。"),
-    (
-        "visits",
-        "flagged_arrivals",
-        "到场位置偏远",
-        "次",
-        "到场时位置离工单地点超出允许距离、被标记的次数。",
-    ),
-    ("visits", "flagged_pct", "到场偏远比例", "%", "被标记的到场占全部到场记录的比例。"),
-    (
-        "surveys",
-        "answered_pct",
-        "征求意见书回收率",
-        "%",
-        "已完工工单中,用户填写了满意度征求意见书的比例。",
-    ),
-    ("surveys", "avg_overall", "总体满意度", "分(1-5)", "征求意见书“总体评价”的平均分。"),
-    ("surveys", "avg_timeliness", "及时性", "分(1-5)", "“上门及时”的平均分。"),
-    ("surveys", "avg_attitude", "服务态度", "分(1-5)", "“服务态度”的平均分。"),
-    ("surveys", "avg_professionalism", "专业水平", "分(1-5)", "“专业水平”的平均分。"),
-    ("surveys", "site_clean_pct", "现场清洁", "%", "用户确认完工后现场已清理干净的比例。"),
-    (
-        "complaints",
-        "received",
-        "受理投诉",
-        "件",
-        "期间内受理的投诉数(按班组筛选时为该部门的投诉)。",
-    ),
-    (
-        "complaints",
-        "justified",
-        "经查属实",
-        "件",
-        "部门处理时认定属实的投诉;未经部门认定的按受理时的判断。",
-    ),
-    ("complaints", "sensitive", "敏感投诉", "件", "标为敏感、答复须经总经理批示的投诉。"),
-    (
-        "complaints",
-        "handoff_on_time_pct",
-        "按时移交率",
-        "%",
-        "已移交的投诉中,在移交时限内移交责任部门的比例。",
-    ),
-    (
-        "complaints",
-        "within_24h_pct",
-        "24小时内处理率",
-        "%",
-        "已处理的投诉中,自移交起24小时内处理完毕的比例。",
-    ),
-    (
-        "complaints",
-        "within_48h_pct",
-        "48小时内处理率",
-        "%",
-        "已处理的投诉中,自移交起48小时内(含特殊情况延期)处理完毕的比例。",
-    ),
-    (
-        "complaints",
-        "follow_up_satisfied_pct",
-        "回访满意率",
-        "%",
-        "已回访的投诉中,用户表示满意的比例。",
-    ),
+}
+FIGURES = tuple(
+    (section, *figure) for section, rows in FIGURES_BY_SECTION.items() for figure in rows
 )
 SECTIONS = {
     "orders": "工单",
