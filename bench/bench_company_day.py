@@ -69,7 +69,7 @@ def seed(args):
     skills = db.session.scalars(sa.select(Skill)).all()
 
     def person(name, role, **kw):
-        user = User(username=name, password_hash="-", display_name=name, role=role, **kw)
+        user = User(username=name, password_hash="-", display_name=name, roles=[role], **kw)
         db.session.add(user)
         return user
 

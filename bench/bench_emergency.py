@@ -47,7 +47,7 @@ def seed():
             username=f"bench_{role}",
             password_hash="-",
             display_name=role,
-            role=role,
+            roles=[role],
             team_id=team.id,
         )
         for role in ("technician", "hotline_agent", "dispatcher")

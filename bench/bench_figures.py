@@ -40,9 +40,10 @@ INSERT INTO service_zones (id, code, name, team_id, geom)
   SELECT i, 'Z' || i, '片区' || i, i,
          ST_Multi(ST_MakeEnvelope(121 + i * 0.01, 36.7, 121.01 + i * 0.01, 36.71, 4326))
   FROM generate_series(1, 10) i;
-INSERT INTO users (id, username, password_hash, display_name, role, active, created_at)
+INSERT INTO users (id, username, password_hash, display_name, roles, active, created_at)
   SELECT i, 'u' || i, '-', '用户' || i,
-         CASE WHEN i <= 100 THEN 'technician' ELSE 'hotline_agent' END::user_role, true, now()
+         ARRAY[CASE WHEN i <= 100 THEN 'technician' ELSE 'hotline_agent' END::user_role],
+         true, now()
   FROM generate_series(1, 110) i;
 INSERT INTO technicians (id, user_id, employee_no, name, team_id, base_point, status, on_call,
                          max_open_orders, created_at)

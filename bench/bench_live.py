@@ -67,7 +67,7 @@ def seed(count):
     db.session.flush()
     db.session.add(ServiceZone(code="QXZ", name="城区", team_id=team.id, geom=SQUARE))
     staff = {
-        role: User(username=f"b_{role}", password_hash="-", display_name=role, role=role)
+        role: User(username=f"b_{role}", password_hash="-", display_name=role, roles=[role])
         for role in ("hotline_agent", "dispatcher")
     }
     db.session.add_all(staff.values())
@@ -76,7 +76,7 @@ def seed(count):
             username=f"b_tech{n}",
             password_hash="-",
             display_name=f"t{n}",
-            role="technician",
+            roles=["technician"],
             team_id=team.id,
         )
         for n in range(count + 1)

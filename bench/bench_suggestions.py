@@ -84,11 +84,11 @@ def populate(engine, n, seed=11):
         raw = conn.connection.dbapi_connection
         with raw.cursor() as cur:
             with cur.copy(
-                "COPY users (username, password_hash, display_name, role, active, "
+                "COPY users (username, password_hash, display_name, roles, active, "
                 "created_at) FROM STDIN"
             ) as copy:
                 for i in range(n):
-                    copy.write_row((f"bt{i}", "-", f"师傅{i}", "technician", True, now))
+                    copy.write_row((f"bt{i}", "-", f"师傅{i}", ["technician"], True, now))
         conn.execute(
             sa.text("""
             INSERT INTO technicians (user_id, employee_no, name, team_id, base_point, status,

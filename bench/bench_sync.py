@@ -84,10 +84,13 @@ def seed(app, orders):
             username=f"bench-agent-{run}",
             password_hash="-",
             display_name="坐席",
-            role="hotline_agent",
+            roles=["hotline_agent"],
         )
         user = User(
-            username=f"bench-tech-{run}", password_hash="-", display_name="师傅", role="technician"
+            username=f"bench-tech-{run}",
+            password_hash="-",
+            display_name="师傅",
+            roles=["technician"],
         )
         db.session.add_all([team, agent, user])
         db.session.flush()

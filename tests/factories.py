@@ -35,15 +35,16 @@ class Factories:
     def __init__(self, app):
         self.app = app
 
-    def user(self, role="hotline_agent", username=None, **kw):
+    def user(self, role="hotline_agent", username=None, roles=None, **kw):
+        """A user holding `role`, or every role of `roles` (e.g. agent and department lead)."""
         n = next(_seq)
         user = User(
             username=username or f"{role}{n}",
             password_hash=_password_hash(),
             display_name=kw.pop("display_name", f"{role} {n}"),
-            role=role,
             **kw,
         )
+        user.set_roles(roles or [role])
         db.session.add(user)
         db.session.commit()
         return user

@@ -96,7 +96,7 @@ def test_a_unique_race_is_a_409_not_a_500(client, make, app, monkeypatch):
         with db.engine.begin() as conn:  # the other request, on its own connection
             conn.execute(
                 sa.insert(User).values(
-                    username="agent77", password_hash="x", display_name="对手", role="admin"
+                    username="agent77", password_hash="x", display_name="对手", roles=["admin"]
                 )
             )
         return check_team(team_id)
@@ -109,7 +109,7 @@ def test_a_unique_race_is_a_409_not_a_500(client, make, app, monkeypatch):
             "username": "agent77",
             "password": "x7#Lq9-river-Tide",
             "display_name": "坐席",
-            "role": "hotline_agent",
+            "roles": ["hotline_agent"],
         },
     )
     assert resp.status_code == 409, resp.json

@@ -5,6 +5,7 @@ from flask.views import MethodView
 
 from app.auth import services
 from app.auth.models import User
+from app.auth.permissions import current_user
 from app.auth.roles import Role
 from app.auth.schemas import AdminUserSchema, UserCreateSchema, UserUpdateSchema
 from app.common.transaction import commits
@@ -29,7 +30,7 @@ class UserViews(MethodView):
     @blp.response(201, AdminUserSchema)
     @commits
     def post(self, data):
-        """Create a user with a role"""
+        """Create a user with one or more roles"""
         user = services.create_user(data)
         return user
 
@@ -41,9 +42,9 @@ class UserByIdViews(MethodView):
     @blp.response(200, AdminUserSchema)
     @commits
     def patch(self, data, user_id):
-        """Change a user's role, team, password or deactivate them (users are never deleted)"""
+        """Change a user's roles, team, password or deactivate them (users are never deleted)"""
         user = db.session.get(User, user_id)
         if user is None:
             raise NotFound()
-        services.update_user(user, data)
+        services.update_user(user, data, by=current_user())
         return user

@@ -1,9 +1,10 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.auth.roles import ROLES
+from app.auth.roles import ROLES, role_set
 from app.database import utcnow
 from app.extensions import db
 
@@ -15,7 +16,11 @@ class User(db.Model):
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     display_name: Mapped[str] = mapped_column(sa.String(100))
-    role: Mapped[str] = mapped_column(sa.Enum(*ROLES, name="user_role"))
+    # Every role the person holds (a department lead who also takes hotline calls holds two).
+    # An array on the row rather than a table beside it: the set is read with the user on every
+    # request (one row, no join), is small and closed (the six roles), and changes only by an
+    # admin, who replaces it whole (`holds`/`holding` below are the only readers).
+    roles: Mapped[list[str]] = mapped_column(ARRAY(sa.Enum(*ROLES, name="user_role")))
     phone: Mapped[str | None] = mapped_column(sa.String(32))
     team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id"))
     active: Mapped[bool] = mapped_column(default=True)
@@ -24,8 +29,23 @@ class User(db.Model):
     # it was issued under, so the older ones stop working at once.
     token_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
+    __table_args__ = (sa.CheckConstraint("cardinality(roles) >= 1", name="holds_a_role"),)
+
+    def holds(self, *roles):
+        """Whether the person holds any of `roles`."""
+        return not set(self.roles or ()).isdisjoint(roles)
+
+    @classmethod
+    def holding(cls, role):
+        """SQL: the users who hold `role` (among others, perhaps)."""
+        return cls.roles.contains([role])
+
+    def set_roles(self, roles):
+        """Replace the person's roles, kept in one order (app.auth.roles.ROLES) without repeats."""
+        self.roles = role_set(roles)
+
     def __repr__(self):
-        return f"<User {self.username} {self.role}>"
+        return f"<User {self.username} {','.join(self.roles or ())}>"
 
 
 class LoginAttempt(db.Model):

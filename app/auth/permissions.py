@@ -1,9 +1,15 @@
-"""Who may call what: bearer tokens and declared roles; object checks live in services."""
+"""Who may call what: bearer tokens and declared roles; object checks live in services.
+
+A person may hold several roles. A request is allowed when they hold any role the endpoint
+names, and acts in the widest of those (app.auth.roles.widest): that role decides how far the
+services narrow what it sees (a department lead's department, a technician's own orders), and
+names it in the events it writes.
+"""
 
 from flask import g, request
 
 from app.auth import sessions, tokens
-from app.auth.roles import SEE_PHONE_NUMBERS
+from app.auth.roles import SEE_PHONE_NUMBERS, widest
 from app.errors import Forbidden, Unauthorized
 
 
@@ -12,9 +18,9 @@ def require_user(roles=()):
     if not header.startswith("Bearer "):
         raise Unauthorized()
     user = user_from_access_token(header[len("Bearer ") :].strip())
-    if roles and user.role not in roles:
+    if roles and not user.holds(*roles):
         raise Forbidden()
-    g.user = user
+    g.user, g.acting_role = user, widest(user.roles, roles)
     return user
 
 
@@ -27,8 +33,21 @@ def current_user():
     return g.get("user")
 
 
+def acting_role(user):
+    """The role `user` acts in: the request's, if they made it; else the widest they hold."""
+    signed_in = g.get("user")
+    if signed_in is not None and signed_in.id == user.id and g.get("acting_role"):
+        return g.acting_role
+    return widest(user.roles)
+
+
+def act_as(role):
+    """A service that found which of the person's roles a step is theirs by says so."""
+    g.acting_role = role
+
+
 def can_see_phone(user):
-    return user is not None and user.role in SEE_PHONE_NUMBERS
+    return user is not None and user.holds(*SEE_PHONE_NUMBERS)
 
 
 def mask_phone(phone, user=None):

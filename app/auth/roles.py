@@ -1,7 +1,8 @@
 """Who a user is at work: the six roles, their Chinese names, and the named groups routes use.
 
 One name per set of people (SPEC R7): a route asks for a group by what the people in it do,
-never by a tuple of its own. `Role` members are strings, so they compare with `user.role`.
+never by a tuple of its own. `Role` members are strings, so they compare with the strings of
+`user.roles` (a person may hold several: `user.holds(*group)`).
 """
 
 from enum import StrEnum
@@ -17,6 +18,31 @@ class Role(StrEnum):
 
 
 ROLES = tuple(role.value for role in Role)
+# A person may hold several roles. An endpoint open to more than one acts for them in the role
+# that sees most (a lead who is also an agent lists every complaint, as an agent; on a
+# lead-only step they act as the lead, narrowed to their department); so do their events.
+WIDEST_FIRST = (
+    Role.ADMIN,
+    Role.GENERAL_MANAGER,
+    Role.DISPATCHER,
+    Role.HOTLINE_AGENT,
+    Role.DEPARTMENT_LEAD,
+    Role.TECHNICIAN,
+)
+
+
+def role_set(roles):
+    """Roles as stored and shown: each once, in the order of ROLES."""
+    held = {str(role) for role in roles}
+    return [role for role in ROLES if role in held]
+
+
+def widest(roles, allowed=()):
+    """The role a person acts in: of those they hold (and `allowed`, if given), the widest."""
+    held = set(roles) & set(allowed) if allowed else set(roles)
+    return next((role for role in WIDEST_FIRST if role in held), None)
+
+
 NAMES_ZH = {
     Role.HOTLINE_AGENT: "热线坐席",
     Role.DISPATCHER: "调度员",

@@ -3,6 +3,26 @@ import marshmallow as ma
 from app.auth.roles import ROLES
 
 
+def roles_field(**kw):
+    """The roles a person holds: one or more of ROLES, each once."""
+    return ma.fields.List(
+        ma.fields.String(validate=ma.validate.OneOf(ROLES)),
+        validate=[
+            ma.validate.Length(1, error="至少选择一个角色 / at least one role"),
+            _no_repeats,
+        ],
+        metadata={
+            "description": "Every role the person holds, e.g. [hotline_agent, department_lead]"
+        },
+        **kw,
+    )
+
+
+def _no_repeats(roles):
+    if len(set(roles)) != len(roles):
+        raise ma.ValidationError("角色重复 / a role is listed twice")
+
+
 class LoginSchema(ma.Schema):
     username = ma.fields.String(required=True, validate=ma.validate.Length(1, 64))
     password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(1, 200))
@@ -16,7 +36,7 @@ class UserSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     username = ma.fields.String()
     display_name = ma.fields.String()
-    role = ma.fields.String(validate=ma.validate.OneOf(ROLES))
+    roles = ma.fields.List(ma.fields.String())
     team_id = ma.fields.Integer(allow_none=True)
 
 
@@ -34,7 +54,7 @@ class UserCreateSchema(ma.Schema):
     )
     password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(8, 200))
     display_name = ma.fields.String(required=True, validate=ma.validate.Length(1, 100))
-    role = ma.fields.String(required=True, validate=ma.validate.OneOf(ROLES))
+    roles = roles_field(required=True)
     phone = ma.fields.String(validate=ma.validate.Length(1, 32))
     team_id = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(1, 2**31 - 1))
 
@@ -42,7 +62,7 @@ class UserCreateSchema(ma.Schema):
 class UserUpdateSchema(ma.Schema):
     password = ma.fields.String(load_only=True, validate=ma.validate.Length(8, 200))
     display_name = ma.fields.String(validate=ma.validate.Length(1, 100))
-    role = ma.fields.String(validate=ma.validate.OneOf(ROLES))
+    roles = roles_field()
     phone = ma.fields.String(allow_none=True, validate=ma.validate.Length(1, 32))
     team_id = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(1, 2**31 - 1))
     active = ma.fields.Boolean()

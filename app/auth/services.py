@@ -8,6 +8,7 @@ from flask import current_app
 
 from app.auth import passwords, sessions
 from app.auth.models import LoginAttempt, User
+from app.auth.roles import Role, role_set
 from app.database import utcnow
 from app.errors import Conflict, Invalid, TooManyRequests, Unauthorized
 from app.extensions import db
@@ -104,22 +105,32 @@ def create_user(data):
     _check_team(data.get("team_id"))
     _check_password(data["password"], data)
     user = User(
-        **{k: v for k, v in data.items() if k != "password"},
+        **{k: v for k, v in data.items() if k not in ("password", "roles")},
         password_hash=hash_password(data["password"]),
     )
+    user.set_roles(data["roles"])
     db.session.add(user)
     db.session.flush()
     return user
 
 
-def update_user(user, data):
-    """Apply an admin's change; a new password, role or deactivation ends every sign-in."""
+def update_user(user, data, by=None):
+    """Apply an admin's change; a new password, a change of roles or deactivation ends every
+    sign-in."""
     _check_team(data.get("team_id"))
+    if by is not None and by.id == user.id and Role.ADMIN not in data.get("roles", user.roles):
+        raise Conflict(
+            "不能取消自己的管理员角色 / an admin cannot take the admin role from themselves",
+            errors={"roles": ["须保留管理员角色 / keep admin"]},
+            code="own_admin_role",
+        )
     reason = _revocation_reason(user, data)
     if "password" in data:
         details = {n: data.get(n, getattr(user, n)) for n in ("display_name", "phone")}
         _check_password(data["password"], {"username": user.username, **details})
         user.password_hash = hash_password(data.pop("password"))
+    if "roles" in data:
+        user.set_roles(data.pop("roles"))
     for name, value in data.items():
         setattr(user, name, value)
     if reason:
@@ -131,7 +142,7 @@ def update_user(user, data):
 def _revocation_reason(user, data):
     if "password" in data:
         return "password_changed"
-    if data.get("role", user.role) != user.role:
+    if "roles" in data and role_set(data["roles"]) != list(user.roles):
         return "role_changed"
     if data.get("active", user.active) is False and user.active:
         return "deactivated"

@@ -37,7 +37,7 @@ def read(token, purpose):
 def access_token(user, session_id=None):
     """An access JWT bound to the user's token version and, from a sign-in, to its session."""
     minutes = current_app.config["ACCESS_TOKEN_MINUTES"]
-    claims = {"role": user.role, "ver": user.token_version}
+    claims = {"roles": list(user.roles), "ver": user.token_version}
     if session_id:
         claims["sid"] = session_id
     return issue(user.id, "access", timedelta(minutes=minutes), **claims)

@@ -1,9 +1,15 @@
-"""Who sees which complaint: a department lead sees their department's; other staff see all."""
+"""Who sees which complaint: a department lead sees their department's; other staff see all.
+
+A person acting as a lead (a lead-only step, or a lead who holds no wider office role) is
+narrowed to their departments; one who also takes hotline calls lists every complaint as an
+agent does, but signs for, extends or answers only their departments' (app.auth.permissions).
+"""
 
 import sqlalchemy as sa
 from flask import g
 
 from app.auth.models import User
+from app.auth.permissions import act_as, acting_role
 from app.auth.roles import Role
 from app.complaints.models import Complaint, ComplaintReply
 from app.dispatch.models import Team
@@ -22,7 +28,7 @@ def department_ids_of(user):
 
 def visible_to(user, stmt):
     """`stmt` narrowed to the complaints `user` may see (as app/workorders/services.py's)."""
-    if user.role == Role.DEPARTMENT_LEAD:
+    if acting_role(user) == Role.DEPARTMENT_LEAD:
         return stmt.where(Complaint.department_id.in_(department_ids_of(user) or {-1}))
     return stmt
 
@@ -33,7 +39,7 @@ def visible_departments(user, department_id=None):
     The complaint rule applied to reports: a lead sees their departments only, and asking for
     another department is a 404, as asking for its complaint is.
     """
-    if user.role != Role.DEPARTMENT_LEAD:
+    if acting_role(user) != Role.DEPARTMENT_LEAD:
         return None if department_id is None else {department_id}
     own = department_ids_of(user)
     if department_id is None:
@@ -56,10 +62,12 @@ def get_for(user, complaint_id, lock=False, options=()):
 
 
 def require_caller(user, complaint):
-    """Who phones the customer about this complaint (R4.4): the lead of its department (whom
-    `get_for` has already narrowed to it), or the agent who took it (首接责任制)."""
-    if user.role == Role.DEPARTMENT_LEAD or complaint.received_by_id == user.id:
-        return
+    """Who phones the customer about this complaint (R4.4): the agent who took it (首接责任制),
+    or a lead of its department; the contact and its event name the role they called in."""
+    if user.holds(Role.HOTLINE_AGENT) and complaint.received_by_id == user.id:
+        return act_as(Role.HOTLINE_AGENT)
+    if user.holds(Role.DEPARTMENT_LEAD) and complaint.department_id in department_ids_of(user):
+        return act_as(Role.DEPARTMENT_LEAD)
     raise Forbidden(
         "只有受理此投诉的坐席或责任部门可以记录联系 / only the agent who took this complaint "
         "or its department may log contacts with the customer",

@@ -32,7 +32,9 @@ def supervisor_of(user_id):
 
 def general_managers():
     return set(
-        db.session.scalars(sa.select(User.id).where(User.role == Role.GENERAL_MANAGER, User.active))
+        db.session.scalars(
+            sa.select(User.id).where(User.holding(Role.GENERAL_MANAGER), User.active)
+        )
     )
 
 

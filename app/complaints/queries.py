@@ -61,6 +61,8 @@ def filtered(args, user, now=None):
             stmt = stmt.where(getattr(Complaint, name) == args[name])
     if args.get("mine"):
         stmt = stmt.where(Complaint.received_by_id == user.id)
+    if args.get("my_departments"):
+        stmt = stmt.where(Complaint.department_id.in_(access.department_ids_of(user) or {-1}))
     if args.get("deadline"):
         stmt = stmt.where(deadline_condition(args["deadline"], now))
     if args.get("awaiting_approval"):

@@ -162,6 +162,6 @@ def _require_reply(reply, *statuses):
 
 def _leader(user_id):
     leader = db.session.get(User, user_id)
-    if leader is None or not leader.active or leader.role not in LEADERS:
+    if leader is None or not leader.active or not leader.holds(*LEADERS):
         raise Invalid(errors={"leader_in_charge_id": ["须为在岗的领导 / must be an active leader"]})
     return leader

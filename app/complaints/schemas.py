@@ -85,6 +85,11 @@ class ComplaintQueryArgsSchema(PageArgsSchema):
     received_to = ma.fields.AwareDateTime()
     q = _text(1, 100, metadata={"description": "Number, caller name, phone or address"})
     mine = ma.fields.Boolean(metadata={"description": "Only complaints I took"})
+    my_departments = ma.fields.Boolean(
+        metadata={
+            "description": "Only the departments I lead (the lead's inbox, whatever else I am)"
+        }
+    )
     deadline = ma.fields.String(
         validate=ma.validate.OneOf(DEADLINE_STATES),
         metadata={"description": "Worst running clock: breached, warning (75%), running, none"},

@@ -98,13 +98,15 @@ DEPARTMENTS = (
 )
 LEAD_DEPARTMENT = "DEPT-GW"  # lead01 answers the complaints handed to it (R4.3)
 
-# username, role, display name, department
+# username, roles (space-separated), display name, department; kf01 leads the customer-service
+# centre and takes hotline calls too (one person, two roles: one navigation with both sets)
 STAFF = (
     ("admin", "admin", "系统管理员", None),
     ("agent01", "hotline_agent", "孙丽", "DEPT-KF"),
     ("dispatch01", "dispatcher", "于海涛", None),
     ("lead01", "department_lead", "姜国庆", "DEPT-GW"),
     ("gm01", "general_manager", "王建军", None),
+    ("kf01", "hotline_agent department_lead", "曲晓燕", "DEPT-KF"),
 )
 
 SURNAMES = "王李张刘孙于姜赵杨陈徐修宋林高曲隋邵纪吕周郭马"

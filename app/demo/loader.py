@@ -120,14 +120,15 @@ def _user_builder(teams):
         if not hashed:  # one argon2 hash for the one shared demo password
             hashed.append(hash_password(DEMO_PASSWORD))
         team = teams[entry["team"]].id if entry["team"] else None
-        return User(
+        user = User(
             username=entry["username"],
             password_hash=hashed[0],
-            role=entry["role"],
             display_name=entry["display_name"],
             phone=entry["phone"],
             team_id=team,
         )
+        user.set_roles(entry["roles"])
+        return user
 
     return build
 

@@ -3,6 +3,7 @@
 import random
 from dataclasses import dataclass, field
 
+from app.auth.roles import Role
 from app.demo import geo
 from app.demo.catalog import (
     DEPARTMENTS,
@@ -63,8 +64,14 @@ def _plan_town(plan, town, shape):
 def _plan_staff(plan):
     plan.teams += [{"code": code, "name": name, "kind": "department"} for code, name in DEPARTMENTS]
     plan.users += [
-        {"username": username, "role": role, "display_name": name, "team": team, "phone": None}
-        for username, role, name, team in STAFF
+        {
+            "username": username,
+            "roles": roles.split(),
+            "display_name": name,
+            "team": team,
+            "phone": None,
+        }
+        for username, roles, name, team in STAFF
     ]
 
 
@@ -79,7 +86,7 @@ def _plan_technicians(plan, rng, people, shapes):
         plan.users.append(
             {
                 "username": tech["username"],
-                "role": "technician",
+                "roles": [Role.TECHNICIAN],
                 "display_name": tech["name"],
                 "team": tech["team"],
                 "phone": tech["phone"],

@@ -10,7 +10,7 @@ from app.extensions import db
 def dispatcher_ids():
     return list(
         db.session.scalars(
-            sa.select(User.id).where(User.role == Role.DISPATCHER, User.active.is_(True))
+            sa.select(User.id).where(User.holding(Role.DISPATCHER), User.active.is_(True))
         )
     )
 

@@ -18,6 +18,7 @@ TITLES = {
     "approvals": "答复批示",
     "bulletin": "每周通报",
     "figures": "管理指标",
+    "users": "用户与角色",
 }
 
 
@@ -58,3 +59,8 @@ def bulletin():
 @pages.get("/office/figures")
 def figures():
     return _page("figures")
+
+
+@pages.get("/office/users")
+def users():
+    return _page("users")

@@ -1,21 +1,25 @@
 """One table of the office's screens and the roles that own them: the navigation shows a
 person the screens of every role they hold, and each page refuses the others."""
 
-from app.auth.roles import FRONT_OFFICE, MANAGEMENT, OFFICE, SUPERVISORS, Role
+from app.auth.roles import DISPATCH, FRONT_OFFICE, MANAGEMENT, OFFICE, SUPERVISORS, Role
 
 BULLETIN_READERS = SUPERVISORS
 FIGURE_READERS = MANAGEMENT
 COMPLAINT_READERS = OFFICE
 
 # key, title, href, roles; the complaint page and the start page (no nav entries) serve everyone
-# in the office.
+# in the office. The desk, the dispatch console and the ops page are in the one navigation too
+# (app/desk/static/common.js draws it on every staff page).
 SCREENS = (
     ("desk", "热线受理", "/desk/", FRONT_OFFICE),
+    ("dispatch", "调度台", "/dispatch/", DISPATCH),
     ("complaints", "投诉列表", "/office/complaints", FRONT_OFFICE),
     ("inbox", "部门投诉", "/office/inbox", (Role.DEPARTMENT_LEAD,)),
     ("approvals", "答复批示", "/office/approvals", (Role.GENERAL_MANAGER,)),
     ("bulletin", "每周通报", "/office/bulletin", BULLETIN_READERS),
     ("figures", "管理指标", "/office/figures", FIGURE_READERS),
+    ("users", "用户与角色", "/office/users", (Role.ADMIN,)),
+    ("ops", "运行状态", "/ops/", (Role.ADMIN,)),
 )
 PAGE_ROLES = {key: roles for key, _title, _href, roles in SCREENS} | {
     "complaint": COMPLAINT_READERS,
@@ -24,8 +28,8 @@ PAGE_ROLES = {key: roles for key, _title, _href, roles in SCREENS} | {
 
 
 def roles_of(user):
-    """Every role a person holds (today the user table holds one per person)."""
-    return (user.role,)
+    """Every role a person holds."""
+    return tuple(user.roles)
 
 
 def screens_for(user):

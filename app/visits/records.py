@@ -138,7 +138,7 @@ def _inspectors(team):
     """The inspection team's lead and members; without such a team, the dispatchers."""
     if team is None:
         return list(
-            db.session.scalars(sa.select(User.id).where(User.role == Role.DISPATCHER, User.active))
+            db.session.scalars(sa.select(User.id).where(User.holding(Role.DISPATCHER), User.active))
         )
     members = set(
         db.session.scalars(sa.select(User.id).where(User.team_id == team.id, User.active))

@@ -6,6 +6,7 @@ The single endpoints and POST /api/sync call these same functions. They flush, n
 import sqlalchemy as sa
 from flask import current_app
 
+from app.auth.permissions import acting_role
 from app.auth.roles import DISPATCH
 from app.common.times import iso
 from app.database import point_wkt, utcnow
@@ -150,7 +151,7 @@ def reschedule(user, order_id, data):
         order.appointment_start,
         acted_at(data),
         data["customer_informed_at"],
-        user.role in DISPATCH,
+        acting_role(user) in DISPATCH,
     )
     if refusal:
         raise Conflict(

@@ -4,6 +4,7 @@ as plain rows turned into the API's JSON (reading.py)."""
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from app.auth.permissions import acting_role
 from app.auth.roles import Role
 from app.customers.models import Customer
 from app.errors import NotFound
@@ -33,7 +34,7 @@ def summary_options():
 def filtered(args, user, stmt=None):
     """`stmt` (by default every work order) narrowed by the list's filters."""
     stmt = sa.select(WorkOrder) if stmt is None else stmt
-    if user.role == Role.TECHNICIAN:
+    if acting_role(user) == Role.TECHNICIAN:
         stmt = stmt.where(WorkOrder.technician.has(user_id=user.id))
     if args.get("status"):
         stmt = stmt.where(WorkOrder.status.in_(args["status"]))

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.auth.permissions import acting_role
 from app.auth.roles import Role
 from app.calendar.rules import local_date
 from app.common import actors
@@ -36,7 +37,7 @@ def actor_fields(actor):
     """A user, or a label such as 'system:router' for decisions no person made."""
     if isinstance(actor, str):
         return {"actor_id": None, "actor_label": actor}
-    return {"actor_id": actor.id, "actor_label": f"{actor.role}:{actor.username}"}
+    return {"actor_id": actor.id, "actor_label": f"{acting_role(actor)}:{actor.username}"}
 
 
 def record_event(
@@ -229,6 +230,6 @@ def get_for(user, order_id, lock=False, options=()):
 
 def visible_to(user, stmt):
     """`stmt` on work orders narrowed to those this user may see (R7)."""
-    if user.role == Role.TECHNICIAN:
+    if acting_role(user) == Role.TECHNICIAN:
         stmt = stmt.where(WorkOrder.technician.has(user_id=user.id))
     return stmt

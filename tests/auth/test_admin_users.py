@@ -21,7 +21,7 @@ def test_admin_creates_updates_and_deactivates_a_user(client, make):
             "username": "agent02",
             "password": "long-enough-1",
             "display_name": "坐席二",
-            "role": "hotline_agent",
+            "roles": ["hotline_agent"],
             "team_id": team.id,
         },
     )
@@ -44,15 +44,15 @@ def test_bad_user_input_changes_nothing(client, make):
     headers = make.headers(admin)
     before = users()
     for payload in (
-        {"username": "root1", "password": "long-enough-1", "display_name": "x", "role": "admin"},
-        {"username": "x y", "password": "long-enough-1", "display_name": "x", "role": "admin"},
-        {"username": "new1", "password": "short", "display_name": "x", "role": "admin"},
-        {"username": "new1", "password": "long-enough-1", "display_name": "x", "role": "king"},
+        {"username": "root1", "password": "long-enough-1", "display_name": "x", "roles": ["admin"]},
+        {"username": "x y", "password": "long-enough-1", "display_name": "x", "roles": ["admin"]},
+        {"username": "new1", "password": "short", "display_name": "x", "roles": ["admin"]},
+        {"username": "new1", "password": "long-enough-1", "display_name": "x", "roles": ["king"]},
         {
             "username": "new1",
             "password": "long-enough-1",
             "display_name": "x",
-            "role": "admin",
+            "roles": ["admin"],
             "team_id": 999,
         },
     ):

@@ -10,7 +10,7 @@ def test_login_returns_tokens_that_open_the_api(client, make):
     resp = client.post("/api/auth/login", json={"username": "dispatch01", "password": PASSWORD})
     assert resp.status_code == 200
     tokens = resp.json
-    assert tokens["user"]["role"] == "dispatcher"
+    assert tokens["user"]["roles"] == ["dispatcher"]
     me = client.get("/api/auth/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
     assert me.json["id"] == user.id
     refreshed = client.post("/api/auth/refresh", json={"refresh_token": tokens["refresh_token"]})

@@ -27,7 +27,7 @@ def test_admin_cannot_give_a_weak_password(client, make):
                 "username": "agent09x",
                 "password": password,
                 "display_name": "坐席九",
-                "role": "hotline_agent",
+                "roles": ["hotline_agent"],
             },
         )
         assert resp.status_code == 422 and resp.json["code"] == "weak_password", password

@@ -57,7 +57,7 @@ def test_a_password_role_or_activity_change_revokes_every_token_issued(client, m
     admin = make.headers(make.user("admin"))
     user = make.user("dispatcher", username="d3")
     changes = (
-        {"role": "hotline_agent"},
+        {"roles": ["hotline_agent"]},
         {"password": "x7#Lq9-river-Tide"},
         {"active": False},
     )

@@ -27,11 +27,12 @@ MODELS = (
     OutboxMessage,
 )
 STAFF = {
-    "admin": "admin",
-    "agent01": "hotline_agent",
-    "dispatch01": "dispatcher",
-    "lead01": "department_lead",
-    "gm01": "general_manager",
+    "admin": ["admin"],
+    "agent01": ["hotline_agent"],
+    "dispatch01": ["dispatcher"],
+    "lead01": ["department_lead"],
+    "gm01": ["general_manager"],
+    "kf01": ["hotline_agent", "department_lead"],
 }
 
 
@@ -142,13 +143,13 @@ def test_orders_went_through_the_state_machine_to_the_right_technicians(demo):
 
 def test_demo_users_sign_in_with_the_demo_password(client, demo):
     users = {u.username: u for u in db.session.scalars(sa.select(User))}
-    technicians = {f"tech{n:02d}": "technician" for n in range(1, 31)}
-    assert {name: u.role for name, u in users.items()} == STAFF | technicians
+    technicians = {f"tech{n:02d}": ["technician"] for n in range(1, 31)}
+    assert {name: u.roles for name, u in users.items()} == STAFF | technicians
     assert len({u.password_hash for u in users.values()}) == 1  # one hash of demo1234
     for username in [*STAFF, "tech01", "tech22", "tech30"]:
         resp = client.post("/api/auth/login", json={"username": username, "password": "demo1234"})
         assert resp.status_code == 200, (username, resp.json)
-        assert resp.json["user"]["role"] == users[username].role
+        assert resp.json["user"]["roles"] == users[username].roles
     wrong = client.post("/api/auth/login", json={"username": "admin", "password": "demo12345"})
     assert wrong.status_code == 401
 

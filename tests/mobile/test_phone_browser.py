@@ -465,7 +465,7 @@ def test_an_expired_sign_in_is_renewed_before_the_queue_is_sent(contexts, field_
         {
             "sub": str(tech.user_id),
             "typ": "access",
-            "role": "technician",
+            "roles": ["technician"],
             "jti": "old",
             "iat": datetime.now(UTC) - timedelta(hours=2),
             "exp": datetime.now(UTC) - timedelta(hours=1),

@@ -104,8 +104,10 @@ export const signIn = {
     if (auth.token() && this.allowed(auth.user())) return this.ready(auth.user());
     this.show();
   },
+  // A person may hold several roles: any one the page serves lets them in.
   allowed(user) {
-    return user && (!this.roles.length || this.roles.includes(user.role));
+    const held = user?.roles || [];
+    return Boolean(user) && (!this.roles.length || held.some((role) => this.roles.includes(role)));
   },
   async submit(event) {
     event.preventDefault();
@@ -129,9 +131,20 @@ export const signIn = {
   ready(user) {
     $("#who").textContent = `${user.display_name}(${user.username})`;
     $("#logout").hidden = false;
+    const nav = $("#office-nav[data-current]");
+    if (nav) showNavigation(nav, nav.dataset.current).catch(() => {});
     this.onReady?.(user);
   },
 };
+
+// One navigation for the office, the desk and the console: the screens of every role the
+// person holds (GET /api/office/screens), the current one marked. Returns what the API said.
+export async function showNavigation(nav, current) {
+  const me = await api("/api/office/screens");
+  fill(nav, me.screens.map((s) =>
+    h("a", { href: s.href, "aria-current": s.key === current ? "page" : null }, s.title)));
+  return me;
+}
 
 const timeFormat = new Intl.DateTimeFormat("zh-CN", {
   timeZone: "Asia/Shanghai", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",

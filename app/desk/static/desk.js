@@ -304,7 +304,7 @@ function renderEntry(e) {
     h("td", {}, h("label", { class: "check" }, h("input", { type: "checkbox", name: "have", value: m.name, "data-index": i, onchange: produceNotice }), "已有")),
     h("td", {}, m.when ? h("label", { class: "check" }, h("input", { type: "checkbox", name: "na", value: m.name, onchange: produceNotice }), "不适用") : "")));
   // The catalogue's notes are editorial (about the rules' text): for admins, who edit it.
-  const admin = auth.user()?.role === "admin";
+  const admin = (auth.user()?.roles || []).includes("admin");
   fill($("#notice-entry"),
     h("p", { class: "muted" }, `来源:公司工作规则 ${e.source} · 版本 ${e.version}`),
     e.coverage === "not_stated" ? h("p", { class: "warn-box", role: "alert" },

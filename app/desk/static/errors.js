@@ -7,7 +7,7 @@ const FIELD_LABELS = {
   type: "工单类型", technician_id: "维修工", reason: "原因", override_reason: "改派理由",
   date: "日期", team_id: "班组", order_id: "工单", stops: "计划站点", start: "开始时间",
   end: "结束时间", missing: "容缺材料", commitment: "承诺与证明", business: "业务",
-  applicant_kind: "申请人类别", department_id: "移交责任部门",
+  applicant_kind: "申请人类别", department_id: "移交责任部门", roles: "角色",
 };
 
 const CJK = /[\u4e00-\u9fff]/;

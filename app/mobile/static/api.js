@@ -58,7 +58,7 @@ export async function login(username, password) {
   const tokens = await api("/api/auth/login", {
     method: "POST", body: { username, password }, retry: false,
   });
-  if (tokens.user.role !== "technician") {
+  if (!tokens.user.roles.includes("technician")) {
     throw new ApiError(403, { message: "此应用仅供维修工使用" });
   }
   auth.set(tokens);

@@ -14,7 +14,7 @@ startScreen("inbox", async (main) => {
   fill(main, h("section", { class: "card" }, form, list));
   const load = async () => {
     const data = await api("/api/complaints", {
-      query: { status: form.status.value, q: form.q.value.trim() || undefined, sort: "clock", per_page: 100 },
+      query: { my_departments: true, status: form.status.value, q: form.q.value.trim() || undefined, sort: "clock", per_page: 100 },
     });
     const rows = data.items.map((c) => h("tr", { "data-number": c.number, class: `deadline-row-${c.deadline}` },
       h("td", {}, c.next_clock ? [deadlineBadge(c.deadline), h("br"), c.next_clock.label, " ", countdown(c.next_clock.due_at)] : "—"),

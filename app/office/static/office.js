@@ -1,6 +1,6 @@
 // Shared by every office screen: sign-in, the navigation of the roles a person holds, labels
 // from the server, clocks counting down, forms that show errors in Chinese, downloads.
-import { $, ApiError, api, auth, fill, h, signIn } from "/desk/static/common.js";
+import { $, ApiError, api, auth, fill, h, showNavigation, signIn } from "/desk/static/common.js";
 import { explain } from "/desk/static/errors.js";
 
 export { $, api, fill, h };
@@ -22,10 +22,8 @@ export function actor(label, displayName) {
 
 export function startScreen(key, render) {
   signIn.start(OFFICE_ROLES, async (user) => {
-    const me = await api("/api/office/screens");
+    const me = await showNavigation($("#office-nav"), key);
     Object.assign(ctx, { user, roles: me.roles, labels: me.labels });
-    fill($("#office-nav"), me.screens.map((s) =>
-      h("a", { href: s.href, "aria-current": s.key === key ? "page" : null }, s.title)));
     if (!me.pages.includes(key)) {
       $("#refused").hidden = false;
       return;
