@@ -26,6 +26,9 @@ class ScreensSchema(ma.Schema):
     screens = ma.fields.List(ma.fields.Nested(ScreenSchema))
     pages = ma.fields.List(ma.fields.String(), metadata={"description": "Page keys allowed"})
     roles = ma.fields.List(ma.fields.String())
+    departments = ma.fields.List(
+        ma.fields.Integer(), metadata={"description": "The departments I lead (my complaints)"}
+    )
     labels = ma.fields.Dict(metadata={"description": "Chinese words for the codes shown"})
 
 
@@ -40,6 +43,7 @@ class ScreenViews(MethodView):
             "screens": screens.screens_for(user),
             "pages": [key for key in screens.PAGE_ROLES if screens.may_open(user, key)],
             "roles": list(screens.roles_of(user)),
+            "departments": screens.departments_led(user),
             "labels": labels.all_labels(),
         }
 

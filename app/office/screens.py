@@ -2,6 +2,7 @@
 person the screens of every role they hold, and each page refuses the others."""
 
 from app.auth.roles import DISPATCH, FRONT_OFFICE, MANAGEMENT, OFFICE, SUPERVISORS, Role
+from app.complaints import access
 
 BULLETIN_READERS = SUPERVISORS
 FIGURE_READERS = MANAGEMENT
@@ -30,6 +31,13 @@ PAGE_ROLES = {key: roles for key, _title, _href, roles in SCREENS} | {
 def roles_of(user):
     """Every role a person holds."""
     return tuple(user.roles)
+
+
+def departments_led(user):
+    """The departments whose complaints the person answers as a lead (none if not a lead)."""
+    if not user.holds(Role.DEPARTMENT_LEAD):
+        return []
+    return sorted(access.department_ids_of(user))
 
 
 def screens_for(user):

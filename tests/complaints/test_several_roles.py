@@ -149,3 +149,11 @@ def test_people_holding_a_role_among_others_are_found_by_it(make):
         sa.select(User.username).where(User.holding("general_manager")).order_by(User.id)
     ).all()
     assert len(holders) == 2
+
+
+def test_the_navigation_names_the_departments_a_person_leads(client, make, office):
+    person = _two_role_lead(make, office)
+    body = client.get("/api/office/screens", headers=make.headers(person)).json
+    assert body["departments"] == [office.department.id]
+    assert body["roles"] == ["hotline_agent", "department_lead"]
+    assert [s["key"] for s in body["screens"]][:3] == ["desk", "complaints", "inbox"]

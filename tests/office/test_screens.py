@@ -45,6 +45,7 @@ def test_the_navigation_shows_the_screens_of_the_role_held(client, make, role, k
 def test_one_navigation_holds_the_screens_of_every_role_a_person_holds(client, make, roles, keys):
     body = screens(client, make, roles[0], roles=roles)
     assert body["roles"] == roles
+    assert body["departments"] == []  # leads no department (no team, none led)
     assert [s["key"] for s in body["screens"]] == keys  # each screen once, in one order
     assert set(body["pages"]) - {"complaint", "home"} == set(keys)
 

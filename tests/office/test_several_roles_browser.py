@@ -49,6 +49,16 @@ def test_a_lead_who_takes_calls_sees_both_roles_screens_and_no_gm_page(
     inbox.wait_for_selector(".saved:has-text('已签收')")
     assert "部门领导 兼职主任" in inbox.inner_text("#facts")
 
+    # another department's complaint: read as an agent may, but no lead steps on it
+    other_lead = make.user("department_lead")
+    other = make.team(code="GW", name="管网部", kind="department", lead_user_id=other_lead.id)
+    theirs = handed_off(department_id=other.id)
+    page = page_at(f"/office/complaints/{theirs['id']}", token=token)
+    page.wait_for_selector("#actions")
+    assert "管网部" in page.inner_text("#facts")
+    for step in ("#accept", "#extension-form", "#draft-form", "#resolution-form", "#contact-form"):
+        assert page.locator(step).count() == 0, step
+
     desk = page_at("/desk/", token=token)
     desk.wait_for_selector("body[data-ready=true]")
     assert nav_titles(desk) == BOTH
@@ -94,3 +104,26 @@ def test_the_admin_gives_an_agent_the_lead_role_on_the_users_page(page_at, make,
     screenshot(page, "roles-admin-users-refused")
     db.session.expire_all()
     assert db.session.scalar(sa.select(User.roles).where(User.id == agent.id)) == roles
+
+
+def test_an_admin_who_is_also_the_gm_has_every_screen_of_both_on_the_console(page_at, make):
+    person = make.user("admin", roles=["general_manager", "admin"], display_name="王总")
+    console = page_at("/dispatch/", token=token_of(make, person))
+    titles = nav_titles(console)
+    assert titles == [
+        "热线受理",
+        "调度台",
+        "投诉列表",
+        "答复批示",
+        "每周通报",
+        "管理指标",
+        "用户与角色",
+        "运行状态",
+    ]
+    assert console.locator("#office-nav a[aria-current=page]").inner_text() == "调度台"
+    box = console.locator(".topbar").bounding_box()
+    assert box["height"] <= 44 and box["width"] <= 1366  # one line at 1366x768
+    screenshot(console, "roles-gm-admin-console")
+    approvals = page_at("/office/approvals", token=token_of(make, person))
+    approvals.wait_for_selector("#approval-list")
+    assert approvals.locator("#refused").is_hidden()

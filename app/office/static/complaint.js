@@ -2,7 +2,7 @@
 // the actions of the roles the person holds (the API refuses the others as well).
 import {
   $, actionForm, actor, api, countdown, ctx, deadlineBadge, download, fill, h, has, openPrintable,
-  startScreen, upload, when, word,
+  leads, startScreen, upload, when, word,
 } from "./office.js";
 import { renderReply } from "./replies.js";
 
@@ -100,7 +100,7 @@ function actions(c, extra) {
     const select = forms.at(-1).elements.department_id;
     if (c.department) select.value = c.department.id;
   }
-  if (has("department_lead") && c.status === "in_progress" && !c.accepted) {
+  if (leads(c) && c.status === "in_progress" && !c.accepted) {
     forms.push(h("div", { class: "action-form" }, h("h4", {}, "签收"),
       h("button", { type: "button", class: "primary", id: "accept", onclick: post("accept", undefined, "已签收") }, "签收此投诉")));
   }
@@ -115,7 +115,7 @@ function actions(c, extra) {
       onSubmit: (v) => post("contacts", v, "已记录联系")(),
     }));
   }
-  if (has("department_lead") && c.status === "in_progress") {
+  if (leads(c) && c.status === "in_progress") {
     if (!c.extension_reason && c.clocks.some((k) => k.kind === "resolution" && !k.stopped_at)) {
       forms.push(actionForm({
         id: "extension-form", title: "特殊情况延长至48小时", submit: "申请延期",
@@ -189,7 +189,7 @@ function actions(c, extra) {
 
 // Who phones the customer (R4.4): the department's lead, and the agent who took the complaint.
 function callsCustomer(c) {
-  return has("department_lead") || (has("hotline_agent") && c.received_by_id === ctx.user.id);
+  return leads(c) || (has("hotline_agent") && c.received_by_id === ctx.user.id);
 }
 
 function contacts(c) {

@@ -6,9 +6,12 @@ import { explain } from "/desk/static/errors.js";
 export { $, api, fill, h };
 
 const OFFICE_ROLES = ["hotline_agent", "dispatcher", "department_lead", "general_manager", "admin"];
-export const ctx = { user: null, roles: [], labels: {} };
+export const ctx = { user: null, roles: [], departments: [], labels: {} };
 
 export const has = (...roles) => roles.some((role) => ctx.roles.includes(role));
+// The lead's steps on a complaint: only on their departments' (a lead who also takes hotline
+// calls sees every complaint, as an agent; the API answers the others' lead steps with 404).
+export const leads = (c) => has("department_lead") && Boolean(c.department) && ctx.departments.includes(c.department.id);
 // A code's Chinese word; an unknown code shows nothing rather than the raw key.
 export const word = (table, code) => (ctx.labels[table] || {})[code] || "";
 word.table = (table) => ctx.labels[table] || {};
@@ -23,7 +26,7 @@ export function actor(label, displayName) {
 export function startScreen(key, render) {
   signIn.start(OFFICE_ROLES, async (user) => {
     const me = await showNavigation($("#office-nav"), key);
-    Object.assign(ctx, { user, roles: me.roles, labels: me.labels });
+    Object.assign(ctx, { user, roles: me.roles, departments: me.departments, labels: me.labels });
     if (!me.pages.includes(key)) {
       $("#refused").hidden = false;
       return;

@@ -1,7 +1,7 @@
 // A reply as every role sees it: the exact text, its approvals, and the steps of the roles
 // held: the lead submits a sensitive draft, the general manager approves or sends it back
 // (signing the sha256 of the very text on screen), the lead or agent marks it sent.
-import { actionForm, actor, api, fill, h, has, when, word } from "./office.js";
+import { actionForm, actor, api, fill, h, has, leads, when, word } from "./office.js";
 
 async function sha256(text) {
   const bytes = new TextEncoder().encode(text);
@@ -14,7 +14,7 @@ export function renderReply(c, r, onDone) {
   const body = h("pre", { class: "reply-body" }, r.body);
   const steps = [];
   const open = c.status === "in_progress" || c.status === "resolved";
-  if (has("department_lead") && open && r.status === "draft" && c.sensitive) {
+  if (leads(c) && open && r.status === "draft" && c.sensitive) {
     steps.push(h("button", {
       type: "button", class: "primary submit-reply",
       onclick: async () => { await api(`${base}/submit`, { method: "POST", body: {} }); await onDone("已送总经理批示"); },
