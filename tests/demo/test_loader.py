@@ -62,7 +62,7 @@ def test_loading_twice_keeps_the_data_and_duplicates_nothing(app):
     } == {
         "teams": 10,
         "service_zones": 8,
-        "users": 35,
+        "users": 36,
         "technicians": 30,
         "customers": 200,
         "meters": 200,
@@ -72,7 +72,7 @@ def test_loading_twice_keeps_the_data_and_duplicates_nothing(app):
     assert again == {
         "teams": 10,
         "zones": 8,
-        "users": 35,
+        "users": 36,
         "technicians": 30,
         "customers": 200,
         "meters": 200,
