@@ -33,6 +33,7 @@ DOMAIN_MODULES = (
     "mobile",
     "ops",
     "office",
+    "messaging",
 )
 
 

@@ -195,6 +195,24 @@ class Config:
     PLANNING_EXPLORATION = _planning("PLANNING_EXPLORATION")
     PLANNING_THREADS = _planning("PLANNING_THREADS")
     PLANNING_HORIZON_DAYS = _planning("PLANNING_HORIZON_DAYS")
+    # SMS (R8): provider dev | aliyun | tencent; templates "kind=CODE,..."; Shanghai quiet hours.
+    SMS_ORDER_MESSAGES = os.environ.get("SMS_ORDER_MESSAGES", "1") != "0"
+    SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "dev")
+    SMS_ACCESS_KEY_ID = os.environ.get("SMS_ACCESS_KEY_ID", "")
+    SMS_ACCESS_KEY_SECRET = os.environ.get("SMS_ACCESS_KEY_SECRET", "")
+    SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "海阳自来水")
+    SMS_TEMPLATES = os.environ.get("SMS_TEMPLATES", "")
+    SMS_APP_ID = os.environ.get("SMS_APP_ID", "")
+    SMS_REGION = os.environ.get("SMS_REGION", "")
+    SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "")
+    SMS_TIMEOUT_SECONDS = _int("SMS_TIMEOUT_SECONDS", 10)
+    SMS_QUIET_HOURS = os.environ.get("SMS_QUIET_HOURS", "21:00-08:00")
+    SMS_RATE_PER_HOUR = _int("SMS_RATE_PER_HOUR", 6)
+    SMS_MAX_ATTEMPTS = _int("SMS_MAX_ATTEMPTS", 8)
+    SMS_SWEEP_SECONDS = _int("SMS_SWEEP_SECONDS", 60)
+    TRACKING_LINK_DAYS = _int("TRACKING_LINK_DAYS", 30)
+    SMS_VERIFY_LINK_HOURS = _int("SMS_VERIFY_LINK_HOURS", 12)
+    EMERGENCY_SMS_AFTER_SECONDS = _int("EMERGENCY_SMS_AFTER_SECONDS", 60)
 
     API_TITLE = "Tapline API"
     API_VERSION = "v1"

@@ -69,6 +69,7 @@ def record_event(
     )
     _attach(event, order)
     db.session.add(event)
+    signals.event_recorded.send(order, event=event)
     return event
 
 

@@ -13,3 +13,9 @@ order_cancelled = _signals.signal(
     "order-cancelled",
     doc="An order was cancelled (its event is pending). Sender: the order; kwargs: reason.",
 )
+
+event_recorded = _signals.signal(
+    "workorder-event-recorded",
+    doc="Any event written by record_event (pending in the session). Sender: the order; "
+    "kwargs: event. Receivers may add rows (app.messaging queues the customer's SMS).",
+)

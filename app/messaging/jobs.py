@@ -1,0 +1,107 @@
+"""Sending: one job per message, idempotent, with backoff; a sweep re-drives lost jobs (R7).
+
+The job locks the message row for the whole call to the provider, so a duplicate job (the
+sweep, a retried RQ job) waits and then finds it sent: a message goes out at most once
+unless the database loses the commit right after the provider accepted it.
+"""
+
+import uuid
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.config import Config
+from app.database import utcnow
+from app.extensions import db
+from app.jobs import enqueue_after_commit
+from app.messaging import links, rules, texts
+from app.messaging.models import SmsAttempt, SmsMessage
+from app.messaging.providers import provider_for
+from app.messaging.services import SEND_JOB, enqueue_at
+
+PERIODIC = [("app.messaging.jobs.sweep", "default", Config.SMS_SWEEP_SECONDS)]
+EARLY_GRACE = timedelta(seconds=5)
+LOST_AFTER = timedelta(minutes=2)
+
+
+def send_sms(message_id):
+    """Send one message if it is still pending and due; record the attempt and the answer."""
+    message = db.session.get(SmsMessage, uuid.UUID(message_id), with_for_update=True)
+    now = utcnow()
+    if (
+        message is None
+        or message.status != "pending"
+        or message.next_attempt_at > now + EARLY_GRACE
+    ):
+        return None
+    later, reason = _hold_until(message, now)
+    if later is not None:
+        message.next_attempt_at, message.deferred_reason = later, reason
+        enqueue_at(message, later, now)
+        return reason
+    links.complete_params(message)
+    message.text = texts.render(message.kind, message.params, current_app.config["SMS_SIGN_NAME"])
+    provider = provider_for(current_app.config)
+    result = provider.send(message)
+    _record(message, provider.name, result, now)
+    return message.status
+
+
+def _hold_until(message, now):
+    """Quiet hours or the per-number limit may hold a non-urgent message back (R8)."""
+    config = current_app.config
+    quiet = rules.quiet_until(now, rules.parse_quiet_hours(config["SMS_QUIET_HOURS"]))
+    if quiet is not None and not rules.KINDS[message.kind].urgent:
+        return quiet, "quiet_hours"
+    window = timedelta(hours=1)
+    sent = db.session.scalars(
+        sa.select(SmsMessage.sent_at).where(
+            SmsMessage.phone == message.phone,
+            SmsMessage.sent_at > now - window,
+            SmsMessage.kind.in_(rules.LIMITED_KINDS),
+        )
+    ).all()
+    until = rules.rate_limited_until(message.kind, sent, config["SMS_RATE_PER_HOUR"], window, now)
+    return (until, "rate_limit") if until is not None else (None, None)
+
+
+def _record(message, provider_name, result, now):
+    message.attempts += 1
+    message.provider = provider_name
+    db.session.add(
+        SmsAttempt(
+            message=message,
+            work_order_id=message.work_order_id,
+            complaint_id=message.complaint_id,
+            at=now,
+            provider=provider_name,
+            ok=result.ok,
+            retryable=result.retryable,
+            answer=result.answer,
+        )
+    )
+    if result.ok:
+        message.status, message.sent_at = "sent", now
+        message.provider_message_id, message.deferred_reason = result.provider_message_id, None
+    elif result.retryable and message.attempts < current_app.config["SMS_MAX_ATTEMPTS"]:
+        message.next_attempt_at = now + timedelta(seconds=rules.backoff(message.attempts))
+        message.deferred_reason = "retry"
+        enqueue_at(message, message.next_attempt_at, now)
+    else:
+        message.status = "failed"
+
+
+def sweep():
+    """Pending messages whose job is overdue (lost with Redis or a worker) are asked again."""
+    now = utcnow()
+    rows = db.session.execute(
+        sa.select(SmsMessage.id, SmsMessage.kind)
+        .where(SmsMessage.status == "pending", SmsMessage.next_attempt_at < now - LOST_AFTER)
+        .order_by(SmsMessage.next_attempt_at)
+        .limit(500)
+    ).all()
+    for message_id, kind in rows:
+        queue_name = "emergency" if rules.KINDS[kind].urgent else "default"
+        enqueue_after_commit(SEND_JOB, str(message_id), queue_name=queue_name)
+    return len(rows)

@@ -1,0 +1,80 @@
+"""SMS API: the outbox for staff (短信发件箱), an order's messages, and opt-outs (R8)."""
+
+import sqlalchemy as sa
+from flask.views import MethodView
+from sqlalchemy.orm import selectinload
+
+from app.auth.permissions import current_user
+from app.extensions import Blueprint, db
+from app.messaging import services
+from app.messaging.models import SmsMessage
+from app.messaging.schemas import (
+    OptOutResultSchema,
+    OptOutSchema,
+    SmsMessagePageSchema,
+    SmsMessageQueryArgsSchema,
+    SmsMessageSchema,
+)
+from app.queries import paginate
+from app.workorders.services import get_for
+
+blp = Blueprint("sms", __name__, url_prefix="/api", description="短信 / SMS")
+STAFF = ("admin", "dispatcher", "hotline_agent")
+
+
+@blp.route("/sms/messages")
+class SmsMessageViews(MethodView):
+    @blp.auth("admin", "dispatcher")
+    @blp.arguments(SmsMessageQueryArgsSchema, location="query")
+    @blp.response(200, SmsMessagePageSchema)
+    def get(self, args):
+        """Messages, newest first, with every attempt and the provider's answer"""
+        stmt = sa.select(SmsMessage)
+        for name in ("status", "kind", "work_order_id"):
+            if args.get(name) is not None:
+                stmt = stmt.where(getattr(SmsMessage, name) == args[name])
+        if args.get("phone"):
+            stmt = stmt.where(SmsMessage.phone == args["phone"])
+        return paginate(
+            stmt,
+            args,
+            SmsMessage.created_at.desc(),
+            SmsMessage.id,
+            options=(selectinload(SmsMessage.attempt_rows),),
+        )
+
+
+@blp.route("/workorders/<int:order_id>/sms")
+class OrderSmsViews(MethodView):
+    @blp.auth(*STAFF)
+    @blp.response(200, SmsMessageSchema(many=True))
+    def get(self, order_id):
+        """The messages sent about this order, each with its attempts"""
+        order = get_for(current_user(), order_id)
+        return db.session.scalars(
+            sa.select(SmsMessage)
+            .where(SmsMessage.work_order_id == order.id)
+            .options(selectinload(SmsMessage.attempt_rows))
+            .order_by(SmsMessage.created_at)
+        ).all()
+
+
+@blp.route("/sms/opt-outs")
+class OptOutViews(MethodView):
+    @blp.auth(*STAFF)
+    @blp.arguments(OptOutSchema)
+    @blp.response(201, OptOutResultSchema)
+    def post(self, data):
+        """Record that a number wants no more non-essential messages (the customer asked)"""
+        phone = services.opt_out(data["phone"], source="staff")
+        db.session.commit()
+        return {"phone": phone, "opted_out": True}
+
+    @blp.auth(*STAFF)
+    @blp.arguments(OptOutSchema, location="query")
+    @blp.response(200, OptOutResultSchema)
+    def delete(self, data):
+        """The number takes order news again"""
+        phone = services.opt_in(data["phone"])
+        db.session.commit()
+        return {"phone": phone, "opted_out": False}
