@@ -34,6 +34,7 @@ DOMAIN_MODULES = (
     "ops",
     "office",
     "messaging",
+    "outages",
 )
 
 

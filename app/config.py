@@ -213,6 +213,9 @@ class Config:
     TRACKING_LINK_DAYS = _int("TRACKING_LINK_DAYS", 30)
     SMS_VERIFY_LINK_HOURS = _int("SMS_VERIFY_LINK_HOURS", 12)
     EMERGENCY_SMS_AFTER_SECONDS = _int("EMERGENCY_SMS_AFTER_SECONDS", 60)
+    # Water outages (R8): the fire service's number for outages that touch fire-fighting supply.
+    FIRE_SERVICE_PHONE = os.environ.get("FIRE_SERVICE_PHONE", "")
+    OUTAGE_WATCH_SECONDS = _int("OUTAGE_WATCH_SECONDS", 300)
 
     API_TITLE = "Tapline API"
     API_VERSION = "v1"

@@ -33,7 +33,11 @@ def order_received(order, event):
 
 def appointment(order, event):
     payload = event.payload
-    params = {"number": order.number, "window": window_text(payload["start"], payload["end"])}
+    start = payload.get("start") or payload.get("appointment_start")
+    end = payload.get("end") or payload.get("appointment_end")
+    if not (start and end):
+        return
+    params = {"number": order.number, "window": window_text(start, end)}
     kind = "appointment_agreed"
     if payload.get("previous_start"):
         kind = "appointment_changed"

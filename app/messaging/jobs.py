@@ -51,8 +51,10 @@ def send_sms(message_id):
 def _hold_until(message, now):
     """Quiet hours or the per-number limit may hold a non-urgent message back (R8)."""
     config = current_app.config
+    if rules.KINDS[message.kind].urgent:
+        return None, None
     quiet = rules.quiet_until(now, rules.parse_quiet_hours(config["SMS_QUIET_HOURS"]))
-    if quiet is not None and not rules.KINDS[message.kind].urgent:
+    if quiet is not None:
         return quiet, "quiet_hours"
     window = timedelta(hours=1)
     sent = db.session.scalars(
@@ -105,3 +107,13 @@ def sweep():
         queue_name = "emergency" if rules.KINDS[kind].urgent else "default"
         enqueue_after_commit(SEND_JOB, str(message_id), queue_name=queue_name)
     return len(rows)
+
+
+def send_many(message_ids):
+    """A chunk of bulk messages (an outage notice): each sent and committed on its own."""
+    done = 0
+    for message_id in message_ids:
+        if send_sms(message_id) == "sent":
+            done += 1
+        db.session.commit()
+    return done

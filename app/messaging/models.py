@@ -27,6 +27,7 @@ class SmsMessage(db.Model):
     )
     work_order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("work_orders.id"), index=True)
     complaint_id: Mapped[int | None] = mapped_column(sa.ForeignKey("complaints.id"), index=True)
+    outage_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outages.id"), index=True)
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -18,7 +18,9 @@ from app.messaging.models import SmsMessage, SmsOptOut
 SEND_JOB = "app.messaging.jobs.send_sms"
 
 
-def queue_sms(kind, phone, params=None, *, work_order=None, complaint_id=None, dedupe_key=None):
+def queue_sms(
+    kind, phone, params=None, *, work_order=None, complaint_id=None, outage_id=None, dedupe_key=None
+):
     """The message for `kind` to `phone`; an existing one with the same dedupe_key is kept."""
     if dedupe_key and (existing := _by_dedupe_key(dedupe_key)) is not None:
         return existing
@@ -31,6 +33,7 @@ def queue_sms(kind, phone, params=None, *, work_order=None, complaint_id=None, d
         params={**(params or {}), "_base": public_base()},
         work_order=work_order,
         complaint_id=complaint_id,
+        outage_id=outage_id,
         dedupe_key=dedupe_key,
         created_at=now,
         status="pending",

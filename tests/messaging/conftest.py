@@ -66,3 +66,6 @@ def page_at(browser, live_server):
     for context in contexts:
         context.close()
     assert not errors, f"JavaScript errors: {errors}"
+
+
+from tests.visits.kit import storage_dir  # noqa: E402, F401  (the phone tests' storage)

@@ -1,0 +1,88 @@
+"""Outage API: declare, change, restore; the desk's lookup and linked calls (R8)."""
+
+import sqlalchemy as sa
+from flask.views import MethodView
+
+from app.auth.permissions import current_user
+from app.customers.services import by_account_no
+from app.extensions import Blueprint, db
+from app.outages import services
+from app.outages.models import Outage
+from app.outages.schemas import (
+    OutageCallCreateSchema,
+    OutageCallSchema,
+    OutageChangeSchema,
+    OutageCreateSchema,
+    OutageQueryArgsSchema,
+    OutageSchema,
+)
+
+blp = Blueprint("outages", __name__, url_prefix="/api/outages", description="停水 / Outages")
+DECLARERS = ("dispatcher", "department_lead", "general_manager", "admin")
+READERS = ("hotline_agent", *DECLARERS)
+
+
+@blp.route("")
+class OutageViews(MethodView):
+    @blp.auth(*READERS)
+    @blp.arguments(OutageQueryArgsSchema, location="query")
+    @blp.response(200, OutageSchema(many=True))
+    def get(self, args):
+        """Announced outages; with lon/lat or account_no only those covering that point"""
+        if args.get("account_no"):
+            return services.at_customer(by_account_no(args["account_no"]))
+        if args.get("lon") is not None and args.get("lat") is not None:
+            return services.at_point(args["lon"], args["lat"])
+        return db.session.scalars(
+            sa.select(Outage).where(Outage.status == "announced").order_by(Outage.start_at)
+        ).all()
+
+    @blp.auth(*DECLARERS)
+    @blp.arguments(OutageCreateSchema)
+    @blp.response(201, OutageSchema)
+    def post(self, data):
+        """Declare an outage: customers in the area are found and notified by SMS"""
+        outage = services.declare(data, current_user())
+        db.session.commit()
+        return outage
+
+
+@blp.route("/<int:outage_id>")
+class OutageByIdViews(MethodView):
+    @blp.auth(*READERS)
+    @blp.response(200, OutageSchema)
+    def get(self, outage_id):
+        """One outage with its history"""
+        return services.get(outage_id)
+
+    @blp.auth(*DECLARERS)
+    @blp.arguments(OutageChangeSchema)
+    @blp.response(200, OutageSchema)
+    def patch(self, data, outage_id):
+        """Change the times or reason; everyone in the area is told"""
+        outage = services.change(services.get(outage_id, lock=True), data, current_user())
+        db.session.commit()
+        return outage
+
+
+@blp.route("/<int:outage_id>/restore")
+class OutageRestoreViews(MethodView):
+    @blp.auth(*DECLARERS)
+    @blp.response(200, OutageSchema)
+    def post(self, outage_id):
+        """Supply is back; everyone in the area is told"""
+        outage = services.restore(services.get(outage_id, lock=True), current_user())
+        db.session.commit()
+        return outage
+
+
+@blp.route("/<int:outage_id>/calls")
+class OutageCallViews(MethodView):
+    @blp.auth(*READERS)
+    @blp.arguments(OutageCallCreateSchema)
+    @blp.response(201, OutageCallSchema)
+    def post(self, data, outage_id):
+        """A 'no water' call from inside the area, linked here instead of a new order"""
+        call = services.link_call(services.get(outage_id, lock=True), data, current_user())
+        db.session.commit()
+        return call
