@@ -5,7 +5,8 @@ from datetime import datetime
 
 from flask import current_app
 
-from app.messaging import rules
+from app.extensions import db
+from app.messaging import emergency, rules
 from app.messaging.services import queue_sms
 from app.workorders.signals import event_recorded
 
@@ -84,6 +85,8 @@ def visit_code(order_id, technician_id):
 
 
 ON_EVENT = {
+    "assign": emergency.ask_for_check,
+    "reassign": emergency.ask_for_check,
     "created": order_received,
     "schedule": appointment,
     "depart": departing,
@@ -96,4 +99,5 @@ ON_EVENT = {
 def on_order_event(order, event, **_):
     handler = ON_EVENT.get(event.kind)
     if handler is not None and current_app.config.get("SMS_ORDER_MESSAGES", True):
-        handler(order, event)
+        with db.session.no_autoflush:  # the caller may still be filling the order in
+            handler(order, event)

@@ -117,3 +117,10 @@ def send_many(message_ids):
             done += 1
         db.session.commit()
     return done
+
+
+def emergency_offer_check(order_id, technician_id):
+    """The emergency offer by SMS when the live stream has not delivered it (R2.4)."""
+    from app.messaging import emergency
+
+    return emergency.check(order_id, technician_id)

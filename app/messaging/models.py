@@ -22,9 +22,7 @@ class SmsMessage(db.Model):
     phone: Mapped[str] = mapped_column(sa.String(32))
     params: Mapped[dict] = mapped_column(JSONB, default=dict)
     text: Mapped[str] = mapped_column(sa.Text, default="")
-    status: Mapped[str] = mapped_column(
-        sa.Enum(*STATUSES, name="sms_status"), default="pending", index=True
-    )
+    status: Mapped[str] = mapped_column(sa.Enum(*STATUSES, name="sms_status"), default="pending")
     work_order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("work_orders.id"), index=True)
     complaint_id: Mapped[int | None] = mapped_column(sa.ForeignKey("complaints.id"), index=True)
     outage_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outages.id"), index=True)

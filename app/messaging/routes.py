@@ -9,6 +9,7 @@ from app.extensions import Blueprint, db
 from app.messaging import services
 from app.messaging.models import SmsMessage
 from app.messaging.schemas import (
+    OneTimeNoticeSchema,
     OptOutResultSchema,
     OptOutSchema,
     SmsMessagePageSchema,
@@ -78,3 +79,15 @@ class OptOutViews(MethodView):
         phone = services.opt_in(data["phone"])
         db.session.commit()
         return {"phone": phone, "opted_out": False}
+
+
+@blp.route("/sms/one-time-notices")
+class OneTimeNoticeViews(MethodView):
+    @blp.auth(*STAFF)
+    @blp.arguments(OneTimeNoticeSchema)
+    @blp.response(201, SmsMessageSchema)
+    def post(self, data):
+        """Send the one-time notification (R5.1: what the applicant still lacks) by SMS"""
+        message = services.one_time_notice(data, current_user())
+        db.session.commit()
+        return message

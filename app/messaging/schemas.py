@@ -49,3 +49,13 @@ class OptOutSchema(ma.Schema):
 class OptOutResultSchema(ma.Schema):
     phone = ma.fields.String()
     opted_out = ma.fields.Boolean()
+
+
+class OneTimeNoticeSchema(ma.Schema):
+    phone = ma.fields.String(required=True, validate=ma.validate.Length(1, 32))
+    business = ma.fields.String(required=True, validate=ma.validate.Length(1, 40))
+    applicant_kind = ma.fields.String(required=True, validate=ma.validate.Length(1, 40))
+    have = ma.fields.List(ma.fields.String(validate=ma.validate.Length(1, 200)), load_default=list)
+    not_applicable = ma.fields.List(
+        ma.fields.String(validate=ma.validate.Length(1, 200)), load_default=list
+    )

@@ -16,6 +16,7 @@ from app.messaging import rules
 from app.messaging.models import SmsMessage, SmsOptOut
 
 SEND_JOB = "app.messaging.jobs.send_sms"
+PENDING = "sms_to_enqueue"
 
 
 def queue_sms(
@@ -54,7 +55,9 @@ def _schedule(message, now):
     due = rules.send_after(message.kind, now, quiet)
     message.next_attempt_at = due
     message.deferred_reason = "quiet_hours" if due > now else None
-    enqueue_at(message, due, now)
+    # Its outbox row is written just before the commit, after the rows of the change that asked
+    # for it (the order's routing is relayed first); see init_session_hooks.
+    db.session.info.setdefault(PENDING, []).append((message, due, now))
 
 
 def enqueue_at(message, due, now):
@@ -109,3 +112,39 @@ def _valid(phone):
     if number is None:
         raise Invalid(errors={"phone": ["不是有效的手机号码 / not a Chinese mobile number"]})
     return number
+
+
+def one_time_notice(data, user):
+    """R5.1 on request: the desk's SMS text of what the applicant lacks, to their phone."""
+    import re
+
+    from app.desk import notices
+
+    number = _valid(data["phone"])
+    entry = notices.entry_for(data["business"], data["applicant_kind"])
+    result = notices.checklist(entry, data["have"], data["not_applicable"], None, user)
+    text = re.sub(r"^【[^】]*】", "", result["sms_text"])
+    return queue_sms("one_time_notice", number, {"text": text})
+
+
+def _enqueue_pending(session):
+    """before_commit: the send job of every message this transaction still holds."""
+    if session.in_nested_transaction():
+        return
+    for message, due, now in session.info.pop(PENDING, []):
+        if message in session:  # not undone by a rolled-back savepoint
+            enqueue_at(message, due, now)
+
+
+def _forget_pending(session, previous_transaction=None):
+    if previous_transaction is None or not previous_transaction.nested:
+        session.info.pop(PENDING, None)
+
+
+def init_session_hooks():
+    from flask_sqlalchemy.session import Session
+    from sqlalchemy import event
+
+    if not event.contains(Session, "before_commit", _enqueue_pending):
+        event.listen(Session, "before_commit", _enqueue_pending)
+        event.listen(Session, "after_soft_rollback", _forget_pending)

@@ -48,3 +48,14 @@ def watch():
             dedupe_key=f"emergency_water:{outage.id}",
         )
     return len(due)
+
+
+def notify_chunk(outage_id, kind, revision, first, last):
+    """One chunk of an outage's customers: their messages written (once) and sent."""
+    from app.messaging.jobs import send_many
+    from app.outages.services import chunk_messages
+
+    outage = db.session.get(Outage, outage_id)
+    ids = chunk_messages(outage, kind, revision, first, last)
+    db.session.commit()
+    return send_many([str(i) for i in ids])

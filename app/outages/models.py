@@ -40,16 +40,6 @@ class Outage(db.Model):
     work_order = relationship("WorkOrder")
 
 
-class OutageCustomer(db.Model):
-    """A customer inside the area when it was declared (or enlarged); their phone then."""
-
-    __tablename__ = "outage_customers"
-
-    outage_id: Mapped[int] = mapped_column(sa.ForeignKey("outages.id"), primary_key=True)
-    customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customers.id"), primary_key=True)
-    phone: Mapped[str | None] = mapped_column(sa.String(32))
-
-
 class OutageCall(db.Model):
     """A 'no water' call taken at the desk and linked to the outage instead of a new order."""
 

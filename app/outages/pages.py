@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 from app.database import utcnow
 from app.extensions import db
@@ -11,12 +11,26 @@ from app.messaging.rules import TZ
 from app.outages.models import Outage
 from app.outages.rules import KIND_LABELS_ZH
 
-pages = Blueprint("outage_pages", __name__, template_folder="templates")
+pages = Blueprint(
+    "outage_pages",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/outages/static",
+)
 
 
 def _local(moment):
     local = moment.astimezone(TZ)
     return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+@pages.get("/dispatch/outages/")
+def console():
+    """停水通告 for dispatchers and leads (the page signs in like the console)."""
+    return render_template(
+        "outages/console.html", tile_url=current_app.config.get("MAP_TILE_URL") or ""
+    )
 
 
 @pages.get("/outages")

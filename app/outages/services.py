@@ -1,8 +1,9 @@
 """Declaring, changing and ending a water outage (R8). These flush, never commit.
 
-Affected customers are the customer points inside the area (PostGIS, one INSERT ... SELECT);
-their notices are written as SMS rows and outbox rows in the same transaction, in bulk, so a
-city district is found and queued in seconds and a Redis outage only delays the sending.
+Affected customers are the customer points inside the area (PostGIS, ST_Covers on the GiST
+index). Declaring writes one send job per CHUNK of them to the outbox, in one statement, in
+the declaring transaction; each job writes its messages (one per number) and sends them, so a
+city district is queued at once and a Redis outage only delays the sending.
 """
 
 import json
@@ -16,10 +17,11 @@ from app.database import utcnow
 from app.dispatch.models import ServiceZone
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
+from app.messaging.models import SmsMessage
 from app.messaging.rules import TZ
 from app.messaging.services import public_base, queue_sms
 from app.outages import rules
-from app.outages.models import Outage, OutageCall, OutageCustomer
+from app.outages.models import Outage, OutageCall
 from app.workorders.models import WorkOrder
 
 CHUNK = 200  # messages per send job
@@ -105,38 +107,69 @@ def _entry(what, user, now, **extra):
 
 
 def find_customers(outage):
-    """Customer points inside the area, remembered with their phone; returns the count."""
-    inserted = db.session.execute(
-        sa.text(
-            """
-            INSERT INTO outage_customers (outage_id, customer_id, phone)
-            SELECT o.id, c.id, c.phone FROM outages o JOIN customers c
-              ON ST_Covers(o.area, c.location)
-            WHERE o.id = :id
-            ON CONFLICT DO NOTHING
-            """
-        ),
-        {"id": outage.id},
+    """How many customer points lie inside the area (PostGIS, the GiST index)."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Customer)
+        .where(sa.func.ST_Covers(_area_of(outage.id), Customer.location))
     )
-    return inserted.rowcount
+
+
+def _area_of(outage_id):
+    return sa.select(Outage.area).where(Outage.id == outage_id).scalar_subquery()
 
 
 def notify_customers(outage, kind, revision=0):
-    """One SMS per distinct mobile number in the area, and send jobs in chunks, in bulk."""
+    """Send jobs through the outbox, one per CHUNK customers of the area, in one statement;
+    each job writes and sends its own messages (app.outages.jobs.notify_chunk)."""
+    db.session.execute(
+        sa.text(
+            """
+            INSERT INTO outbox_messages (job, args, queue, delay_seconds, created_at, attempts)
+            SELECT 'app.outages.jobs.notify_chunk',
+                   jsonb_build_array(CAST(:outage AS int), CAST(:kind AS text),
+                                     CAST(:revision AS int), min(customer_id), max(customer_id)),
+                   'emergency', 0, now(), 0
+            FROM (SELECT c.id AS customer_id,
+                         (row_number() OVER (ORDER BY c.id) - 1) / :chunk AS chunk
+                  FROM outages o JOIN customers c ON ST_Covers(o.area, c.location)
+                  WHERE o.id = :outage) c
+            GROUP BY chunk
+            """
+        ),
+        {"outage": outage.id, "kind": kind, "revision": revision, "chunk": CHUNK},
+    )
+    db.session.info["outbox_pending"] = True
+    _fire_service(outage, kind, revision)
+
+
+def chunk_messages(outage, kind, revision, first, last):
+    """The messages of customers first..last: written once per number, returned pending."""
+    prefix = f"{kind}:{outage.id}:{revision}:"
     params = json.dumps(_params(outage), ensure_ascii=False)
+    phones = db.session.scalars(
+        sa.text(
+            """
+            SELECT DISTINCT regexp_replace(regexp_replace(c.phone, '[\\s()-]', '', 'g'),
+                                           '^(\\+86|0086)', '')
+            FROM outages o JOIN customers c ON ST_Covers(o.area, c.location)
+            WHERE o.id = :outage AND c.id BETWEEN :first AND :last AND c.phone IS NOT NULL
+            """
+        ),
+        {"outage": outage.id, "first": first, "last": last},
+    ).all()
+    keys = [prefix + phone for phone in phones]
     now = utcnow()
     db.session.execute(
         sa.text(
             """
             INSERT INTO sms_messages (id, kind, phone, params, text, status, outage_id,
                 dedupe_key, created_at, next_attempt_at, attempts)
-            SELECT gen_random_uuid(), :kind, n.phone, CAST(:params AS jsonb), '',
-                   CASE WHEN n.phone ~ '^1[3-9][0-9]{9}$' THEN 'pending' ELSE 'invalid' END
+            SELECT gen_random_uuid(), :kind, p, CAST(:params AS jsonb), '',
+                   CASE WHEN p ~ '^1[3-9][0-9]{9}$' THEN 'pending' ELSE 'invalid' END
                      ::sms_status,
-                   :outage, :prefix || n.phone, :now, :now, 0
-            FROM (SELECT DISTINCT regexp_replace(regexp_replace(phone, '[\\s()-]', '', 'g'),
-                                                 '^(\\+86|0086)', '') AS phone
-                  FROM outage_customers WHERE outage_id = :outage AND phone IS NOT NULL) n
+                   :outage, :prefix || p, :now, :now, 0
+            FROM unnest(CAST(:phones AS text[])) AS p
             ON CONFLICT (dedupe_key) DO NOTHING
             """
         ),
@@ -144,12 +177,16 @@ def notify_customers(outage, kind, revision=0):
             "kind": kind,
             "params": params,
             "outage": outage.id,
-            "prefix": f"{kind}:{outage.id}:{revision}:",
+            "prefix": prefix,
             "now": now,
+            "phones": phones,
         },
     )
-    _fire_service(outage, kind, revision)
-    _queue_jobs(outage, kind)
+    return db.session.scalars(
+        sa.select(SmsMessage.id).where(
+            SmsMessage.dedupe_key.in_(keys), SmsMessage.status == "pending"
+        )
+    ).all()
 
 
 def _params(outage):
@@ -178,25 +215,6 @@ def _fire_service(outage, kind, revision):
             outage_id=outage.id,
             dedupe_key=f"{kind}:{outage.id}:{revision}:fire",
         )
-
-
-def _queue_jobs(outage, kind):
-    db.session.execute(
-        sa.text(
-            """
-            INSERT INTO outbox_messages (job, args, queue, delay_seconds, created_at, attempts)
-            SELECT 'app.messaging.jobs.send_many', jsonb_build_array(jsonb_agg(id::text)),
-                   'emergency', 0, now(), 0
-            FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) / :chunk AS chunk
-                  FROM sms_messages
-                  WHERE outage_id = :outage AND kind = :kind AND status = 'pending'
-                    AND attempts = 0 AND created_at >= now() - interval '1 minute') m
-            GROUP BY chunk
-            """
-        ),
-        {"outage": outage.id, "kind": kind, "chunk": CHUNK},
-    )
-    db.session.info["outbox_pending"] = True
 
 
 def get(outage_id, lock=False):
@@ -262,9 +280,3 @@ def link_call(outage, data, user):
     db.session.add(call)
     db.session.flush()
     return call
-
-
-def customers_of(outage_id):
-    return db.session.scalar(
-        sa.select(sa.func.count()).where(OutageCustomer.outage_id == outage_id)
-    )

@@ -86,7 +86,6 @@ def upgrade():
             postgresql_where=sa.text("status = 'pending'"),
         )
         batch_op.create_index("ix_sms_messages_phone_sent", ["phone", "sent_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_sms_messages_status"), ["status"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_sms_messages_work_order_id"), ["work_order_id"], unique=False
         )
@@ -157,7 +156,6 @@ def downgrade():
     op.drop_table("sms_attempts")
     with op.batch_alter_table("sms_messages", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_sms_messages_work_order_id"))
-        batch_op.drop_index(batch_op.f("ix_sms_messages_status"))
         batch_op.drop_index("ix_sms_messages_phone_sent")
         batch_op.drop_index("ix_sms_messages_due", postgresql_where=sa.text("status = 'pending'"))
         batch_op.drop_index(batch_op.f("ix_sms_messages_complaint_id"))

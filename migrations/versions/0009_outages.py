@@ -1,4 +1,4 @@
-"""outages: water outage notices, the customers in their area, linked calls (R8).
+"""outages: water outage notices and the calls linked to them (R8).
 
 Revision ID: 0009
 Revises: 0008
@@ -92,21 +92,6 @@ def upgrade():
     with op.batch_alter_table("outage_calls", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_outage_calls_outage_id"), ["outage_id"], unique=False)
 
-    op.create_table(
-        "outage_customers",
-        sa.Column("outage_id", sa.Integer(), nullable=False),
-        sa.Column("customer_id", sa.Integer(), nullable=False),
-        sa.Column("phone", sa.String(length=32), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["customer_id"],
-            ["customers.id"],
-            name=op.f("fk_outage_customers_customer_id_customers"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["outage_id"], ["outages.id"], name=op.f("fk_outage_customers_outage_id_outages")
-        ),
-        sa.PrimaryKeyConstraint("outage_id", "customer_id", name=op.f("pk_outage_customers")),
-    )
     with op.batch_alter_table("sms_messages", schema=None) as batch_op:
         batch_op.add_column(sa.Column("outage_id", sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f("ix_sms_messages_outage_id"), ["outage_id"], unique=False)
@@ -123,7 +108,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_sms_messages_outage_id"))
         batch_op.drop_column("outage_id")
 
-    op.drop_table("outage_customers")
     with op.batch_alter_table("outage_calls", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outage_calls_outage_id"))
 

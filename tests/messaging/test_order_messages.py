@@ -131,3 +131,24 @@ def test_the_customer_opts_out_from_the_page(client, make, run_jobs):
     make.work_order(caller_phone=PHONE)
     run_jobs()
     assert [m.status for m in messages(phone=PHONE)] == ["sent", "opted_out"]
+
+
+def test_the_one_time_notification_goes_to_the_applicant_on_request(client, make, run_jobs):
+    headers = make.headers(make.user("hotline_agent"))
+    body = {
+        "phone": "13900003333",
+        "business": "transfer",
+        "applicant_kind": "resident",
+        "have": ["房主的身份证"],
+        "not_applicable": ["代办人本人身份证"],
+    }
+    resp = client.post("/api/sms/one-time-notices", headers=headers, json=body)
+    assert resp.status_code == 201 and resp.json["kind_label"] == "一次性告知"
+    run_jobs()
+    [sms] = delivered("13900003333")
+    assert (
+        sms.text
+        == "【海阳自来水】您办理过户(居民用户)尚缺:新用户房产证。请补齐后到客服中心窗口办理。"
+    )
+    bad = client.post("/api/sms/one-time-notices", headers=headers, json={**body, "phone": "110"})
+    assert bad.status_code == 422 and "phone" in bad.json["errors"]

@@ -1,1 +1,1 @@
-from tests.messaging.conftest import sms_config  # noqa: F401  (no quiet hours, dev provider)
+from tests.messaging.conftest import page_at, sms_config  # noqa: F401  (dev provider, pages)

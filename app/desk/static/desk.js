@@ -163,6 +163,7 @@ function setLocation(point) {
   $("#location-text").textContent = `${state.location.lat}, ${state.location.lon}`;
   if (pin) pin.setLatLng([point.lat, point.lon]);
   else pin = window.L.circleMarker([point.lat, point.lon], { radius: 8, color: "#c62828", fillOpacity: 0.8 }).addTo(map);
+  document.dispatchEvent(new CustomEvent("tapline:location", { detail: state.location })); // outage banner
   refreshPreview();
 }
 

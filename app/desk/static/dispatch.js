@@ -5,6 +5,7 @@ import { SLA_COLOURS, createMap, drawZones } from "./mapview.js";
 import { openLive } from "/static/live.js";
 import { chinese } from "./errors.js";
 import { TABLES, liveSentence } from "./tables.js";
+import { drawOutages } from "/outages/static/outage-map.js";
 
 const L = window.L;
 const state = { queue: [], selected: null, order: null, plan: null, orderPoints: {}, techPoints: {} };
@@ -23,6 +24,7 @@ async function start() {
   $("#plan-form").addEventListener("submit", proposePlan);
   $("#plan-form").date.value = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
   const zones = await drawZones(map).catch(() => null);
+  drawOutages(map).catch(() => null);
   fillTeams(zones);
   await refresh();
   connectLive();
