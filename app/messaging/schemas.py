@@ -1,5 +1,6 @@
 import marshmallow as ma
 
+from app.auth.permissions import mask_phone
 from app.messaging.rules import KINDS, STATUSES
 from app.schemas import PageArgsSchema, page_of
 
@@ -16,7 +17,7 @@ class SmsMessageSchema(ma.Schema):
     id = ma.fields.UUID()
     kind = ma.fields.String()
     kind_label = ma.fields.Function(lambda m: KINDS[m.kind].label_zh)
-    phone = ma.fields.String()
+    phone = ma.fields.Function(lambda m: mask_phone(m.phone))  # R7: masked for admins
     text = ma.fields.String()
     status = ma.fields.String()
     work_order_id = ma.fields.Integer(allow_none=True)

@@ -103,7 +103,7 @@ def request_new_time(order, preferred, note):
 
 
 def _dispatchers():
-    from app.dispatch.services import dispatcher_ids
+    from app.dispatch.announce import dispatcher_ids
 
     return dispatcher_ids()
 

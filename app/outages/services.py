@@ -14,7 +14,6 @@ from shapely.geometry import MultiPolygon, shape
 
 from app.customers.models import Customer
 from app.database import utcnow
-from app.dispatch.models import ServiceZone
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.messaging.models import SmsMessage
@@ -23,6 +22,7 @@ from app.messaging.services import public_base, queue_sms
 from app.outages import rules
 from app.outages.models import Outage, OutageCall
 from app.workorders.models import WorkOrder
+from app.zones.models import ServiceZone
 
 CHUNK = 200  # messages per send job
 

@@ -42,6 +42,9 @@ def test_order_received_goes_through_outbox_and_worker_to_the_dev_outbox(client,
     assert [m["kind_label"] for m in body] == ["受理通知"]
     assert body[0]["attempt_log"][0]["ok"] is True
     assert body[0]["attempt_log"][0]["answer"]["code"] == "OK"
+    admin = make.user("admin")  # an administrator does not need the customer's number (R7)
+    page = client.get("/api/sms/messages", headers=make.headers(admin)).json
+    assert [m["phone"] for m in page["items"]] == ["139****1111"] and page["total"] == 1
 
 
 def test_a_duplicate_job_sends_nothing_twice(make, run_jobs):
