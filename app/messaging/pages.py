@@ -103,7 +103,7 @@ def receipt(token, signature_id):
 
 @pages.get("/t/<token>/photo")
 def photo(token):
-    from app.visits.public_pages import _photo as photo_response  # the same photo rules
+    from app.visits.public_pages import _avatar, _photo  # the same photo rules and avatar
 
     try:
         _, order = tracking.open_link(token)
@@ -111,4 +111,4 @@ def photo(token):
         return _refused(exc)
     if order.status not in tracking.TECHNICIAN_SHOWN or order.technician is None:
         return _refused(tracking.LinkRefused("forged"))
-    return photo_response(order.technician.photo_path)
+    return _photo(order.technician.photo_path) or _avatar(order.technician)
