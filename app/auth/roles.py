@@ -79,5 +79,7 @@ LEADERS = (Role.DEPARTMENT_LEAD, Role.GENERAL_MANAGER)
 # Who phones the customer about a complaint (R4.4): the department that handles it, and the
 # agent who took it (首接责任制: they follow it to the end); the services check which complaint.
 COMPLAINT_CALLERS = (Role.HOTLINE_AGENT, Role.DEPARTMENT_LEAD)
+# Who is told when an outage passes 24 h and emergency water must be arranged (R8).
+EMERGENCY_WATER = (Role.DISPATCHER, Role.DEPARTMENT_LEAD)
 # Who sees a customer's full phone number; everyone else sees 138****5678 (R7).
 SEE_PHONE_NUMBERS = (Role.HOTLINE_AGENT, Role.DISPATCHER, Role.TECHNICIAN, Role.DEPARTMENT_LEAD)

@@ -5,6 +5,7 @@ from flask.views import MethodView
 from sqlalchemy.orm import selectinload
 
 from app.auth.permissions import current_user
+from app.auth.roles import DISPATCH, FRONT_OFFICE
 from app.extensions import Blueprint, db
 from app.messaging import services
 from app.messaging.models import SmsMessage
@@ -20,12 +21,11 @@ from app.queries import paginate
 from app.workorders.services import get_for
 
 blp = Blueprint("sms", __name__, url_prefix="/api", description="短信 / SMS")
-STAFF = ("admin", "dispatcher", "hotline_agent")
 
 
 @blp.route("/sms/messages")
 class SmsMessageViews(MethodView):
-    @blp.auth("admin", "dispatcher")
+    @blp.auth(*DISPATCH)
     @blp.arguments(SmsMessageQueryArgsSchema, location="query")
     @blp.response(200, SmsMessagePageSchema)
     def get(self, args):
@@ -47,7 +47,7 @@ class SmsMessageViews(MethodView):
 
 @blp.route("/workorders/<int:order_id>/sms")
 class OrderSmsViews(MethodView):
-    @blp.auth(*STAFF)
+    @blp.auth(*FRONT_OFFICE)
     @blp.response(200, SmsMessageSchema(many=True))
     def get(self, order_id):
         """The messages sent about this order, each with its attempts"""
@@ -62,7 +62,7 @@ class OrderSmsViews(MethodView):
 
 @blp.route("/sms/opt-outs")
 class OptOutViews(MethodView):
-    @blp.auth(*STAFF)
+    @blp.auth(*FRONT_OFFICE)
     @blp.arguments(OptOutSchema)
     @blp.response(201, OptOutResultSchema)
     def post(self, data):
@@ -71,7 +71,7 @@ class OptOutViews(MethodView):
         db.session.commit()
         return {"phone": phone, "opted_out": True}
 
-    @blp.auth(*STAFF)
+    @blp.auth(*FRONT_OFFICE)
     @blp.arguments(OptOutSchema, location="query")
     @blp.response(200, OptOutResultSchema)
     def delete(self, data):
@@ -83,7 +83,7 @@ class OptOutViews(MethodView):
 
 @blp.route("/sms/one-time-notices")
 class OneTimeNoticeViews(MethodView):
-    @blp.auth(*STAFF)
+    @blp.auth(*FRONT_OFFICE)
     @blp.arguments(OneTimeNoticeSchema)
     @blp.response(201, SmsMessageSchema)
     def post(self, data):

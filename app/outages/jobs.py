@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from app.auth.roles import EMERGENCY_WATER
 from app.config import Config
 from app.database import utcnow
 from app.extensions import db
@@ -27,9 +28,7 @@ def watch():
         .with_for_update(skip_locked=True)
     ).all()
     staff = db.session.scalars(
-        sa.select(User.id).where(
-            User.role.in_(("dispatcher", "department_lead")), User.active.is_(True)
-        )
+        sa.select(User.id).where(User.role.in_(EMERGENCY_WATER), User.active.is_(True))
     ).all()
     for outage in due:
         outage.emergency_water_at = now

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask.views import MethodView
 
 from app.auth.permissions import current_user
+from app.auth.roles import OFFICE, SUPERVISORS
 from app.customers.services import by_account_no
 from app.extensions import Blueprint, db
 from app.outages import services
@@ -18,13 +19,11 @@ from app.outages.schemas import (
 )
 
 blp = Blueprint("outages", __name__, url_prefix="/api/outages", description="停水 / Outages")
-DECLARERS = ("dispatcher", "department_lead", "general_manager", "admin")
-READERS = ("hotline_agent", *DECLARERS)
 
 
 @blp.route("")
 class OutageViews(MethodView):
-    @blp.auth(*READERS)
+    @blp.auth(*OFFICE)
     @blp.arguments(OutageQueryArgsSchema, location="query")
     @blp.response(200, OutageSchema(many=True))
     def get(self, args):
@@ -37,7 +36,7 @@ class OutageViews(MethodView):
             sa.select(Outage).where(Outage.status == "announced").order_by(Outage.start_at)
         ).all()
 
-    @blp.auth(*DECLARERS)
+    @blp.auth(*SUPERVISORS)
     @blp.arguments(OutageCreateSchema)
     @blp.response(201, OutageSchema)
     def post(self, data):
@@ -49,13 +48,13 @@ class OutageViews(MethodView):
 
 @blp.route("/<int:outage_id>")
 class OutageByIdViews(MethodView):
-    @blp.auth(*READERS)
+    @blp.auth(*OFFICE)
     @blp.response(200, OutageSchema)
     def get(self, outage_id):
         """One outage with its history"""
         return services.get(outage_id)
 
-    @blp.auth(*DECLARERS)
+    @blp.auth(*SUPERVISORS)
     @blp.arguments(OutageChangeSchema)
     @blp.response(200, OutageSchema)
     def patch(self, data, outage_id):
@@ -67,7 +66,7 @@ class OutageByIdViews(MethodView):
 
 @blp.route("/<int:outage_id>/restore")
 class OutageRestoreViews(MethodView):
-    @blp.auth(*DECLARERS)
+    @blp.auth(*SUPERVISORS)
     @blp.response(200, OutageSchema)
     def post(self, outage_id):
         """Supply is back; everyone in the area is told"""
@@ -78,7 +77,7 @@ class OutageRestoreViews(MethodView):
 
 @blp.route("/<int:outage_id>/calls")
 class OutageCallViews(MethodView):
-    @blp.auth(*READERS)
+    @blp.auth(*OFFICE)
     @blp.arguments(OutageCallCreateSchema)
     @blp.response(201, OutageCallSchema)
     def post(self, data, outage_id):

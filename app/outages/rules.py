@@ -6,20 +6,21 @@ recorded approval and reason. An interruption beyond 24 hours needs emergency wa
 
 from datetime import timedelta
 
+from app.auth.roles import MANAGEMENT
+
 KINDS = ("planned", "emergency")
 STATUSES = ("announced", "restored", "cancelled")
 NOTICE = timedelta(hours=24)
 EMERGENCY_WATER_AFTER = timedelta(hours=24)
 KIND_LABELS_ZH = {"planned": "计划停水", "emergency": "抢修停水"}
 STATUS_LABELS_ZH = {"announced": "已通告", "restored": "已恢复供水", "cancelled": "已取消"}
-APPROVERS = ("department_lead", "general_manager", "admin")
 
 
 def short_notice_refusal(kind, declared_at, start_at, approval):
     """Why a planned outage may not be declared like this, or None (art. 22: 24 h ahead)."""
     if kind != "planned" or start_at - declared_at >= NOTICE:
         return None
-    if approval and approval.get("reason", "").strip() and approval.get("role") in APPROVERS:
+    if approval and approval.get("reason", "").strip() and approval.get("role") in MANAGEMENT:
         return None
     return (
         "计划停水须提前24小时通知;不足24小时须由主管领导批准并写明原因 / "
