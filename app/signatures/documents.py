@@ -19,6 +19,10 @@ Fields of a meter-damage document (version 1):
     strokes_sha256    SHA-256 of the canonical JSON of the strokes as validated and stored:
                       [[{"t", "x", "y"(, "pressure")}, ...], ...] with every number a float
     previous_sha256   document_sha256 of the order's previous signature, or null (chain)
+    channel           where the customer signed: {"kind": "technician_phone"}, or
+                      {"kind": "customer_phone", "phone" (masked), "sms_message_id",
+                       "request_id"} after a one-time code sent to that phone (R3.7);
+                      absent from documents signed before it was recorded
 """
 
 import base64
@@ -68,7 +72,9 @@ def verification_code(document_sha256: str) -> str:
     return "-".join(head[i : i + 4] for i in range(0, 16, 4))
 
 
-def meter_damage_document(order, damage, signer, technician, times, device, hashes, previous):
+def meter_damage_document(
+    order, damage, signer, technician, times, device, hashes, previous, channel
+):
     """The document as a plain dict; callers pass plain values only."""
     return {
         "v": 1,
@@ -83,4 +89,5 @@ def meter_damage_document(order, damage, signer, technician, times, device, hash
         "png_sha256": hashes["png"],
         "strokes_sha256": hashes["strokes"],
         "previous_sha256": previous,
+        "channel": channel,
     }

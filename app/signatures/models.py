@@ -17,6 +17,11 @@ from app.extensions import db
 
 SIGNER_RELATIONS = ("owner", "tenant", "family", "other")
 RELATIONS_ZH = {"owner": "户主", "tenant": "租户", "family": "家属", "other": "其他"}
+# Where the customer signed: on the technician's phone, or on their own after a one-time code.
+CHANNELS_ZH = {
+    "technician_phone": "在维修师傅手机上签字",
+    "customer_phone": "在本人手机上签字(短信验证码)",
+}
 
 
 class DamageRecord(db.Model):
@@ -58,7 +63,11 @@ class Signature(db.Model):
     strokes_sha256: Mapped[str] = mapped_column(sa.String(64))
     signer_name: Mapped[str] = mapped_column(sa.String(100))
     signer_relation: Mapped[str] = mapped_column(sa.String(20))
-    signed_on_user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    # The technician whose phone the customer signed on; none when signed on their own phone.
+    signed_on_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    channel: Mapped[str] = mapped_column(
+        sa.String(20), default="technician_phone", server_default="technician_phone"
+    )
     device_time: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     position = mapped_column(Geometry("POINT", srid=4326, spatial_index=False))
     accuracy_m: Mapped[float | None]

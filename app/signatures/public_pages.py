@@ -9,7 +9,7 @@ from flask import Blueprint, Response, render_template
 from app.common.storage import BlobMissing, get_storage
 from app.errors import NotFound, Unauthorized
 from app.signatures import services, verification
-from app.signatures.models import RELATIONS_ZH
+from app.signatures.models import CHANNELS_ZH, RELATIONS_ZH
 
 pages = Blueprint("signature_pages", __name__, template_folder="templates")
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -61,6 +61,7 @@ def receipt(token):
             signature=signature,
             doc=json.loads(signature.document),
             relations=RELATIONS_ZH,
+            channels=CHANNELS_ZH,
             check=verification.verify(signature),
         ),
         200,

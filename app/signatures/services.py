@@ -78,11 +78,29 @@ def refuse_unsignable(kind):
 
 
 def sign(user, data):
-    """Build the canonical document, store its hash, sign it, chain it to the order's last."""
+    """The customer signs on the technician's phone: strokes and PNG from the phone's pad."""
     refuse_unsignable(data["document_kind"])
     check_device_time(data)
     order = order_for_step(user, data["work_order_id"], "on_site")  # the lock orders the chain
-    damage = _unsigned_damage(order, data["damage_record_id"])
+    damage = unsigned_damage(order, data["damage_record_id"])
+    return write_signature(
+        order,
+        damage,
+        data,
+        technician=technician_part(order, user),
+        signed_on=user,
+        actor=user,
+        channel={"kind": "technician_phone"},
+    )
+
+
+def write_signature(order, damage, data, *, technician, signed_on, actor, channel):
+    """Build the canonical document, store its hash, sign it, chain it to the order's last.
+
+    The order must be locked by the caller (the lock orders the chain). `channel` says where
+    the customer signed ({"kind": "technician_phone"}, or "customer_phone" with the masked
+    number and the SMS that carried the one-time code); it is part of what is signed.
+    """
     png = _png(data["png_base64"])
     strokes = canonical.canonical_json(data["strokes"])
     storage = get_storage()
@@ -93,7 +111,7 @@ def sign(user, data):
         order=order_part(order),
         damage=damage_part(damage),
         signer={"name": data["signer_name"], "relation": data["signer_relation"]},
-        technician=technician_part(order, user),
+        technician=technician,
         times={
             "device_time": iso_utc(data.get("device_time")),
             "received_at": iso_utc(received_at),
@@ -105,6 +123,7 @@ def sign(user, data):
         },
         hashes=hashes,
         previous=previous,
+        channel=channel,
     )
     text = canonical.canonical_json(doc)
     server_signature, key_id = documents.sign(text, current_app.config["SIGNING_KEY"])
@@ -121,7 +140,8 @@ def sign(user, data):
         strokes_sha256=hashes["strokes"],
         signer_name=data["signer_name"],
         signer_relation=data["signer_relation"],
-        signed_on_user_id=user.id,
+        signed_on_user_id=signed_on.id if signed_on is not None else None,
+        channel=channel["kind"],
         device_time=data.get("device_time"),
         position=point_wkt(*lonlat(data)) if data.get("position") else None,
         accuracy_m=data.get("accuracy_m"),
@@ -132,18 +152,19 @@ def sign(user, data):
     record_event(
         order,
         "customer_signed",
-        user,
+        actor,
         payload={
             "signature_id": signature.id,
             "document_sha256": signature.document_sha256,
             "signer_relation": signature.signer_relation,
+            "channel": signature.channel,
         },
         **event_fields(data),
     )
     return signature
 
 
-def _unsigned_damage(order, record_id):
+def unsigned_damage(order, record_id):
     damage = db.session.get(DamageRecord, record_id)
     if damage is None or damage.work_order_id != order.id:
         raise Invalid(errors={"damage_record_id": ["不是此工单的记录 / not this order's record"]})

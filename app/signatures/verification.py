@@ -20,6 +20,7 @@ LABELS = {
     "chain": "签名链 / chain link",
     "damage_record": "损坏记录 / damage record",
     "signer": "签字人 / signer",
+    "channel": "签字方式 / channel",
 }
 
 
@@ -44,6 +45,10 @@ def verify(signature):
             doc.get("signer")
             == {"name": signature.signer_name, "relation": signature.signer_relation},
             "签字人与文书不符 / signer columns differ from the document",
+        ),
+        "channel": check(
+            doc.get("channel", {"kind": "technician_phone"}).get("kind") == signature.channel,
+            "签字方式与文书不符 / the channel column differs from the document",
         ),
     }
     for name, result in checks.items():
