@@ -212,6 +212,7 @@ class Config:
     SMS_SWEEP_SECONDS = _int("SMS_SWEEP_SECONDS", 60)
     TRACKING_LINK_DAYS = _int("TRACKING_LINK_DAYS", 30)
     SMS_VERIFY_LINK_HOURS = _int("SMS_VERIFY_LINK_HOURS", 12)
+    SIGN_LINK_MINUTES = _int("SIGN_LINK_MINUTES", 15)
     EMERGENCY_SMS_AFTER_SECONDS = _int("EMERGENCY_SMS_AFTER_SECONDS", 60)
     # Water outages (R8): the fire service's number for outages that touch fire-fighting supply.
     FIRE_SERVICE_PHONE = os.environ.get("FIRE_SERVICE_PHONE", "")

@@ -44,6 +44,7 @@ def send_sms(message_id):
     message.text = texts.render(message.kind, message.params, current_app.config["SMS_SIGN_NAME"])
     provider = provider_for(current_app.config)
     result = provider.send(message)
+    texts.mask_secrets(message)
     _record(message, provider.name, result, now)
     return message.status
 

@@ -8,6 +8,7 @@ from flask import current_app
 
 from app.database import utcnow
 from app.extensions import db
+from app.messaging import signing
 from app.messaging.models import TrackingLink
 
 
@@ -37,9 +38,12 @@ def tracking_link(order_id, now=None):
 
 
 def complete_params(message):
-    """Add what only exists at sending time: the tracking link of the message's order."""
+    """Add what only exists at sending time: the tracking link of the message's order, or
+    a signing request's link and one-time code."""
     params = dict(message.params)
-    if message.work_order_id is not None and "url" not in params:
+    if message.kind == "sign_code":
+        params.update(signing.code_params(params))
+    elif message.work_order_id is not None and "url" not in params:
         token = tracking_link(message.work_order_id).token
         params["url"] = f"{params.get('_base', '')}/t/{token}{params.get('url_path', '')}"
     message.params = params

@@ -99,3 +99,32 @@ class TrackingLink(db.Model):
     work_order_id: Mapped[int] = mapped_column(sa.ForeignKey("work_orders.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
+class RemoteSignRequest(db.Model):
+    """The customer signs a damage record on their own phone (R3.7): the link's token, the
+    number its one-time code went to, and how it ended (signed, replaced, too many wrong codes).
+    The code itself is never stored: it is derived from the token with the server's key."""
+
+    __tablename__ = "remote_sign_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(43), unique=True)
+    work_order_id: Mapped[int] = mapped_column(sa.ForeignKey("work_orders.id"))
+    damage_record_id: Mapped[int] = mapped_column(sa.ForeignKey("damage_records.id"), index=True)
+    phone: Mapped[str] = mapped_column(sa.String(32))
+    signer_name: Mapped[str] = mapped_column(sa.String(100))
+    signer_relation: Mapped[str] = mapped_column(sa.String(20))
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    sms_message_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("sms_messages.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    wrong_codes: Mapped[int] = mapped_column(default=0, server_default="0")
+    closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    closed_reason: Mapped[str | None] = mapped_column(sa.String(20))
+    signature_id: Mapped[int | None] = mapped_column(sa.ForeignKey("signatures.id"))
+
+    work_order = relationship("WorkOrder")
+    damage_record = relationship("DamageRecord")
+    requested_by = relationship("User")
+    sms_message = relationship(SmsMessage)

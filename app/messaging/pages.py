@@ -1,9 +1,10 @@
-"""HTML: the staff's 短信发件箱 (every message and attempt) and the customer's /t/<token>."""
+"""HTML: the staff's 短信发件箱 (every message and attempt), the customer's /t/<token>, and
+/s/<token> where the customer signs on their own phone (R3.7)."""
 
 from flask import Blueprint, redirect, render_template, request
 
 from app.extensions import db
-from app.messaging import tracking
+from app.messaging import signing, tracking
 
 pages = Blueprint(
     "messaging_pages",
@@ -112,3 +113,16 @@ def photo(token):
     if order.status not in tracking.TECHNICIAN_SHOWN or order.technician is None:
         return _refused(tracking.LinkRefused("forged"))
     return _photo(order.technician.photo_path) or _avatar(order.technician)
+
+
+@pages.get("/s/<token>")
+def sign(token):
+    """The customer reads the damage record and signs it on their own phone (R3.7)."""
+    try:
+        request = signing.open_request(token)
+    except signing.RequestClosed as exc:
+        status, title, message = signing.PAGE_REFUSALS[exc.reason]
+        body = render_template("messaging/refused.html", title=title, message=message)
+        return body, status, NO_STORE
+    body = render_template("messaging/sign.html", token=token, **signing.page_facts(request))
+    return body, 200, NO_STORE

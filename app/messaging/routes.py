@@ -5,14 +5,19 @@ from flask.views import MethodView
 from sqlalchemy.orm import selectinload
 
 from app.auth.permissions import current_user
-from app.auth.roles import DISPATCH, FRONT_OFFICE
+from app.auth.roles import DISPATCH, FRONT_OFFICE, Role
+from app.errors import NotFound
 from app.extensions import Blueprint, db
-from app.messaging import services
-from app.messaging.models import SmsMessage
+from app.messaging import services, signing
+from app.messaging.models import RemoteSignRequest, SmsMessage
 from app.messaging.schemas import (
     OneTimeNoticeSchema,
     OptOutResultSchema,
     OptOutSchema,
+    RemoteSignedSchema,
+    RemoteSignRequestCreateSchema,
+    RemoteSignRequestSchema,
+    RemoteSignSchema,
     SmsMessagePageSchema,
     SmsMessageQueryArgsSchema,
     SmsMessageSchema,
@@ -91,3 +96,38 @@ class OneTimeNoticeViews(MethodView):
         message = services.one_time_notice(data, current_user())
         db.session.commit()
         return message
+
+
+@blp.route("/signatures/remote-requests")
+class RemoteSignRequestViews(MethodView):
+    @blp.auth(Role.TECHNICIAN)
+    @blp.arguments(RemoteSignRequestCreateSchema)
+    @blp.response(201, RemoteSignRequestSchema)
+    def post(self, data):
+        """On site: the customer will sign on their own phone; link and one-time code by SMS"""
+        request = signing.request_signature(current_user(), data)
+        db.session.commit()
+        return request
+
+
+@blp.route("/signatures/remote-requests/<int:request_id>")
+class RemoteSignRequestByIdViews(MethodView):
+    @blp.auth(Role.TECHNICIAN)
+    @blp.response(200, RemoteSignRequestSchema)
+    def get(self, request_id):
+        """Whether the customer has signed yet (the technician's phone asks while waiting)"""
+        request = db.session.get(RemoteSignRequest, request_id)
+        if request is None or request.requested_by_id != current_user().id:
+            raise NotFound("签字请求不存在 / no such signing request")
+        return request
+
+
+@blp.route("/sign/<token>")
+class RemoteSignViews(MethodView):
+    @blp.arguments(RemoteSignSchema)
+    @blp.response(201, RemoteSignedSchema)
+    def post(self, data, token):
+        """The customer signs on their own phone with the SMS's one-time code (no login)"""
+        signature = signing.sign(token, data)
+        db.session.commit()
+        return signature

@@ -106,11 +106,13 @@ def rate_limited_until(kind, sent_times, limit, window, now):
     return recent[len(recent) - limit] + window
 
 
-def visit_code(secret, *parts):
+def visit_code(secret, *parts, digits=4):
     """A 4-digit code the customer matches at the door; the same in the SMS and on the
-    company's verify page, derived so no one can guess it from the order."""
+    company's verify page, derived so no one can guess it from the order. Six digits for
+    the one-time code of a signature on the customer's own phone."""
     import hashlib
     import hmac
 
     digest = hmac.new(secret.encode(), ":".join(map(str, parts)).encode(), hashlib.sha256)
-    return f"{int.from_bytes(digest.digest()[:4], 'big') % 10000:04d}"
+    number = int.from_bytes(digest.digest()[:4], "big") % 10**digits
+    return f"{number:0{digits}d}"

@@ -92,7 +92,7 @@ def opted_out(number):
 
 def opt_out(phone, source):
     """R8: no more non-essential messages to this number; outages and appointments still go."""
-    number = _valid(phone)
+    number = valid_mobile(phone)
     if not opted_out(number):
         db.session.add(SmsOptOut(phone=number, source=source))
         db.session.flush()
@@ -100,12 +100,13 @@ def opt_out(phone, source):
 
 
 def opt_in(phone):
-    number = _valid(phone)
+    number = valid_mobile(phone)
     db.session.execute(sa.delete(SmsOptOut).where(SmsOptOut.phone == number))
     return number
 
 
-def _valid(phone):
+def valid_mobile(phone):
+    """The number as stored, or 422 when it is no Chinese mobile number."""
     from app.errors import Invalid
 
     number = rules.normalize_mobile(phone)
@@ -120,7 +121,7 @@ def one_time_notice(data, user):
 
     from app.desk import notices
 
-    number = _valid(data["phone"])
+    number = valid_mobile(data["phone"])
     entry = notices.entry_for(data["business"], data["applicant_kind"])
     result = notices.checklist(entry, data["have"], data["not_applicable"], None, user)
     text = re.sub(r"^【[^】]*】", "", result["sms_text"])

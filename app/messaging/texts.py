@@ -54,6 +54,21 @@ TEMPLATES = {
 }
 
 
+# Parameters that only the recipient may read: sent, then masked in the stored message.
+SECRET_PARAMS = {"sign_code": ("code",)}
+
+
+def mask_secrets(message):
+    """After sending: the stored text and parameters keep no one-time code (R3.7)."""
+    names = SECRET_PARAMS.get(message.kind, ())
+    params = dict(message.params)
+    for name in names:
+        if params.get(name):
+            message.text = message.text.replace(str(params[name]), "******")
+            params[name] = "******"
+    message.params = params
+
+
 def render(kind, params, sign_name):
     """The full text a phone shows: 【签名】 and the filled template."""
     template, _ = TEMPLATES[kind]

@@ -1,12 +1,13 @@
 // Evidence steps: photos from the camera, a violation report, and meter damage signed by the
 // customer. Photos are queued first; the steps that cite them refer to them by queue number.
+import { Offline, api } from "./api.js";
 import { deliver } from "./deliver.js";
 import * as geo from "./geo.js";
 import * as outbox from "./outbox.js";
 import { mountPad, pngBase64, strokes } from "./signature.js";
 import { receipt } from "./qr.js";
 import { PURPOSE_ZH, RELATION_ZH, entryFor, photoEntry, ref } from "./steps.js";
-import { $, choice, field, h, sheet } from "./ui.js";
+import { $, choice, errorText, field, h, sheet } from "./ui.js";
 
 const ACCEPTED = ["image/jpeg", "image/png"];
 const SHRINK_ABOVE = 4 * 1024 * 1024;
@@ -126,6 +127,8 @@ export function sign(ctx, damageId, record) {
     h("dt", {}, "收费"), h("dd", {}, record.charge_item
       ? `${record.charge_item} ${record.charge_amount} 元` : "无"));
   let pad;
+  let remote = false;
+  const onOwnPhone = () => { remote = true; $("#sheet-close").click(); };
   const opened = sheet("客户确认签字", [
     h("p", { class: "muted" }, "请客户核对以下内容,确认无误后签字。签字后内容不可更改。"),
     summary,
@@ -133,6 +136,8 @@ export function sign(ctx, damageId, record) {
     field("与户主关系 *", choice("signer_relation", RELATION_ZH)),
     h("div", { class: "pad-box" }, h("span", { class: "muted" }, "请在框内签字"), canvas,
       h("button", { type: "button", class: "plain", onclick: () => pad.clear() }, "清除重签")),
+    h("button", { type: "button", class: "big", id: "remote-sign", onclick: onOwnPhone },
+      "客户想在自己手机上签字"),
   ], {
     submitLabel: "确认签字",
     submit: async (form) => {
@@ -147,5 +152,75 @@ export function sign(ctx, damageId, record) {
     },
   });
   pad = mountPad($("#signature-pad"));
-  return opened.then((result) => (result?.body?.id ? receipt(ctx, result.body.id) : result));
+  return opened.then((result) => {
+    if (remote) return remoteSign(ctx, damageId);
+    return result?.body?.id ? receipt(ctx, result.body.id) : result;
+  });
+}
+
+// R3.7: the customer signs on their own phone. The server texts them a link and a one-time
+// code; this phone waits and shows the receipt once they have signed.
+async function remoteSign(ctx, damageId) {
+  const asked = await sheet("客户在自己手机上签字", [
+    h("p", { class: "muted" },
+      "系统会给客户手机发一条短信,里面有签字链接和6位验证码。客户打开链接核对内容,输入验证码后签字。"),
+    field("客户手机号 *", h("input", { name: "phone", type: "tel", required: true, maxlength: 20,
+                                     value: ctx.order.caller_phone || "" })),
+    field("签字人姓名 *", h("input", { name: "signer_name", required: true, maxlength: 100 })),
+    field("与户主关系 *", choice("signer_relation", RELATION_ZH)),
+  ], {
+    submitLabel: "发送签字短信",
+    submit: async (form) => {
+      try {
+        return await api("/api/signatures/remote-requests", { method: "POST", body: {
+          document_kind: "meter_damage", work_order_id: ctx.id, damage_record_id: damageId,
+          phone: form.phone.value.trim(), signer_name: form.signer_name.value.trim(),
+          signer_relation: form.signer_relation.value,
+        } });
+      } catch (err) {
+        if (err instanceof Offline) throw new Error("发送签字短信需要联网,请联网后再试");
+        throw err;
+      }
+    },
+  });
+  return asked ? waitForSignature(ctx, asked) : null;
+}
+
+const WAITING_ZH = {
+  expired: "签字链接已过期,请返回重新发送。",
+  locked: "客户验证码输错次数过多,请返回重新发送。",
+  replaced: "已重新发送了签字短信。",
+};
+
+function waitForSignature(ctx, asked) {
+  const status = h("p", { id: "remote-status", role: "status" }, "等待客户签字…");
+  let timer;
+  const poll = async () => {
+    try {
+      const now = await api(`/api/signatures/remote-requests/${asked.id}`);
+      if (now.status === "signed") {
+        $("#sheet-close").click(); // resolves the waiting sheet, which opens the receipt
+        return;
+      }
+      if (WAITING_ZH[now.status]) {
+        status.textContent = WAITING_ZH[now.status];
+        return;
+      }
+      status.textContent = "等待客户签字…";
+    } catch (err) {
+      status.textContent = err instanceof Offline ? "网络不通,联网后会继续等待。" : errorText(err);
+    }
+    timer = setTimeout(poll, 3000);
+  };
+  const waiting = sheet("等待客户签字", [
+    h("p", {}, `签字短信已发到 ${asked.phone}。请客户打开短信里的链接,核对内容,输入验证码后签字。`),
+    status,
+    h("p", { class: "muted" }, "客户签字后,这里会自动显示签字回执。"),
+  ]);
+  timer = setTimeout(poll, 1500);
+  return waiting.then(async () => {
+    clearTimeout(timer);
+    const now = await api(`/api/signatures/remote-requests/${asked.id}`).catch(() => null);
+    return now?.signature_id ? receipt(ctx, now.signature_id) : ctx.reload();
+  });
 }
