@@ -283,6 +283,29 @@ function wireNotice() {
   $("#notice-applicant").addEventListener("input", debounce(produceNotice, 300));
   $("#print-notice").addEventListener("click", () => window.print());
   $("#copy-sms").addEventListener("click", () => navigator.clipboard?.writeText($("#notice-sms").value));
+  $("#notice-send").addEventListener("submit", sendNotice);
+}
+
+// R5.1 on request: the system texts the notice to the applicant's mobile (短信发件箱 keeps it).
+async function sendNotice(event) {
+  event.preventDefault();
+  const e = state.entry;
+  const sent = $("#notice-sent");
+  if (!e) return;
+  const body = {
+    phone: $("#notice-phone").value.trim(), business: e.business, applicant_kind: e.applicant_kind,
+    have: $$("#notice-entry input[name=have]:checked").map((i) => i.value),
+    not_applicable: $$("#notice-entry input[name=na]:checked").map((i) => i.value),
+  };
+  sent.className = "muted";
+  sent.textContent = "正在发送…";
+  try {
+    const message = await api("/api/sms/one-time-notices", { method: "POST", body });
+    sent.textContent = message.status === "invalid" ? "号码无效,未发送" : `已提交发送到 ${message.phone}`;
+  } catch (err) {
+    sent.className = "error";
+    sent.textContent = err.body?.errors?.phone ? "请填写正确的手机号码(11位)" : "发送没有成功,请稍后再试";
+  }
 }
 
 async function loadEntry() {
