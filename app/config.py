@@ -214,6 +214,7 @@ class Config:
     SMS_VERIFY_LINK_HOURS = _int("SMS_VERIFY_LINK_HOURS", 12)
     SIGN_LINK_MINUTES = _int("SIGN_LINK_MINUTES", 15)
     EMERGENCY_SMS_AFTER_SECONDS = _int("EMERGENCY_SMS_AFTER_SECONDS", 60)
+    SMS_EMERGENCY_OFFERS = os.environ.get("SMS_EMERGENCY_OFFERS", "1") != "0"
     # Water outages (R8): the fire service's number for outages that touch fire-fighting supply.
     FIRE_SERVICE_PHONE = os.environ.get("FIRE_SERVICE_PHONE", "")
     OUTAGE_WATCH_SECONDS = _int("OUTAGE_WATCH_SECONDS", 300)
@@ -250,3 +251,9 @@ class TestConfig(Config):
     PASSWORD_HASH_TIME_COST = 1
     PASSWORD_HASH_MEMORY_KIB = 64
     PASSWORD_HASH_THREADS = 1
+    # The suite runs at any hour: no quiet hours unless a test sets them. Customers' order
+    # messages only where a test asks for them (tests/messaging), so the other tests' queues
+    # hold only their own jobs.
+    SMS_QUIET_HOURS = ""
+    SMS_ORDER_MESSAGES = False
+    SMS_EMERGENCY_OFFERS = False

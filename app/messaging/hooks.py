@@ -84,9 +84,10 @@ def visit_code(order_id, technician_id):
     return rules.visit_code(current_app.config["SECRET_KEY"], "visit", order_id, technician_id)
 
 
+# The on-call technician's emergency offer (SMS_EMERGENCY_OFFERS), not a customer's message.
+TO_TECHNICIANS = {"assign": emergency.ask_for_check, "reassign": emergency.ask_for_check}
 ON_EVENT = {
-    "assign": emergency.ask_for_check,
-    "reassign": emergency.ask_for_check,
+    **TO_TECHNICIANS,
     "created": order_received,
     "schedule": appointment,
     "depart": departing,
@@ -98,6 +99,9 @@ ON_EVENT = {
 @event_recorded.connect
 def on_order_event(order, event, **_):
     handler = ON_EVENT.get(event.kind)
-    if handler is not None and current_app.config.get("SMS_ORDER_MESSAGES", True):
+    if handler is None:
+        return
+    switch = "SMS_EMERGENCY_OFFERS" if event.kind in TO_TECHNICIANS else "SMS_ORDER_MESSAGES"
+    if current_app.config.get(switch, True):
         with db.session.no_autoflush:  # the caller may still be filling the order in
             handler(order, event)

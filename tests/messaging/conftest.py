@@ -17,10 +17,16 @@ def sms_config(app):
         "SMS_APP_ID",
         "SMS_RATE_PER_HOUR",
         "PUBLIC_BASE_URL",
+        "SMS_ORDER_MESSAGES",
+        "SMS_EMERGENCY_OFFERS",
     )
     saved = {key: app.config[key] for key in keys}
     app.config.update(
-        SMS_QUIET_HOURS="", SMS_PROVIDER="dev", PUBLIC_BASE_URL="https://water.example"
+        SMS_QUIET_HOURS="",
+        SMS_PROVIDER="dev",
+        SMS_ORDER_MESSAGES=True,
+        SMS_EMERGENCY_OFFERS=True,
+        PUBLIC_BASE_URL="https://water.example",
     )
     app.extensions.pop("tapline_sms_providers", None)
     yield app.config

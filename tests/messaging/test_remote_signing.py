@@ -2,8 +2,8 @@
 canonical document with its channel, verified the same way."""
 
 import re
-from types import SimpleNamespace
 from datetime import timedelta
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
