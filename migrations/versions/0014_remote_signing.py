@@ -3,15 +3,15 @@
 A request holds the link's token and where its one-time code went; a signature records the
 channel it was made on (the technician's phone or the customer's own, after the code).
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
