@@ -150,3 +150,24 @@ def test_asking_needs_a_mobile_number_an_unsigned_record_and_the_site(client, on
     assert sign(ph, order, record["id"]).status_code == 201  # signed on the technician's phone
     again = ask(ph, order, record["id"])
     assert again.status_code == 409 and again.json["code"] == "already_signed"
+
+
+def test_each_signature_sends_its_receipt_link_to_the_callers_phone(client, make, run_jobs):
+    order, tech = assigned_order(make, caller_phone=CUSTOMER)
+    ph = Phone(client, make, tech)
+    ph.on_site(order)
+    order = SimpleNamespace(id=order.id)
+    on_the_technicians_phone = sign(ph, order, damage(ph, order)["id"])
+    assert on_the_technicians_phone.status_code == 201
+    ask(ph, order, damage(ph, order, meter_number="HY-M-0043")["id"])
+    token, code = sms_link_and_code(run_jobs)
+    assert customer_signs(client, token, code).status_code == 201
+    run_jobs()
+    receipts = [d.text for d in delivered(CUSTOMER) if "签字回执" in d.text]
+    assert len(receipts) == 2  # one per signature, whichever phone it was made on
+    pages = ""
+    for text in receipts:
+        opened = client.get(urlsplit(re.search(r"https?://\S+", text).group(0)).path)
+        assert opened.status_code == 303 and "/receipt/" in opened.headers["Location"]
+        pages += client.get(opened.headers["Location"]).get_data(as_text=True)
+    assert "在维修师傅手机上签字" in pages and "在本人手机上签字(短信验证码)(137****2222)" in pages
