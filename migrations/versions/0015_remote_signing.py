@@ -3,15 +3,15 @@
 A request holds the link's token and where its one-time code went; a signature records the
 channel it was made on (the technician's phone or the customer's own, after the code).
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
