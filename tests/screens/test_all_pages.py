@@ -6,11 +6,15 @@ New pages join by adding a walk to WALKS.
 """
 
 import base64
+from datetime import timedelta
 
 import pytest
 
+from app.database import utcnow
 from app.dispatch import services as dispatch
 from app.extensions import db
+from app.messaging import links
+from app.messaging.models import RemoteSignRequest
 from tests.factories import PASSWORD
 from tests.screens.audit import SIZES, look
 from tests.visits.kit import Phone, assigned_order, iso, jpeg, now, png
@@ -115,6 +119,52 @@ def world(make, client, storage_dir, office_world):
     assert phone.post(done.id, "complete", {"device_time": iso(now())}).status_code == 200
     survey = client.post(f"/api/workorders/{done.id}/satisfaction-link", headers=phone.headers)
     path = lambda url: "/" + url.split("/", 3)[3]  # noqa: E731
+
+    # Issue 15: a tracking link, an announced outage, and a signature asked on the customer's
+    # own phone (a third visit, on site with its damage record).
+    tracking = links.tracking_link(mine.id).token
+    start = utcnow() + timedelta(hours=30)
+    outage = {
+        "kind": "planned",
+        "area_name": "东村街道幸福小区",
+        "area": {
+            "type": "Polygon",
+            "coordinates": [[[121.15, 36.76], [121.17, 36.76], [121.17, 36.78], [121.15, 36.76]]],
+        },
+        "start_at": start.isoformat(),
+        "expected_end_at": (start + timedelta(hours=6)).isoformat(),
+        "reason": "更换供水主管阀门",
+    }
+    declared = client.post("/api/outages", headers=make.headers(dispatcher), json=outage)
+    assert declared.status_code == 201, declared.json
+    third, third_tech = assigned_order(make, caller_phone="13700002222")
+    on_site = Phone(client, make, third_tech)
+    on_site.on_site(third)
+    damage = on_site.post(
+        third.id,
+        "meter-damage",
+        {
+            "meter_number": "HY-M-0043",
+            "damaged_parts": ["铅封"],
+            "description": "",
+            "cause": "用户自行拆开铅封,经双方确认",
+            "photo_ids": [],
+        },
+    ).json
+    asked = client.post(
+        "/api/signatures/remote-requests",
+        headers=on_site.headers,
+        json={
+            "work_order_id": third.id,
+            "damage_record_id": damage["id"],
+            "phone": "13700002222",
+            "signer_name": "钱先生",
+            "signer_relation": "owner",
+        },
+    )
+    assert asked.status_code == 201, asked.json
+    sign_token = db.session.get(RemoteSignRequest, asked.json["id"]).token
+    db.session.commit()
     return {
         "tech": tech,
         "dispatcher": dispatcher,
@@ -126,7 +176,12 @@ def world(make, client, storage_dir, office_world):
             "receipt": path(receipt["receipt"]["url"]),
             "survey": path(survey.json["url"]),
             "warning": "/verify/not-a-code",
+            "tracking": f"/t/{tracking}",
+            "outages": "/outages",
+            "sign": f"/s/{sign_token}",
+            "sign-refused": "/s/not-a-real-link",
         },
+        "admin": make.user("admin", username="admin02", display_name="管理员赵"),
     }
 
 
@@ -191,6 +246,15 @@ def dispatcher_console(page, world, name, findings):
     page.click("#plan-form button[type=submit]")
     page.wait_for_selector("#plan:not(:empty), #plan-error:not(:empty)")
     look(page, f"console-plan-{name}", findings)
+
+
+def staff_sms_and_outages(page, world, name, findings):
+    page.goto("/admin/sms/")
+    page.wait_for_selector("#sms-rows tr")
+    look(page, f"sms-outbox-{name}", findings)
+    page.goto("/dispatch/outages/")
+    page.wait_for_selector(".outage-item")
+    look(page, f"outage-console-{name}", findings)
 
 
 def customer_pages(page, world, name, findings):
@@ -261,6 +325,7 @@ WALKS = {
     "dispatcher": (dispatcher_console, "dispatcher"),
     "customer": (customer_pages, None),
     "office": (office_pages, None),  # signs in as each of its people in turn
+    "admin": (staff_sms_and_outages, "admin"),
 }
 
 
@@ -279,7 +344,7 @@ def test_every_page_reads_cleanly_at_every_size(browser, live_server, make, worl
         )
         context.grant_permissions(["geolocation"], origin=live_server)
         context.set_geolocation({"longitude": 121.1603, "latitude": 36.7701, "accuracy": 10})
-        if who in ("agent", "dispatcher"):
+        if who in ("agent", "dispatcher", "admin"):
             token = make.headers(world[who])["Authorization"].split(" ", 1)[1]
             context.add_init_script(f"sessionStorage.setItem('tapline.token', {token!r});")
         context.set_default_timeout(20_000)
