@@ -8,7 +8,10 @@ const PROVIDERS = { dev: "开发发件箱", aliyun: "阿里云短信", tencent: 
 signIn.start(["admin", "dispatcher"], start);
 
 async function start() {
-  $("#sms-filter").addEventListener("submit", load);
+  $("#sms-filter").addEventListener("submit", (event) => {  // no inline handler under the CSP
+    event.preventDefault();
+    load();
+  });
   await load();
 }
 

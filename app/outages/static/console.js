@@ -17,7 +17,10 @@ async function start() {
   map.on("click", (e) => { vertices.push([e.latlng.lng, e.latlng.lat]); drawSketch(); });
   $("#clear-area").addEventListener("click", () => { vertices.length = 0; drawSketch(); });
   const form = $("#outage-form");
-  form.addEventListener("submit", declare);
+  form.addEventListener("submit", (event) => {  // no inline handler: the CSP allows none
+    event.preventDefault();
+    declare();
+  });
   form.addEventListener("change", () => { $("#order-row").hidden = form.kind.value !== "emergency"; });
   const zones = await drawZones(map).catch(() => null);
   fill($("#zone-select"), (zones ? zones.getLayers() : []).map((l) =>
