@@ -99,6 +99,7 @@ def receipt(token, signature_id):
     url = tracking.receipt_url(order, signature_id)
     if url is None:
         return _refused(tracking.LinkRefused("forged"))
+    db.session.commit()  # the receipt link, if this was its first need
     return redirect(url, 303)
 
 

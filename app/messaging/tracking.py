@@ -5,6 +5,7 @@ customer did not give (no phone, no name), the technician only once on the way (
 """
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import current_app
 
@@ -16,6 +17,8 @@ from app.messaging import services
 from app.messaging.hooks import visit_code, window_text
 from app.messaging.models import TrackingLink
 from app.notifications.services import notify
+from app.signatures.models import Signature
+from app.signatures.services import receipt_link
 from app.workorders.models import WorkOrder
 from app.workorders.services import record_event
 
@@ -120,11 +123,8 @@ def survey_url(order):
 
 
 def receipt_url(order, signature_id):
-    from app.signatures.models import Signature
-    from app.signatures.services import RECEIPT_PURPOSE
-
+    """The signature's one live receipt link (issued on first need: the caller commits)."""
     signature = db.session.get(Signature, signature_id)
     if signature is None or signature.work_order_id != order.id:
         return None
-    days = current_app.config.get("RECEIPT_LINK_DAYS", 30)
-    return "/receipt/" + tokens.issue(signature.id, RECEIPT_PURPOSE, timedelta(days=days))
+    return urlsplit(receipt_link(signature)["url"]).path
