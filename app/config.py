@@ -211,7 +211,8 @@ class Config:
     SMS_MAX_ATTEMPTS = _int("SMS_MAX_ATTEMPTS", 8)
     SMS_SWEEP_SECONDS = _int("SMS_SWEEP_SECONDS", 60)
     TRACKING_LINK_DAYS = _int("TRACKING_LINK_DAYS", 30)
-    SMS_VERIFY_LINK_HOURS = _int("SMS_VERIFY_LINK_HOURS", 12)
+    # The development provider answers every send as an outage (a demo of retries, recovery).
+    SMS_DEV_FAIL = _bool("SMS_DEV_FAIL", False)
     SIGN_LINK_MINUTES = _int("SIGN_LINK_MINUTES", 15)
     EMERGENCY_SMS_AFTER_SECONDS = _int("EMERGENCY_SMS_AFTER_SECONDS", 60)
     SMS_EMERGENCY_OFFERS = os.environ.get("SMS_EMERGENCY_OFFERS", "1") != "0"

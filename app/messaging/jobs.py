@@ -11,7 +11,6 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from app.config import Config
 from app.database import utcnow
 from app.extensions import db
 from app.jobs import enqueue_after_commit
@@ -20,7 +19,7 @@ from app.messaging.models import SmsAttempt, SmsMessage
 from app.messaging.providers import provider_for
 from app.messaging.services import SEND_JOB, enqueue_at
 
-PERIODIC = [("app.messaging.jobs.sweep", "default", Config.SMS_SWEEP_SECONDS)]
+PERIODIC = [("app.messaging.jobs.sweep", "default", "SMS_SWEEP_SECONDS")]
 EARLY_GRACE = timedelta(seconds=5)
 LOST_AFTER = timedelta(minutes=2)
 

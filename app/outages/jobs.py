@@ -3,13 +3,12 @@
 import sqlalchemy as sa
 
 from app.auth.roles import EMERGENCY_WATER
-from app.config import Config
 from app.database import utcnow
 from app.extensions import db
 from app.outages import rules
 from app.outages.models import Outage
 
-PERIODIC = [("app.outages.jobs.watch", "default", Config.OUTAGE_WATCH_SECONDS)]
+PERIODIC = [("app.outages.jobs.watch", "default", "OUTAGE_WATCH_SECONDS")]
 
 
 def watch():

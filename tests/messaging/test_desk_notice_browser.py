@@ -4,7 +4,7 @@ import pytest
 
 from app.auth import tokens
 from tests.browser import screenshot
-from tests.messaging.conftest import delivered, messages
+from tests.messaging.kit import delivered, messages
 
 pytestmark = pytest.mark.browser
 

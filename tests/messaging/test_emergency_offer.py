@@ -6,8 +6,8 @@ from app.extensions import db
 from app.jobs import queue, run
 from app.notifications.models import Notification
 from app.workorders.models import WorkOrderEvent
-from tests.dispatch.conftest import office_closed  # noqa: F401
-from tests.messaging.conftest import delivered, messages
+from tests.dispatch.kit import office_closed  # noqa: F401
+from tests.messaging.kit import delivered, messages
 
 CHECK = "app.messaging.jobs.emergency_offer_check"
 TECH_PHONE = "13700000007"

@@ -9,7 +9,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.jobs import queue, run
 from app.messaging.models import SmsAttempt, SmsMessage
-from tests.messaging.conftest import delivered, messages
+from tests.messaging.kit import delivered, messages
 
 ALIYUN = "https://dysmsapi.aliyuncs.com/"
 TENCENT = "https://sms.tencentcloudapi.com/"

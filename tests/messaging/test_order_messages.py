@@ -10,7 +10,7 @@ from app.extensions import db
 from app.messaging.models import TrackingLink
 from app.notifications.models import Notification
 from app.workorders.models import WorkOrderEvent
-from tests.messaging.conftest import delivered, messages
+from tests.messaging.kit import delivered, messages
 from tests.visits.kit import Phone, assigned_order, iso, later, now
 
 PHONE = "13900001111"

@@ -26,7 +26,7 @@ def test_admin_reads_the_sms_outbox_with_attempts(page_at, make, run_jobs):
 def test_the_tracking_page_reads_plainly_on_a_phone(page_at, client, make, run_jobs, storage_dir):
     import re
 
-    from tests.messaging.conftest import delivered
+    from tests.messaging.kit import delivered
     from tests.visits.kit import Phone, assigned_order
 
     order, tech = assigned_order(make)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.messaging.models import RemoteSignRequest, SmsMessage
 from app.signatures.models import Signature
-from tests.messaging.conftest import delivered
+from tests.messaging.kit import delivered
 from tests.signatures.test_signatures import STROKES, damage, sign
 from tests.visits.kit import Phone, assigned_order, png_b64
 

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.signatures.models import Signature
-from tests.messaging.conftest import delivered
-from tests.mobile.conftest import draw_signature, screenshot, sign_in
+from tests.messaging.kit import delivered
+from tests.mobile.kit import draw_signature, screenshot, sign_in
 from tests.signatures.test_signatures import damage
 from tests.visits.kit import Phone, assigned_order
 

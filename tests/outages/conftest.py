@@ -1,1 +1,1 @@
-from tests.messaging.conftest import page_at, sms_config  # noqa: F401  (dev provider, pages)
+from tests.messaging.kit import page_at, sms_config  # noqa: F401  (dev provider, pages)

@@ -11,7 +11,7 @@ from app.jobs import queue, run
 from app.notifications.models import Notification
 from app.outages.models import Outage, OutageCall
 from app.workorders.models import WorkOrder
-from tests.messaging.conftest import delivered, messages
+from tests.messaging.kit import delivered, messages
 
 INSIDE = (121.16, 36.77)
 OUTSIDE = (121.30, 36.90)
