@@ -90,6 +90,7 @@ ON_EVENT = {
     **TO_TECHNICIANS,
     "created": order_received,
     "schedule": appointment,
+    "reschedule": appointment,  # R3.2: the customer is told the new window too
     "depart": departing,
     "complete": completed,
     "customer_signed": signed,
