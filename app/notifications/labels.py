@@ -31,5 +31,7 @@ NOTIFICATION_LABELS_ZH = {
     "complaint_follow_up_due": "投诉回访到期",
     "complaint_followed_up": "投诉已回访",
     "complaint_weekly_bulletin": "投诉周报已生成",
+    "customer_reschedule_request": "客户在进度页申请改约",
+    "emergency_water_supply": "停水超过24小时,请安排应急供水",
 }
 UNKNOWN_ZH = "新消息"

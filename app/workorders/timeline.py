@@ -44,6 +44,8 @@ EVENT_LABELS_ZH = {
     "sla_at_risk": "临近超时",
     "sla_breached": "已超时",
     "checklist": "上门服务规范",
+    "emergency_offer_sms": "抢修派单实时推送未送达,已改发短信给维修师傅",
+    "customer_reschedule_request": "在进度页申请改约",
 }
 # Kinds that say what happened to the order rather than what someone did: no actor in front.
 HAPPENINGS = {
@@ -56,8 +58,9 @@ HAPPENINGS = {
     "sla_at_risk",
     "sla_breached",
     "customer_notice_required",
+    "emergency_offer_sms",
 }
-CUSTOMER_ACTORS_ZH = {"qr": "客户(扫码)", "link": "客户(链接)"}
+CUSTOMER_ACTORS_ZH = {"qr": "客户(扫码)", "link": "客户(链接)", "own_phone": "客户(本人手机)"}
 CONTACT_OUTCOMES_ZH = {"called": "已致电", "no_answer": "未接通", "agreed": "已约定时间"}
 
 
