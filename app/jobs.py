@@ -36,6 +36,7 @@ RELAY_LOCK_WAIT = 5
 RELAY_PAUSE_SECONDS = 5.0
 # A request relays its own rows and a few more; a backlog left by an outage is the clock's.
 COMMIT_RELAY_LIMIT = 20
+AFTER_JOB_COMMIT = "after_job_commit"
 _process_app = None
 _relay_paused_until = 0.0
 
@@ -165,13 +166,32 @@ def _run_in_context(job_path, args):
         if outbox_id is not None:
             mark_done([outbox_id])
         db.session.commit()
+        _after_commit(job_path)  # never raises: the work is committed
         return result
     except Exception:
+        db.session.info.pop(AFTER_JOB_COMMIT, None)
         db.session.rollback()
         raise
     finally:
         if not current_app.testing:
             db.session.remove()
+
+
+def after_job_commit(callback):
+    """Run `callback()` once the running job's transaction has committed: for RQ work that
+    reads what this job wrote (it must not start before that is visible), asked of Redis
+    directly because the outbox's one relay is too narrow for thousands of rows at once.
+    A callback that fails (Redis down) is logged and undoes nothing: whoever asks for one
+    keeps a sweep that finds the work still undone in the database and asks again."""
+    db.session.info.setdefault(AFTER_JOB_COMMIT, []).append(callback)
+
+
+def _after_commit(job_path):
+    for callback in db.session.info.pop(AFTER_JOB_COMMIT, []):
+        try:
+            callback()
+        except Exception as exc:  # committed already: the owner's sweep re-drives it
+            log.warning("after-commit step of %s failed: %s", job_path, exc)
 
 
 def _outbox_id():

@@ -103,6 +103,6 @@ def on_order_event(order, event, **_):
     if handler is None:
         return
     switch = "SMS_EMERGENCY_OFFERS" if event.kind in TO_TECHNICIANS else "SMS_ORDER_MESSAGES"
-    if current_app.config.get(switch, True):
+    if current_app.config[switch]:
         with db.session.no_autoflush:  # the caller may still be filling the order in
             handler(order, event)

@@ -10,10 +10,19 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from rq import Queue
 
 from app.database import utcnow
 from app.extensions import db
-from app.jobs import enqueue_after_commit
+from app.jobs import (
+    JOB_TIMEOUTS,
+    RESULT_TTL,
+    RETRY,
+    after_job_commit,
+    enqueue_after_commit,
+    queue,
+    run,
+)
 from app.messaging import links, rules, texts
 from app.messaging.models import SmsAttempt, SmsMessage
 from app.messaging.providers import provider_for
@@ -109,14 +118,36 @@ def sweep():
     return len(rows)
 
 
-def send_many(message_ids):
-    """A chunk of bulk messages (an outage notice): each sent and committed on its own."""
-    done = 0
-    for message_id in message_ids:
-        if send_sms(message_id) == "sent":
-            done += 1
-        db.session.commit()
-    return done
+def send_each(message_ids, queue_name="default"):
+    """A bulk notice's messages (an outage's): one send job each, asked of RQ once the
+    calling job has committed them. Each send commits its own provider answer (app.jobs.run),
+    so a worker stopped half-way leaves every message sent-and-recorded or still pending,
+    never sent-and-forgotten (which a retry would send again). They go to the default queue,
+    behind nothing urgent of dispatch's; when Redis is down at that moment the messages stay
+    pending and the sweep asks for them again: a delay, not a loss."""
+    ids = [str(message_id) for message_id in message_ids]
+    if ids:
+        after_job_commit(lambda: _enqueue_sends(ids, queue_name))
+    return len(ids)
+
+
+def _enqueue_sends(ids, queue_name):
+    """Straight into RQ, one pipeline: not through the outbox, whose one relay (200 rows per
+    pass, oldest first) would put dispatch's emergencies behind a district's notices."""
+    q = queue(queue_name)
+    q.enqueue_many(
+        [
+            Queue.prepare_data(
+                run,
+                (SEND_JOB, message_id),
+                job_id=f"sms-{message_id}",
+                timeout=JOB_TIMEOUTS[queue_name],
+                result_ttl=RESULT_TTL,
+                retry=RETRY,
+            )
+            for message_id in ids
+        ]
+    )
 
 
 def emergency_offer_check(order_id, technician_id):

@@ -3,7 +3,7 @@
 
 from flask import Blueprint, redirect, render_template, request
 
-from app.extensions import db
+from app.common.transaction import commits
 from app.messaging import signing, tracking
 
 pages = Blueprint(
@@ -54,6 +54,7 @@ def track(token):
 
 
 @pages.post("/t/<token>/reschedule")
+@commits
 def ask_new_time(token):
     try:
         _, order = tracking.open_link(token, lock=True)
@@ -66,18 +67,17 @@ def ask_new_time(token):
     if order.status not in tracking.RESCHEDULE_OPEN:
         return _page(token, order, error="现在已不能改约,如有需要请拨打客服热线。", status=409)
     tracking.request_new_time(order, preferred, note)
-    db.session.commit()
     return _page(token, order, notice="已收到您的改约申请,维修师傅或调度员会打电话和您确认。")
 
 
 @pages.post("/t/<token>/opt-out")
+@commits
 def opt_out(token):
     try:
         _, order = tracking.open_link(token)
     except tracking.LinkRefused as exc:
         return _refused(exc)
     tracking.opt_out(order)
-    db.session.commit()
     return _page(token, order, notice="以后不再给您发送工单进度短信;停水通知和预约时间仍会发送。")
 
 
@@ -91,6 +91,7 @@ def survey(token):
 
 
 @pages.get("/t/<token>/receipt/<int:signature_id>")
+@commits  # the receipt link, if this was its first need
 def receipt(token, signature_id):
     try:
         _, order = tracking.open_link(token)
@@ -99,7 +100,6 @@ def receipt(token, signature_id):
     url = tracking.receipt_url(order, signature_id)
     if url is None:
         return _refused(tracking.LinkRefused("forged"))
-    db.session.commit()  # the receipt link, if this was its first need
     return redirect(url, 303)
 
 

@@ -35,7 +35,7 @@ class DevProvider:
     name = "dev"
 
     def send(self, message):
-        if current_app.config.get("SMS_DEV_FAIL"):  # lets a demo show an outage and recovery
+        if current_app.config["SMS_DEV_FAIL"]:  # lets a demo show an outage and recovery
             return Result(False, True, answer={"code": "DevOutage", "message": "SMS_DEV_FAIL"})
         delivery = db.session.scalar(
             db.select(DevSmsDelivery).where(DevSmsDelivery.message_id == message.id)
@@ -61,7 +61,7 @@ class AliyunProvider:
             ApiConfig(
                 access_key_id=config["SMS_ACCESS_KEY_ID"],
                 access_key_secret=config["SMS_ACCESS_KEY_SECRET"],
-                endpoint=config.get("SMS_ENDPOINT") or "dysmsapi.aliyuncs.com",
+                endpoint=config["SMS_ENDPOINT"] or "dysmsapi.aliyuncs.com",
             )
         )
 
@@ -109,12 +109,12 @@ class TencentProvider:
 
         self.config = config
         http = HttpProfile(
-            endpoint=config.get("SMS_ENDPOINT") or "sms.tencentcloudapi.com",
+            endpoint=config["SMS_ENDPOINT"] or "sms.tencentcloudapi.com",
             reqTimeout=config["SMS_TIMEOUT_SECONDS"],
         )
         self.client = sms_client.SmsClient(
             credential.Credential(config["SMS_ACCESS_KEY_ID"], config["SMS_ACCESS_KEY_SECRET"]),
-            config.get("SMS_REGION") or "ap-guangzhou",
+            config["SMS_REGION"] or "ap-guangzhou",
             ClientProfile(httpProfile=http),
         )
 
@@ -164,7 +164,7 @@ def provider_for(config):
 
 
 def template_code(config, kind):
-    return texts.parse_template_codes(config.get("SMS_TEMPLATES")).get(kind)
+    return texts.parse_template_codes(config["SMS_TEMPLATES"]).get(kind)
 
 
 NO_TEMPLATE = Result(False, answer={"code": "NoTemplate", "message": "SMS_TEMPLATES lacks it"})

@@ -6,6 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.permissions import current_user
 from app.auth.roles import DISPATCH, FRONT_OFFICE, Role
+from app.common.transaction import commits
 from app.errors import NotFound
 from app.extensions import Blueprint, db
 from app.messaging import services, signing
@@ -70,19 +71,19 @@ class OptOutViews(MethodView):
     @blp.auth(*FRONT_OFFICE)
     @blp.arguments(OptOutSchema)
     @blp.response(201, OptOutResultSchema)
+    @commits
     def post(self, data):
         """Record that a number wants no more non-essential messages (the customer asked)"""
         phone = services.opt_out(data["phone"], source="staff")
-        db.session.commit()
         return {"phone": phone, "opted_out": True}
 
     @blp.auth(*FRONT_OFFICE)
     @blp.arguments(OptOutSchema, location="query")
     @blp.response(200, OptOutResultSchema)
+    @commits
     def delete(self, data):
         """The number takes order news again"""
         phone = services.opt_in(data["phone"])
-        db.session.commit()
         return {"phone": phone, "opted_out": False}
 
 
@@ -91,10 +92,10 @@ class OneTimeNoticeViews(MethodView):
     @blp.auth(*FRONT_OFFICE)
     @blp.arguments(OneTimeNoticeSchema)
     @blp.response(201, SmsMessageSchema)
+    @commits
     def post(self, data):
         """Send the one-time notification (R5.1: what the applicant still lacks) by SMS"""
         message = services.one_time_notice(data, current_user())
-        db.session.commit()
         return message
 
 
@@ -103,10 +104,10 @@ class RemoteSignRequestViews(MethodView):
     @blp.auth(Role.TECHNICIAN)
     @blp.arguments(RemoteSignRequestCreateSchema)
     @blp.response(201, RemoteSignRequestSchema)
+    @commits
     def post(self, data):
         """On site: the customer will sign on their own phone; link and one-time code by SMS"""
         request = signing.request_signature(current_user(), data)
-        db.session.commit()
         return request
 
 
@@ -126,8 +127,8 @@ class RemoteSignRequestByIdViews(MethodView):
 class RemoteSignViews(MethodView):
     @blp.arguments(RemoteSignSchema)
     @blp.response(201, RemoteSignedSchema)
+    @commits
     def post(self, data, token):
         """The customer signs on their own phone with the SMS's one-time code (no login)"""
         signature = signing.sign(token, data)
-        db.session.commit()
         return signature

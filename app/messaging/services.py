@@ -80,7 +80,7 @@ def _by_dedupe_key(key):
 
 def public_base():
     """Where links in messages point: PUBLIC_BASE_URL, else the host the request came to."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
+    base = current_app.config["PUBLIC_BASE_URL"]
     if not base and has_request_context():
         base = request.host_url
     return (base or "http://localhost:8000").rstrip("/")

@@ -19,6 +19,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from app.common.transaction import keep_on_refusal
 from app.database import utcnow
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
@@ -148,7 +149,7 @@ def sign(token, data):
         request.wrong_codes += 1
         if request.wrong_codes >= MAX_WRONG_CODES:
             request.closed_at, request.closed_reason = utcnow(), "locked"
-        db.session.commit()  # the count must hold even though the request is refused
+        keep_on_refusal()  # the count must hold even though the request is refused
         left = MAX_WRONG_CODES - request.wrong_codes
         raise Invalid(
             f"验证码不对,还可以再试{left}次 / wrong code, {left} tries left"

@@ -118,7 +118,7 @@ def opt_out(order):
 def survey_url(order):
     from app.visits.customer import SURVEY_PURPOSE
 
-    days = current_app.config.get("SURVEY_LINK_DAYS", 7)
+    days = current_app.config["SURVEY_LINK_DAYS"]
     return "/survey/" + tokens.issue(order.id, SURVEY_PURPOSE, timedelta(days=days))
 
 

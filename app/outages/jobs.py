@@ -49,11 +49,10 @@ def watch():
 
 
 def notify_chunk(outage_id, kind, revision, first, last):
-    """One chunk of an outage's customers: their messages written (once) and sent."""
-    from app.messaging.jobs import send_many
+    """One chunk of an outage's customers: their messages written (once per number) and
+    committed with this job; then one send job each (app.messaging.jobs.send_each)."""
+    from app.messaging.jobs import send_each
     from app.outages.services import chunk_messages
 
     outage = db.session.get(Outage, outage_id)
-    ids = chunk_messages(outage, kind, revision, first, last)
-    db.session.commit()
-    return send_many([str(i) for i in ids])
+    return send_each(chunk_messages(outage, kind, revision, first, last))

@@ -29,7 +29,7 @@ def _local(moment):
 def console():
     """停水通告 for dispatchers and leads (the page signs in like the console)."""
     return render_template(
-        "outages/console.html", tile_url=current_app.config.get("MAP_TILE_URL") or ""
+        "outages/console.html", tile_url=current_app.config["MAP_TILE_URL"] or ""
     )
 
 

@@ -5,6 +5,7 @@ from flask.views import MethodView
 
 from app.auth.permissions import current_user
 from app.auth.roles import OFFICE, SUPERVISORS
+from app.common.transaction import commits
 from app.customers.services import by_account_no
 from app.extensions import Blueprint, db
 from app.outages import services
@@ -39,10 +40,10 @@ class OutageViews(MethodView):
     @blp.auth(*SUPERVISORS)
     @blp.arguments(OutageCreateSchema)
     @blp.response(201, OutageSchema)
+    @commits
     def post(self, data):
         """Declare an outage: customers in the area are found and notified by SMS"""
         outage = services.declare(data, current_user())
-        db.session.commit()
         return outage
 
 
@@ -57,10 +58,10 @@ class OutageByIdViews(MethodView):
     @blp.auth(*SUPERVISORS)
     @blp.arguments(OutageChangeSchema)
     @blp.response(200, OutageSchema)
+    @commits
     def patch(self, data, outage_id):
         """Change the times or reason; everyone in the area is told"""
         outage = services.change(services.get(outage_id, lock=True), data, current_user())
-        db.session.commit()
         return outage
 
 
@@ -68,10 +69,10 @@ class OutageByIdViews(MethodView):
 class OutageRestoreViews(MethodView):
     @blp.auth(*SUPERVISORS)
     @blp.response(200, OutageSchema)
+    @commits
     def post(self, outage_id):
         """Supply is back; everyone in the area is told"""
         outage = services.restore(services.get(outage_id, lock=True), current_user())
-        db.session.commit()
         return outage
 
 
@@ -80,8 +81,8 @@ class OutageCallViews(MethodView):
     @blp.auth(*OFFICE)
     @blp.arguments(OutageCallCreateSchema)
     @blp.response(201, OutageCallSchema)
+    @commits
     def post(self, data, outage_id):
         """A 'no water' call from inside the area, linked here instead of a new order"""
         call = services.link_call(services.get(outage_id, lock=True), data, current_user())
-        db.session.commit()
         return call

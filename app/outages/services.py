@@ -206,7 +206,7 @@ def _moment(moment):
 
 def _fire_service(outage, kind, revision):
     """Newer texts: tell the fire service when fire-fighting supply may be affected."""
-    phone = current_app.config.get("FIRE_SERVICE_PHONE")
+    phone = current_app.config["FIRE_SERVICE_PHONE"]
     if outage.fire_supply_affected and phone:
         queue_sms(
             kind,

@@ -3,6 +3,7 @@ the fire service, the 24 h emergency-water task, the desk's look-up and linked c
 
 from datetime import timedelta
 
+import responses
 import sqlalchemy as sa
 
 from app.database import utcnow
@@ -64,6 +65,53 @@ def test_planned_outage_finds_customers_in_the_area_and_texts_them(client, make,
     assert [m.status for m in messages(status="invalid")] == ["invalid"]
     page = client.get("/outages").get_data(as_text=True)
     assert "东村街道幸福小区" in page and "计划停水" in page and "13800000001" not in page
+
+
+def test_notices_lost_half_way_are_sent_later_and_none_twice(sms_config, client, make):
+    """Each message is its own send job committing its own answer: a worker and Redis lost
+    after the first of two leaves one sent and recorded, one pending; the sweep sends the
+    other, and the provider is called exactly once per number."""
+    from rq import SimpleWorker
+
+    from app.jobs import QUEUES, redis_conn
+
+    sms_config.update(
+        SMS_PROVIDER="aliyun",
+        SMS_ACCESS_KEY_ID="test-key-id",
+        SMS_ACCESS_KEY_SECRET="test-key-secret",
+        SMS_TEMPLATES="outage_notice=SMS_100009",
+    )
+    ok = {"Code": "OK", "BizId": "900002^0", "Message": "OK", "RequestId": "req-3"}
+
+    def one_job():
+        worker = SimpleWorker([queue(name) for name in QUEUES], connection=redis_conn())
+        worker.work(burst=True, max_jobs=1)
+        db.session.remove()
+
+    residents(make)
+    with responses.RequestsMock() as http:
+        http.add(responses.POST, "https://dysmsapi.aliyuncs.com/", json=ok)
+        assert declare(client, make).status_code == 201
+        one_job()  # the chunk: its messages committed, then one send job each
+        pending = messages(status="pending")
+        assert len(pending) == 2 and not http.calls
+        assert sorted(queue("default").job_ids) == sorted(f"sms-{m.id}" for m in pending)
+        one_job()  # the first message goes out...
+        redis_conn().flushdb()  # ...and the other's job is lost with Redis and the worker
+        db.session.expire_all()
+        [sent] = messages(status="sent")
+        [left] = messages(status="pending")
+        assert len(http.calls) == 1 and sent.attempts == 1
+        left.next_attempt_at = utcnow() - timedelta(minutes=5)  # time passes
+        db.session.commit()
+        queue("default").enqueue(run, "app.messaging.jobs.sweep")
+        SimpleWorker([queue(name) for name in QUEUES], connection=redis_conn()).work(burst=True)
+        assert len(http.calls) == 2
+        assert f"OutId={left.id}" in http.calls[1].request.url
+    db.session.expire_all()
+    sent = messages(status="sent")
+    assert sorted(m.phone for m in sent) == ["13800000001", "13800000002"]
+    assert [m.attempts for m in sent] == [1, 1]
 
 
 def test_planned_outage_with_short_notice_needs_a_leads_approval(client, make):
