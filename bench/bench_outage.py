@@ -6,8 +6,9 @@ Customers are synthetic points, `--inside` of them in a 2 km x 2 km square and `
 around it, each with its own mobile number. Each run declares a planned outage over the
 square through app.outages.services.declare and commits, as POST /api/outages does: the
 customer points are found with PostGIS (ST_Covers on the GiST index) and kept with their
-phone, and one send job per 200 customers is written to the outbox (each job writes and sends
-its messages, one per number). Queued means in the outbox: the relay into Redis is left out.
+phone, and one job per 200 customers is written to the outbox (each job writes its
+messages, one per number, then asks for one send job each). Queued means in the outbox: the
+relay into Redis is left out.
 The named baseline, measured in the same run: the bare PostGIS count of the same points
 (finding them, nothing written). The worse of the runs is the figure to quote.
 """

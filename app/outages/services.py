@@ -2,8 +2,9 @@
 
 Affected customers are the customer points inside the area (PostGIS, ST_Covers on the GiST
 index). Declaring writes one send job per CHUNK of them to the outbox, in one statement, in
-the declaring transaction; each job writes its messages (one per number) and sends them, so a
-city district is queued at once and a Redis outage only delays the sending.
+the declaring transaction; each job writes its messages (one per number), commits them and
+asks for one send job per message, so a city district is queued at once and a Redis outage
+only delays the sending.
 """
 
 import json
@@ -121,7 +122,7 @@ def _area_of(outage_id):
 
 def notify_customers(outage, kind, revision=0):
     """Send jobs through the outbox, one per CHUNK customers of the area, in one statement;
-    each job writes and sends its own messages (app.outages.jobs.notify_chunk)."""
+    each job writes its own messages and asks for their sends (app.outages.jobs.notify_chunk)."""
     db.session.execute(
         sa.text(
             """
