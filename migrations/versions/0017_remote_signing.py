@@ -3,15 +3,15 @@
 A request holds the link's token and where its one-time code went; a signature records the
 channel it was made on (the technician's phone or the customer's own, after the code).
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
-down_revision = "0015"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
