@@ -3,15 +3,15 @@
 A request holds the link's token and where its one-time code went; a signature records the
 channel it was made on (the technician's phone or the customer's own, after the code).
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017"
-down_revision = "0016"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
