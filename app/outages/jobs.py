@@ -27,7 +27,9 @@ def watch():
         .with_for_update(skip_locked=True)
     ).all()
     staff = db.session.scalars(
-        sa.select(User.id).where(User.role.in_(EMERGENCY_WATER), User.active.is_(True))
+        sa.select(User.id).where(
+            sa.or_(*(User.holding(role) for role in EMERGENCY_WATER)), User.active.is_(True)
+        )
     ).all()
     for outage in due:
         outage.emergency_water_at = now

@@ -8,6 +8,8 @@ from datetime import timedelta
 
 from app.auth.roles import MANAGEMENT
 
+APPROVERS = MANAGEMENT  # who may approve a planned outage on short notice
+
 KINDS = ("planned", "emergency")
 STATUSES = ("announced", "restored", "cancelled")
 NOTICE = timedelta(hours=24)
@@ -20,7 +22,7 @@ def short_notice_refusal(kind, declared_at, start_at, approval):
     """Why a planned outage may not be declared like this, or None (art. 22: 24 h ahead)."""
     if kind != "planned" or start_at - declared_at >= NOTICE:
         return None
-    if approval and approval.get("reason", "").strip() and approval.get("role") in MANAGEMENT:
+    if approval and approval.get("reason", "").strip() and approval.get("role") in APPROVERS:
         return None
     return (
         "计划停水须提前24小时通知;不足24小时须由主管领导批准并写明原因 / "

@@ -33,7 +33,9 @@ def declare(data, user):
     _check_times(data["start_at"], data["expected_end_at"])
     approval = None
     if data.get("approval_reason"):
-        approval = {"role": user.role, "reason": data["approval_reason"]}
+        # A person may hold several roles: the approval is a lead's if they hold a lead's.
+        role = next((r for r in rules.APPROVERS if user.holds(r)), None)
+        approval = {"role": role, "reason": data["approval_reason"]}
     refusal = rules.short_notice_refusal(data["kind"], now, data["start_at"], approval)
     if refusal:
         raise Conflict(refusal, code="short_notice", errors={"start_at": [refusal]})
