@@ -1,5 +1,5 @@
 // 短信发件箱: every SMS the system asked for, its state, and each attempt with the answer.
-import { $, api, fill, fmtTime, h, signIn, status } from "/desk/static/common.js";
+import { $, api, errorText, fill, fmtTime, h, signIn, status } from "/desk/static/common.js";
 
 const STATUS = { pending: "待发送", sent: "已发送", failed: "发送失败", opted_out: "用户已退订", invalid: "号码无效" };
 const HELD = { quiet_hours: "免打扰时段后发送", rate_limit: "发送过于频繁,稍后发送", retry: "等待重试" };
@@ -25,7 +25,7 @@ async function load() {
     fill($("#sms-rows"), page.items.map(row));
     status("");
   } catch (err) {
-    status(err.text || "加载失败");
+    status(errorText(err));
   }
 }
 

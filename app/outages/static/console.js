@@ -1,5 +1,5 @@
 // 停水通告 for dispatchers and leads: draw the area (or pick zones), declare, change, restore.
-import { $, api, fill, fmtTime, h, signIn, status } from "/desk/static/common.js";
+import { $, api, errorText, fill, fmtTime, h, signIn, status } from "/desk/static/common.js";
 import { createMap, drawZones } from "/desk/static/mapview.js";
 import { drawOutages } from "./outage-map.js";
 
@@ -84,7 +84,7 @@ async function declare() {
     form.reset(); vertices.length = 0; drawSketch();
     await refresh();
   } catch (err) {
-    $("#outage-error").textContent = err.text || "发布失败";
+    $("#outage-error").textContent = errorText(err, form);
   }
 }
 
@@ -94,6 +94,6 @@ async function restore(o) {
     status(`${o.area_name} 已恢复供水,已短信通知`);
     await refresh();
   } catch (err) {
-    status(err.text || "操作失败");
+    status(errorText(err));
   }
 }

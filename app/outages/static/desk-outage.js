@@ -1,7 +1,7 @@
 // The desk's outage banner (R8): when the caller's address lies in an announced outage, say so
 // before the agent types anything, and link a "no water" call to it instead of a new order.
 // desk.js announces every location it sets with a "tapline:location" event.
-import { $, api, fill, fmtTime, h, status } from "/desk/static/common.js";
+import { $, api, errorText, fill, fmtTime, h, status } from "/desk/static/common.js";
 
 const KIND = { planned: "计划停水", emergency: "抢修停水" };
 let ticket = 0;
@@ -55,6 +55,6 @@ async function linkCall(outage, result) {
     result.textContent = "已记入停水通告,请告知用户预计恢复时间。";
     status("来电已关联到停水通告");
   } catch (err) {
-    result.textContent = err.text || "记录失败,请重试";
+    result.textContent = errorText(err);
   }
 }
