@@ -40,6 +40,9 @@ def test_the_desk_warns_before_typing_and_links_the_no_water_call(
     banner = page.locator("#outage-banner")
     banner.wait_for()
     text = banner.inner_text()
+    form = page.locator("#order-form").bounding_box()
+    map_box = page.locator("#order-map").bounding_box()
+    assert form["x"] < map_box["x"] and form["y"] < map_box["y"] + 50  # side by side, as without
     assert "该地址在停水范围内:东村街道幸福小区(计划停水)" in text and "更换供水主管阀门" in text
     orders_before = db.session.scalar(sa.select(sa.func.count()).select_from(WorkOrder))
     page.click("#outage-banner button")
@@ -73,6 +76,19 @@ def test_a_dispatcher_draws_an_area_and_declares_the_outage(page_at, make):
     screenshot(page, "outage-console")
     [outage] = db.session.scalars(sa.select(Outage)).all()
     assert outage.area_name == "城区中心片" and outage.affected_count == 1
+    soon = (utcnow() + timedelta(hours=3)).astimezone(TZ)  # planned, less than 24 h ahead
+    page.select_option("#zone-select", index=0)
+    page.fill("input[name=area_name]", "城区东片")
+    page.fill("input[name=start_at]", f"{soon:%Y-%m-%dT%H:%M}")
+    page.fill("input[name=expected_end_at]", f"{soon + timedelta(hours=4):%Y-%m-%dT%H:%M}")
+    page.fill("input[name=reason]", "抢修阀门")
+    page.click("#outage-form button[type=submit]")
+    page.wait_for_selector("#outage-error:has-text('24小时')")
+    said = page.inner_text("#outage-error")
+    assert "须由主管领导批准" in said
+    for word in ("planned", "notice", "text(", "function", "undefined"):
+        assert word not in said
+    screenshot(page, "outage-console-short-notice")
 
 
 def test_the_public_page_lists_outages_on_a_phone(page_at, client, make):

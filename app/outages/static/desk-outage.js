@@ -22,7 +22,9 @@ function banner() {
   let node = $("#outage-banner");
   if (!node) {
     node = h("section", { id: "outage-banner", class: "outage-banner", role: "alert", hidden: true });
-    $("#order-form").before(node);
+    // At the top of the form: as the form's sibling it became a third cell of the order
+    // panel's two-column grid, which pushed the form beside it and the map below.
+    $("#order-form").prepend(node);
   }
   return node;
 }
