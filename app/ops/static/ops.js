@@ -1,5 +1,5 @@
 // The admin's ops page: workers, queues, failed jobs (with retry) and the sweep's findings.
-import { $, api, fill, fmtTime, h, signIn, status } from "/desk/static/common.js";
+import { $, api, errorText, fill, fmtTime, h, signIn, status } from "/desk/static/common.js";
 
 const JOBS = {
   "app.dispatch.jobs.route_order": "工单派单",
@@ -101,7 +101,7 @@ async function retry(job) {
     status(`已重新排队:${jobName(job.job)}`);
     await refresh();
   } catch (err) {
-    $("#ops-error").textContent = err.text || err.message;
+    $("#ops-error").textContent = errorText(err);
   }
 }
 
@@ -110,7 +110,7 @@ async function sweepNow() {
     drawSweep(await api("/api/ops/reconcile", { method: "POST" }));
     status("巡检完成");
   } catch (err) {
-    $("#ops-error").textContent = err.text || err.message;
+    $("#ops-error").textContent = errorText(err);
   }
 }
 
